@@ -1,0 +1,335 @@
+/* graph.c -- the arena: node blocks, mark/reset, labels, groups, errors. */
+#include "internal.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MG_AUX_BLOCK_BYTES ((size_t)1 << 16)
+
+/* Grow *arr (of *cap elements of `size` bytes) to hold at least `need`. */
+static int grow(void **arr, size_t *cap, size_t need, size_t size) {
+    if (need <= *cap) return 1;
+    size_t cap2 = *cap ? *cap : 16;
+    while (cap2 < need) {
+        if (cap2 > SIZE_MAX / 2 / size) return 0;
+        cap2 *= 2;
+    }
+    void *p = realloc(*arr, cap2 * size);
+    if (!p) return 0;
+    *arr = p;
+    *cap = cap2;
+    return 1;
+}
+
+void mg__error(mg_graph *g, const char *fmt, ...) {
+    if (!g || g->has_error) return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(g->error, sizeof g->error, fmt, ap);
+    va_end(ap);
+    g->has_error = 1;
+}
+
+const char *mg_graph_error(const mg_graph *g) {
+    return g && g->has_error ? g->error : NULL;
+}
+
+void mg_graph_clear_error(mg_graph *g) {
+    if (g) g->has_error = 0;
+}
+
+mg_graph *mg_graph_new(void) {
+    mg_graph *g = calloc(1, sizeof *g);
+    if (!g) return NULL;
+    /* entry 0 of meta and groups means "none" */
+    g->meta = calloc(16, sizeof *g->meta);
+    g->groups = calloc(16, sizeof *g->groups);
+    if (!g->meta || !g->groups) {
+        mg_graph_free(g);
+        return NULL;
+    }
+    g->cap_meta = 16;
+    g->n_meta = 1;
+    g->cap_groups = 16;
+    g->n_groups = 1;
+    return g;
+}
+
+void mg_graph_free(mg_graph *g) {
+    if (!g) return;
+    for (size_t i = 0; i < g->n_blocks; i++) free(g->blocks[i]);
+    for (size_t i = 0; i < g->n_aux; i++) free(g->aux[i].mem);
+    free(g->blocks);
+    free(g->aux);
+    free(g->meta);
+    free(g->groups);
+    free(g->open);
+    free(g->marks);
+    free(g->topo);
+    free(g);
+}
+
+size_t mg_graph_size(const mg_graph *g) { return g ? g->n_nodes : 0; }
+
+/* ------------------------------------------------------------ aux arena */
+
+static mg_aux_pos aux_pos(const mg_graph *g) {
+    mg_aux_pos p = {g->aux_cur, g->n_aux ? g->aux[g->aux_cur].used : 0};
+    return p;
+}
+
+static void aux_restore(mg_graph *g, mg_aux_pos p) {
+    if (!g->n_aux) return;
+    g->aux_cur = p.block;
+    g->aux[p.block].used = p.used;
+    for (size_t i = p.block + 1; i < g->n_aux; i++) g->aux[i].used = 0;
+}
+
+/* `bytes` bytes aligned for pointers and doubles, or NULL. */
+void *mg__aux_alloc(mg_graph *g, size_t bytes) {
+    const size_t align = sizeof(double) > sizeof(void *) ? sizeof(double) : sizeof(void *);
+    if (bytes > SIZE_MAX - align) return NULL;
+    bytes = (bytes + align - 1) / align * align;
+    /* the current block, then the free ones after it */
+    for (size_t i = g->aux_cur; i < g->n_aux; i++) {
+        mg_aux_block *b = &g->aux[i];
+        if (b->cap - b->used >= bytes) {
+            void *p = b->mem + b->used;
+            b->used += bytes;
+            g->aux_cur = i;
+            return p;
+        }
+    }
+    size_t cap = bytes > MG_AUX_BLOCK_BYTES ? bytes : MG_AUX_BLOCK_BYTES;
+    if (!grow((void **)&g->aux, &g->cap_aux, g->n_aux + 1, sizeof *g->aux)) return NULL;
+    char *mem = malloc(cap);
+    if (!mem) return NULL;
+    g->aux[g->n_aux] = (mg_aux_block){mem, cap, bytes};
+    g->aux_cur = g->n_aux++;
+    return mem;
+}
+
+static char *aux_strdup(mg_graph *g, const char *s, size_t *cap) {
+    size_t n = strlen(s) + 1;
+    char *p = mg__aux_alloc(g, n);
+    if (p) memcpy(p, s, n);
+    if (cap) *cap = n;
+    return p;
+}
+
+/* ---------------------------------------------------------------- nodes */
+
+mg_value *mg__new_node(mg_graph *g, mg_op op) {
+    size_t id = g->n_nodes;
+    size_t bi = id / MG_NODES_PER_BLOCK, off = id % MG_NODES_PER_BLOCK;
+    if (bi == g->n_blocks) {
+        if (id > UINT32_MAX) {   /* meta entries and ids are 32-bit inside */
+            mg__error(g, "%s: the graph is full (%zu nodes)", mg_op_name(op), id);
+            return NULL;
+        }
+        if (!grow((void **)&g->blocks, &g->cap_blocks, bi + 1, sizeof *g->blocks)) goto oom;
+        mg_block *b = aligned_alloc(MG_BLOCK_BYTES, MG_BLOCK_BYTES);
+        if (!b) goto oom;
+        b->graph = g;
+        b->first_id = bi * MG_NODES_PER_BLOCK;
+        g->blocks[g->n_blocks++] = b;
+    }
+    mg_value *v = &g->blocks[bi]->nodes[off];
+    memset(v, 0, sizeof *v);
+    v->op = (uint8_t)op;
+    g->n_nodes++;
+    if (g->n_open) mg_group_set(v, g->open[g->n_open - 1]);
+    return v;
+oom:
+    mg__error(g, "%s: out of memory after %zu nodes", mg_op_name(op), id);
+    return NULL;
+}
+
+size_t mg_value_id(const mg_value *v) {
+    if (!v) return 0;
+    const mg_block *b = mg__block_of(v);
+    return b->first_id + (size_t)(v - b->nodes);
+}
+
+mg_graph *mg_value_graph(const mg_value *v) { return v ? mg__graph_of(v) : NULL; }
+
+mg_value *mg_leaf(mg_graph *g, double data, const char *label) {
+    if (!g) return NULL;
+    mg_value *v = mg__new_node(g, MG_OP_LEAF);
+    if (!v) return NULL;
+    v->data = data;
+    if (label && !mg_label(v, label)) return NULL;
+    return v;
+}
+
+const char *mg__name(const mg_value *v, char buf[32]) {
+    const char *label = mg_value_label(v);
+    if (label) return label;
+    snprintf(buf, 32, "#%zu", mg_value_id(v));
+    return buf;
+}
+
+/* --------------------------------------------------------- labels, meta */
+
+/* The meta entry of v, making one when `create` (NULL when out of memory). */
+static mg_meta *meta_of(mg_value *v, int create) {
+    mg_graph *g = mg__graph_of(v);
+    if (v->meta) return &g->meta[v->meta];
+    if (!create) return NULL;
+    if (!grow((void **)&g->meta, &g->cap_meta, g->n_meta + 1, sizeof *g->meta)) return NULL;
+    size_t id = mg_value_id(v);
+    /* keep entries sorted by node id: usually v is the newest, so this
+     * appends; naming an older node shifts the entries after it */
+    size_t at = g->n_meta;
+    while (at > 1 && g->meta[at - 1].node_id > id) at--;
+    memmove(&g->meta[at + 1], &g->meta[at], (g->n_meta - at) * sizeof *g->meta);
+    g->n_meta++;
+    for (size_t i = at + 1; i < g->n_meta; i++) {
+        mg_value *w = g->blocks[g->meta[i].node_id / MG_NODES_PER_BLOCK]->nodes +
+                      g->meta[i].node_id % MG_NODES_PER_BLOCK;
+        w->meta = (uint32_t)i;
+    }
+    g->meta[at] = (mg_meta){id, NULL, 0, 0};
+    v->meta = (uint32_t)at;
+    return &g->meta[at];
+}
+
+/* A string allocated now for a node made before the newest mark must
+ * survive a reset to that mark: move such marks' aux positions up to here. */
+static void keep_for_old_node(mg_graph *g, size_t id) {
+    mg_aux_pos here = aux_pos(g);
+    for (size_t i = 0; i < g->n_marks; i++)
+        if (g->marks[i].n_nodes > id) g->marks[i].aux = here;
+}
+
+mg_value *mg_label(mg_value *v, const char *label) {
+    if (!v) return NULL;
+    mg_graph *g = mg__graph_of(v);
+    if (!label) {
+        if (v->meta) g->meta[v->meta].label = NULL;
+        return v;
+    }
+    mg_meta *m = meta_of(v, 1);
+    if (!m) goto oom;
+    size_t n = strlen(label) + 1;
+    if (m->label && n <= m->label_cap) {   /* reuse the old label's bytes */
+        memcpy(m->label, label, n);
+        return v;
+    }
+    char *copy = aux_strdup(g, label, &m->label_cap);
+    if (!copy) goto oom;
+    m->label = copy;
+    keep_for_old_node(g, m->node_id);
+    return v;
+oom:
+    mg__error(g, "mg_label: out of memory copying a label of %zu bytes", strlen(label));
+    return NULL;
+}
+
+const char *mg_value_label(const mg_value *v) {
+    if (!v || !v->meta) return NULL;
+    return mg__graph_of(v)->meta[v->meta].label;
+}
+
+mg_value *mg_freeze(mg_value *v, int frozen) {
+    if (!v) return NULL;
+    if (frozen) v->flags |= MG_FROZEN;
+    else v->flags &= (uint8_t)~MG_FROZEN;
+    return v;
+}
+
+int mg_is_frozen(const mg_value *v) { return v && (v->flags & MG_FROZEN); }
+
+/* --------------------------------------------------------------- groups */
+
+unsigned mg_group_push(mg_graph *g, const char *label) {
+    if (!g) return 0;
+    size_t cap = g->cap_groups, cap_open = g->cap_open;
+    int ok = grow((void **)&g->groups, &cap, (size_t)g->n_groups + 1, sizeof *g->groups) &&
+             grow((void **)&g->open, &cap_open, (size_t)g->n_open + 1, sizeof *g->open);
+    g->cap_groups = (unsigned)cap;
+    g->cap_open = (unsigned)cap_open;
+    char *copy = ok ? aux_strdup(g, label ? label : "", NULL) : NULL;
+    if (!copy) {
+        mg__error(g, "mg_group_push: out of memory");
+        return 0;
+    }
+    unsigned id = g->n_groups++;
+    g->groups[id] = (mg_group){copy, g->n_open ? g->open[g->n_open - 1] : 0};
+    g->open[g->n_open++] = id;
+    return id;
+}
+
+void mg_group_pop(mg_graph *g) {
+    if (g && g->n_open) g->n_open--;
+}
+
+mg_value *mg_group_set(mg_value *v, unsigned group) {
+    if (!v) return NULL;
+    if (!group && !v->meta) return v;
+    mg_meta *m = meta_of(v, 1);
+    if (!m) {
+        mg__error(mg__graph_of(v), "mg_group_set: out of memory");
+        return NULL;
+    }
+    m->group = group;
+    return v;
+}
+
+unsigned mg_value_group(const mg_value *v) {
+    if (!v || !v->meta) return 0;
+    return mg__graph_of(v)->meta[v->meta].group;
+}
+
+const char *mg_group_label(const mg_graph *g, unsigned group) {
+    return g && group && group < g->n_groups ? g->groups[group].label : NULL;
+}
+
+unsigned mg_group_parent(const mg_graph *g, unsigned group) {
+    return g && group && group < g->n_groups ? g->groups[group].parent : 0;
+}
+
+unsigned mg_group_count(const mg_graph *g) { return g ? g->n_groups - 1 : 0; }
+
+/* ----------------------------------------------------------- mark/reset */
+
+size_t mg_graph_mark(const mg_graph *g_const) {
+    if (!g_const) return 0;
+    /* Taking a mark records where the aux arena and the groups stand, so a
+     * reset can drop the labels made after it too.  The graph is logically
+     * unchanged, hence the const in the signature. */
+    mg_graph *g = (mg_graph *)g_const;
+    while (g->n_marks && g->marks[g->n_marks - 1].n_nodes > g->n_nodes) g->n_marks--;
+    if (g->n_marks && g->marks[g->n_marks - 1].n_nodes == g->n_nodes) {
+        mg_checkpoint *top = &g->marks[g->n_marks - 1];
+        top->aux = aux_pos(g);
+        top->n_groups = g->n_groups;
+    } else if (grow((void **)&g->marks, &g->cap_marks, g->n_marks + 1, sizeof *g->marks)) {
+        g->marks[g->n_marks++] = (mg_checkpoint){g->n_nodes, aux_pos(g), g->n_groups};
+    }
+    return g->n_nodes;
+}
+
+void mg_graph_reset(mg_graph *g, size_t mark) {
+    if (!g) return;
+    if (mark > g->n_nodes) {
+        mg__error(g, "mg_graph_reset: mark %zu is beyond the graph's %zu nodes", mark,
+                  g->n_nodes);
+        return;
+    }
+    g->n_nodes = mark;
+    g->generation++;
+    while (g->n_meta > 1 && g->meta[g->n_meta - 1].node_id >= mark) g->n_meta--;
+    while (g->n_marks && g->marks[g->n_marks - 1].n_nodes > mark) g->n_marks--;
+    if (g->n_marks && g->marks[g->n_marks - 1].n_nodes == mark) {
+        const mg_checkpoint *cp = &g->marks[g->n_marks - 1];
+        aux_restore(g, cp->aux);
+        g->n_groups = cp->n_groups;
+    } else if (mark == 0) {
+        aux_restore(g, (mg_aux_pos){0, 0});
+        g->n_groups = 1;
+    }
+    /* groups still open that were dropped are closed */
+    while (g->n_open && g->open[g->n_open - 1] >= g->n_groups) g->n_open--;
+}

@@ -1,0 +1,110 @@
+/* internal.h -- what the library's files share and users never see. */
+#ifndef MG_INTERNAL_H
+#define MG_INTERNAL_H
+
+#include "micrograd.h"
+
+#include <stdint.h>
+
+/* Node blocks: MG_BLOCK_BYTES bytes, aligned to their own size, so the block
+ * (and with it the graph and the node's id) is found by masking a node's
+ * address: no graph pointer in every node. */
+#define MG_BLOCK_BYTES ((size_t)1 << 16)
+
+typedef struct mg_block {
+    mg_graph *graph;
+    size_t first_id;      /* id of nodes[0] */
+    mg_value nodes[];     /* MG_NODES_PER_BLOCK of them */
+} mg_block;
+
+#define MG_NODES_PER_BLOCK \
+    ((MG_BLOCK_BYTES - sizeof(mg_block)) / sizeof(mg_value))
+
+/* Scratch flag bits in mg_value.flags (bit 0 is MG_FROZEN). */
+#define MG_SEEN 0x80u
+
+/* A label and/or a group for one node.  Kept sorted by node id, so a reset
+ * drops the entries of dropped nodes by truncation. */
+typedef struct mg_meta {
+    size_t node_id;
+    char *label;          /* in the aux arena, or NULL */
+    size_t label_cap;     /* bytes available at label (for relabelling) */
+    unsigned group;
+} mg_meta;
+
+typedef struct mg_group {
+    char *label;          /* in the aux arena */
+    unsigned parent;
+} mg_group;
+
+/* The aux arena holds labels and the input arrays of n-ary nodes: chained
+ * byte blocks kept for reuse after a reset.  A position is (block, used). */
+typedef struct mg_aux_block {
+    char *mem;
+    size_t cap, used;
+} mg_aux_block;
+
+typedef struct mg_aux_pos {
+    size_t block, used;
+} mg_aux_pos;
+
+/* What mg_graph_mark remembers besides the node count. */
+typedef struct mg_checkpoint {
+    size_t n_nodes;
+    mg_aux_pos aux;
+    unsigned n_groups;
+} mg_checkpoint;
+
+struct mg_graph {
+    mg_block **blocks;    /* every block ever allocated, in id order */
+    size_t n_blocks, cap_blocks;
+    size_t n_nodes;       /* nodes alive: ids 0 .. n_nodes-1 */
+
+    mg_aux_block *aux;
+    size_t n_aux, cap_aux, aux_cur;
+
+    mg_meta *meta;        /* meta[0] is unused so that 0 means "none" */
+    size_t n_meta, cap_meta;
+
+    mg_group *groups;     /* groups[0] is unused */
+    unsigned n_groups, cap_groups;
+    unsigned *open;       /* stack of open groups */
+    unsigned n_open, cap_open;
+
+    mg_checkpoint *marks;
+    size_t n_marks, cap_marks;
+
+    /* cached topological order of the last root walked */
+    mg_value **topo;
+    size_t n_topo, cap_topo;
+    const mg_value *topo_root;
+    uint64_t topo_generation;
+    uint64_t generation;  /* bumped by every reset */
+
+    int has_error;
+    char error[256];
+};
+
+static inline mg_block *mg__block_of(const mg_value *v) {
+    return (mg_block *)((uintptr_t)v & ~(uintptr_t)(MG_BLOCK_BYTES - 1));
+}
+
+static inline mg_graph *mg__graph_of(const mg_value *v) {
+    return mg__block_of(v)->graph;
+}
+
+/* graph.c */
+mg_value *mg__new_node(mg_graph *g, mg_op op);
+void *mg__aux_alloc(mg_graph *g, size_t bytes);
+void mg__error(mg_graph *g, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+/* A printable name for a node in messages: its label, or "#id". */
+const char *mg__name(const mg_value *v, char buf[32]);
+
+/* backward.c */
+mg_value **mg__topo(const mg_value *root, size_t *n);
+
+#endif

@@ -1,0 +1,180 @@
+/* ops.c -- the public operations: check the operands, make the node, compute
+ * its value.  The math of each op (forward and local derivative) is in
+ * ops.h; the op list is MG_OP_LIST in micrograd.h. */
+#include "ops.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const struct {
+    const char *name, *symbol;
+} op_info[MG_OP_COUNT] = {
+#define MG_INFO_ROW_(name, str, sym, arity) {str, sym},
+    MG_OP_LIST(MG_INFO_ROW_)
+#undef MG_INFO_ROW_
+};
+
+const char *mg_op_name(mg_op op) {
+    return (unsigned)op < MG_OP_COUNT ? op_info[op].name : "?";
+}
+
+const char *mg_op_symbol(mg_op op) {
+    return (unsigned)op < MG_OP_COUNT ? op_info[op].symbol : "?";
+}
+
+mg_op mg_value_op(const mg_value *v) { return v ? (mg_op)v->op : MG_OP_LEAF; }
+
+size_t mg_value_arity(const mg_value *v) { return v ? mg__arity(v) : 0; }
+
+mg_value *mg_value_input(const mg_value *v, size_t i) {
+    return v && i < mg__arity(v) ? mg__input(v, i) : NULL;
+}
+
+double mg_value_exponent(const mg_value *v) {
+    return v && v->op == MG_OP_POW ? v->u.pow.k : 0.0;
+}
+
+double mg_local_grad(const mg_value *v, size_t i) {
+    return v && i < mg__arity(v) ? mg__local_grad(v, i) : 0.0;
+}
+
+/* The graph all of xs[0..n) belong to, or NULL after recording why not.
+ * `fn` names the operation in the message. */
+static mg_graph *common_graph(const char *fn, mg_value *const *xs, size_t n) {
+    mg_graph *g = NULL;
+    size_t null_at = n;
+    for (size_t i = 0; i < n; i++) {
+        if (!xs[i]) {
+            if (null_at == n) null_at = i;
+            continue;
+        }
+        mg_graph *gi = mg__graph_of(xs[i]);
+        if (!g) {
+            g = gi;
+        } else if (gi != g) {
+            char b1[32], b2[32];
+            mg__error(g, "%s: operands from different graphs ('%s' and '%s')", fn,
+                      mg__name(xs[0], b1), mg__name(xs[i], b2));
+            mg__error(gi, "%s: operands from different graphs ('%s' and '%s')", fn,
+                      mg__name(xs[0], b1), mg__name(xs[i], b2));
+            return NULL;
+        }
+    }
+    if (null_at < n) {
+        /* a NULL operand is usually an earlier failure passed along: the
+         * graph then already holds the first error, which is kept */
+        if (n == 1) mg__error(g, "%s: the operand is NULL", fn);
+        else mg__error(g, "%s: operand %zu of %zu is NULL", fn, null_at + 1, n);
+        return NULL;
+    }
+    return g;
+}
+
+static mg_value *unary(const char *fn, mg_op op, mg_value *a) {
+    mg_graph *g = common_graph(fn, &a, 1);
+    if (!g) return NULL;
+    mg_value *v = mg__new_node(g, op);
+    if (!v) return NULL;
+    v->u.in[0] = a;
+    v->data = mg__forward_node(v);
+    return v;
+}
+
+static mg_value *binary(const char *fn, mg_op op, mg_value *a, mg_value *b) {
+    mg_value *ab[2] = {a, b};
+    mg_graph *g = common_graph(fn, ab, 2);
+    if (!g) return NULL;
+    mg_value *v = mg__new_node(g, op);
+    if (!v) return NULL;
+    v->u.in[0] = a;
+    v->u.in[1] = b;
+    v->data = mg__forward_node(v);
+    return v;
+}
+
+static mg_value *nary(const char *fn, mg_op op, mg_value *const *xs, size_t n) {
+    mg_graph *g = common_graph(fn, xs, n);
+    if (!g) return NULL;
+    if (n > SIZE_MAX / sizeof *xs) {
+        mg__error(g, "%s: %zu inputs are too many", fn, n);
+        return NULL;
+    }
+    mg_value **args = mg__aux_alloc(g, n * sizeof *args);
+    if (!args) {
+        mg__error(g, "%s: out of memory for %zu inputs", fn, n);
+        return NULL;
+    }
+    memcpy(args, xs, n * sizeof *args);
+    mg_value *v = mg__new_node(g, op);
+    if (!v) return NULL;
+    v->u.many.args = args;
+    v->u.many.n = n;
+    v->data = mg__forward_node(v);
+    return v;
+}
+
+mg_value *mg_add(mg_value *a, mg_value *b) { return binary("mg_add", MG_OP_ADD, a, b); }
+mg_value *mg_sub(mg_value *a, mg_value *b) { return binary("mg_sub", MG_OP_SUB, a, b); }
+mg_value *mg_mul(mg_value *a, mg_value *b) { return binary("mg_mul", MG_OP_MUL, a, b); }
+mg_value *mg_div(mg_value *a, mg_value *b) { return binary("mg_div", MG_OP_DIV, a, b); }
+mg_value *mg_neg(mg_value *a) { return unary("mg_neg", MG_OP_NEG, a); }
+mg_value *mg_exp(mg_value *a) { return unary("mg_exp", MG_OP_EXP, a); }
+mg_value *mg_log(mg_value *a) { return unary("mg_log", MG_OP_LOG, a); }
+mg_value *mg_tanh(mg_value *a) { return unary("mg_tanh", MG_OP_TANH, a); }
+mg_value *mg_relu(mg_value *a) { return unary("mg_relu", MG_OP_RELU, a); }
+mg_value *mg_sigmoid(mg_value *a) { return unary("mg_sigmoid", MG_OP_SIGMOID, a); }
+
+mg_value *mg_pow(mg_value *a, double exponent) {
+    mg_graph *g = common_graph("mg_pow", &a, 1);
+    if (!g) return NULL;
+    mg_value *v = mg__new_node(g, MG_OP_POW);
+    if (!v) return NULL;
+    v->u.pow.x = a;
+    v->u.pow.k = exponent;
+    v->data = mg__forward_node(v);
+    return v;
+}
+
+mg_value *mg_sum(mg_value *const *xs, size_t n) {
+    if (!xs || n == 0) return NULL;   /* no operand, so no graph to tell */
+    return nary("mg_sum", MG_OP_SUM, xs, n);
+}
+
+mg_value *mg_neuron(mg_value *b, mg_value *const *w, mg_value *const *x, size_t n) {
+    if (!b) return NULL;
+    mg_graph *g = mg__graph_of(b);
+    if (n && (!w || !x)) {
+        mg__error(g, "mg_neuron: the weight or input array is NULL");
+        return NULL;
+    }
+    if (n > (SIZE_MAX / sizeof(mg_value *) - 1) / 2) {
+        mg__error(g, "mg_neuron: %zu inputs are too many", n);
+        return NULL;
+    }
+    /* interleave [b, w0, x0, w1, x1, ...] in a scratch array first, so the
+     * operands are checked once, together */
+    size_t m = 2 * n + 1;
+    mg_value *stack[65], **tmp = m <= 65 ? stack : malloc(m * sizeof *tmp);
+    if (!tmp) {
+        mg__error(g, "mg_neuron: out of memory for %zu inputs", n);
+        return NULL;
+    }
+    tmp[0] = b;
+    for (size_t j = 0; j < n; j++) {
+        tmp[2 * j + 1] = w[j];
+        tmp[2 * j + 2] = x[j];
+    }
+    mg_value *v = nary("mg_neuron", MG_OP_NEURON, tmp, m);
+    if (tmp != stack) free(tmp);
+    return v;
+}
+
+mg_value *mg_add_c(mg_value *a, double c) {
+    if (!a) return NULL;
+    return mg_add(a, mg_leaf(mg__graph_of(a), c, NULL));
+}
+
+mg_value *mg_mul_c(mg_value *a, double c) {
+    if (!a) return NULL;
+    return mg_mul(a, mg_leaf(mg__graph_of(a), c, NULL));
+}

@@ -1,0 +1,191 @@
+/* ops.h -- the op table: every operation's forward value and local
+ * derivative, side by side.  The list of ops itself (enum, names, symbols,
+ * arity) is MG_OP_LIST in micrograd.h; this file gives each its math.
+ *
+ * forward_OP(v)      the value of v from its inputs' data
+ * local_grad_OP(v,i) d v / d input i, from the inputs' data and v's own
+ *
+ * Backward (mg__chain) and replay (mg__forward_node) are generated from these
+ * by the X-macro, so adding an op is one entry in MG_OP_LIST, two functions
+ * here, a constructor in ops.c, and a test.  These are static inline so the
+ * hot loops in backward.c compile to straight-line code per op.
+ */
+#ifndef MG_OPS_H
+#define MG_OPS_H
+
+#include "internal.h"
+
+#include <math.h>
+
+#define A(v) ((v)->u.in[0]->data)
+#define B(v) ((v)->u.in[1]->data)
+
+/* leaf: no inputs; its data is whatever the caller put there */
+static inline double forward_LEAF(const mg_value *v) { return v->data; }
+static inline double local_grad_LEAF(const mg_value *v, size_t i) { (void)v; (void)i; return 0.0; }
+
+/* a + b;  d/da = 1, d/db = 1 */
+static inline double forward_ADD(const mg_value *v) { return A(v) + B(v); }
+static inline double local_grad_ADD(const mg_value *v, size_t i) { (void)v; (void)i; return 1.0; }
+
+/* a - b;  d/da = 1, d/db = -1 */
+static inline double forward_SUB(const mg_value *v) { return A(v) - B(v); }
+static inline double local_grad_SUB(const mg_value *v, size_t i) { (void)v; return i == 0 ? 1.0 : -1.0; }
+
+/* a * b;  d/da = b, d/db = a */
+static inline double forward_MUL(const mg_value *v) { return A(v) * B(v); }
+static inline double local_grad_MUL(const mg_value *v, size_t i) { return i == 0 ? B(v) : A(v); }
+
+/* a / b;  d/da = 1/b, d/db = -a/b^2 = -(a/b)/b (no overflow from b*b) */
+static inline double forward_DIV(const mg_value *v) { return A(v) / B(v); }
+static inline double local_grad_DIV(const mg_value *v, size_t i) {
+    return i == 0 ? 1.0 / B(v) : -(A(v) / B(v)) / B(v);
+}
+
+/* -a;  d/da = -1 */
+static inline double forward_NEG(const mg_value *v) { return -A(v); }
+static inline double local_grad_NEG(const mg_value *v, size_t i) { (void)v; (void)i; return -1.0; }
+
+/* a^k, k constant;  d/da = k a^(k-1), and exactly 0 for k = 0 (a^0 = 1
+ * everywhere, even where a^-1 is infinite) */
+static inline double forward_POW(const mg_value *v) { return pow(A(v), v->u.pow.k); }
+static inline double local_grad_POW(const mg_value *v, size_t i) {
+    double k = v->u.pow.k;
+    (void)i;
+    return k == 0.0 ? 0.0 : k * pow(A(v), k - 1.0);
+}
+
+/* e^a;  d/da = e^a, the output itself */
+static inline double forward_EXP(const mg_value *v) { return exp(A(v)); }
+static inline double local_grad_EXP(const mg_value *v, size_t i) { (void)i; return v->data; }
+
+/* ln a;  d/da = 1/a */
+static inline double forward_LOG(const mg_value *v) { return log(A(v)); }
+static inline double local_grad_LOG(const mg_value *v, size_t i) { (void)i; return 1.0 / A(v); }
+
+/* tanh a (libm's: no overflow at large |a|);  d/da = 1 - tanh^2 */
+static inline double forward_TANH(const mg_value *v) { return tanh(A(v)); }
+static inline double local_grad_TANH(const mg_value *v, size_t i) {
+    (void)i;
+    return 1.0 - v->data * v->data;
+}
+
+/* max(0, a), NaN stays NaN;  d/da = 1 where a > 0, else 0 (0 at a = 0) */
+static inline double forward_RELU(const mg_value *v) {
+    double a = A(v);
+    return a > 0.0 || a != a ? a : 0.0;
+}
+static inline double local_grad_RELU(const mg_value *v, size_t i) { (void)i; return A(v) > 0.0 ? 1.0 : 0.0; }
+
+/* 1/(1+e^-a), computed so that e^x never overflows: for a < 0 it is
+ * e^a/(1+e^a).  d/da = s (1 - s) */
+static inline double forward_SIGMOID(const mg_value *v) {
+    double a = A(v);
+    if (a >= 0.0) return 1.0 / (1.0 + exp(-a));
+    double e = exp(a);
+    return e / (1.0 + e);
+}
+static inline double local_grad_SIGMOID(const mg_value *v, size_t i) {
+    (void)i;
+    return v->data * (1.0 - v->data);
+}
+
+/* x0 + x1 + ... + x(n-1), left to right;  d/dxi = 1 */
+static inline double forward_SUM(const mg_value *v) {
+    mg_value *const *x = v->u.many.args;
+    double s = x[0]->data;
+    for (size_t i = 1; i < v->u.many.n; i++) s += x[i]->data;
+    return s;
+}
+static inline double local_grad_SUM(const mg_value *v, size_t i) { (void)v; (void)i; return 1.0; }
+
+/* A fused neuron: args = [b, w0, x0, w1, x1, ...], value b + w0 x0 + w1 x1 +
+ * ... left to right from the bias (micrograd's order, so the same rounding).
+ * d/db = 1, d/dwj = xj, d/dxj = wj: each weight's partner. */
+static inline double forward_NEURON(const mg_value *v) {
+    mg_value *const *x = v->u.many.args;
+    double s = x[0]->data;
+    for (size_t i = 1; i + 1 < v->u.many.n; i += 2) s += x[i]->data * x[i + 1]->data;
+    return s;
+}
+static inline double local_grad_NEURON(const mg_value *v, size_t i) {
+    mg_value *const *x = v->u.many.args;
+    if (i == 0) return 1.0;
+    return i % 2 ? x[i + 1]->data : x[i - 1]->data;
+}
+
+#undef A
+#undef B
+
+/* v's value from its inputs (leaves keep theirs). */
+static inline double mg__forward_node(const mg_value *v) {
+    switch ((mg_op)v->op) {
+#define MG_FORWARD_CASE_(name, str, sym, arity) \
+    case MG_OP_##name: return forward_##name(v);
+        MG_OP_LIST(MG_FORWARD_CASE_)
+#undef MG_FORWARD_CASE_
+    default: return v->data;
+    }
+}
+
+/* d v / d input i. */
+static inline double mg__local_grad(const mg_value *v, size_t i) {
+    switch ((mg_op)v->op) {
+#define MG_LOCAL_CASE_(name, str, sym, arity) \
+    case MG_OP_##name: return local_grad_##name(v, i);
+        MG_OP_LIST(MG_LOCAL_CASE_)
+#undef MG_LOCAL_CASE_
+    default: return 0.0;
+    }
+}
+
+/* The chain rule at one node: grad(input i) += d v/d input i * grad(v). */
+static inline void mg__chain(mg_value *v) {
+    const double g = v->grad;
+    switch ((mg_op)v->op) {
+#define MG_CHAIN_CASE_(name, str, sym, arity)                                  \
+    case MG_OP_##name:                                                         \
+        if ((arity) == 1) {                                                    \
+            v->u.in[0]->grad += local_grad_##name(v, 0) * g;                   \
+        } else if ((arity) == 2) {                                             \
+            v->u.in[0]->grad += local_grad_##name(v, 0) * g;                   \
+            v->u.in[1]->grad += local_grad_##name(v, 1) * g;                   \
+        } else if ((arity) < 0) {                                              \
+            for (size_t i = 0; i < v->u.many.n; i++)                           \
+                v->u.many.args[i]->grad += local_grad_##name(v, i) * g;        \
+        }                                                                      \
+        break;
+        MG_OP_LIST(MG_CHAIN_CASE_)
+#undef MG_CHAIN_CASE_
+    default: break;
+    }
+}
+
+/* Whether op takes any number of inputs (kept in u.many). */
+static inline int mg__is_nary(mg_op op) {
+    switch (op) {
+#define MG_NARY_CASE_(name, str, sym, arity) \
+    case MG_OP_##name: return (arity) < 0;
+        MG_OP_LIST(MG_NARY_CASE_)
+#undef MG_NARY_CASE_
+    default: return 0;
+    }
+}
+
+/* Number of inputs of v. */
+static inline size_t mg__arity(const mg_value *v) {
+    switch ((mg_op)v->op) {
+#define MG_ARITY_CASE_(name, str, sym, arity) \
+    case MG_OP_##name: return (arity) < 0 ? v->u.many.n : (size_t)(arity);
+        MG_OP_LIST(MG_ARITY_CASE_)
+#undef MG_ARITY_CASE_
+    default: return 0;
+    }
+}
+
+/* Input i of v (i < arity). */
+static inline mg_value *mg__input(const mg_value *v, size_t i) {
+    return mg__is_nary((mg_op)v->op) ? v->u.many.args[i] : v->u.in[i];
+}
+
+#endif
