@@ -72,8 +72,11 @@ $(TEST_BIN): $(TEST_SRC) tests/test_util.h $(STATIC) | check-criterion
 check-criterion:
 	@sh tests/ensure_criterion.sh "$(CC)"
 
+# Criterion's runner itself leaks a few bytes, and LeakSanitizer cannot tell
+# them from ours (the tests run inside its frames), so leaks are checked by
+# valgrind instead (make valgrind); ASan and UBSan stay fully on.
 test: check-criterion $(TEST_BIN)
-	$(TEST_BIN) $(TEST_ARGS)
+	ASAN_OPTIONS=detect_leaks=0$${ASAN_OPTIONS:+:$$ASAN_OPTIONS} $(TEST_BIN) $(TEST_ARGS)
 
 install: lib
 	mkdir -p $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig

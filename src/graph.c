@@ -89,7 +89,7 @@ static void aux_restore(mg_graph *g, mg_aux_pos p) {
 /* `bytes` bytes aligned for pointers and doubles, or NULL. */
 void *mg__aux_alloc(mg_graph *g, size_t bytes) {
     const size_t align = sizeof(double) > sizeof(void *) ? sizeof(double) : sizeof(void *);
-    if (bytes > SIZE_MAX - align) return NULL;
+    if (bytes > SIZE_MAX - align || g->fail_allocs) return NULL;
     bytes = (bytes + align - 1) / align * align;
     /* the current block, then the free ones after it */
     for (size_t i = g->aux_cur; i < g->n_aux; i++) {
@@ -128,6 +128,7 @@ mg_value *mg__new_node(mg_graph *g, mg_op op) {
             mg__error(g, "%s: the graph is full (%zu nodes)", mg_op_name(op), id);
             return NULL;
         }
+        if (g->fail_allocs) goto oom;
         if (!grow((void **)&g->blocks, &g->cap_blocks, bi + 1, sizeof *g->blocks)) goto oom;
         mg_block *b = aligned_alloc(MG_BLOCK_BYTES, MG_BLOCK_BYTES);
         if (!b) goto oom;

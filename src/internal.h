@@ -81,6 +81,10 @@ struct mg_graph {
     uint64_t topo_generation;
     uint64_t generation;  /* bumped by every reset */
 
+    /* fault injection for the tests: while nonzero, allocations of node
+     * blocks and aux memory fail (the error paths must be testable) */
+    int fail_allocs;
+
     int has_error;
     char error[256];
 };
