@@ -72,6 +72,16 @@ void mg_graph_free(mg_graph *g) {
 
 size_t mg_graph_size(const mg_graph *g) { return g ? g->n_nodes : 0; }
 
+size_t mg_graph_bytes(const mg_graph *g) {
+    if (!g) return 0;
+    size_t bytes = sizeof *g + g->n_blocks * MG_BLOCK_BYTES + g->cap_blocks * sizeof *g->blocks;
+    for (size_t i = 0; i < g->n_aux; i++) bytes += g->aux[i].cap;
+    bytes += g->cap_aux * sizeof *g->aux + g->cap_meta * sizeof *g->meta;
+    bytes += (size_t)g->cap_groups * sizeof *g->groups + (size_t)g->cap_open * sizeof *g->open;
+    bytes += g->cap_marks * sizeof *g->marks + g->cap_topo * sizeof *g->topo;
+    return bytes;
+}
+
 /* ------------------------------------------------------------ aux arena */
 
 static mg_aux_pos aux_pos(const mg_graph *g) {

@@ -334,3 +334,19 @@ Test(random, backward_matches_forward_mode_on_random_graphs, .timeout = 60) {
         mg_graph_free(g);
     }
 }
+
+Test(graph, bytes_grow_with_nodes_and_stay_flat_over_resets) {
+    mg_graph *g = mg_graph_new();
+    size_t empty = mg_graph_bytes(g);
+    size_t mark = mg_graph_mark(g);
+    for (int i = 0; i < 100000; i++) mg_leaf(g, i, NULL);
+    size_t full = mg_graph_bytes(g);
+    /* 100,000 nodes of 40 bytes need at least 4 MB of blocks */
+    cr_expect_geq(full - empty, 100000 * sizeof(mg_value));
+    cr_expect_lt(full - empty, 100000 * sizeof(mg_value) * 11 / 10);
+    mg_graph_reset(g, mark);
+    for (int i = 0; i < 100000; i++) mg_leaf(g, i, NULL);
+    cr_expect_eq(mg_graph_bytes(g), full);
+    cr_expect_eq(mg_graph_bytes(NULL), 0);
+    mg_graph_free(g);
+}
