@@ -32,7 +32,7 @@ TEST_BIN  = $(BUILD)/tests/run_tests
 STATIC    = $(BUILD)/libmicrograd.a
 SHARED    = $(BUILD)/libmicrograd.so
 
-.PHONY: all lib examples run test check-criterion install uninstall clean
+.PHONY: all lib examples run test check-criterion bench install uninstall clean
 
 all: lib examples
 
@@ -77,6 +77,14 @@ check-criterion:
 # valgrind instead (make valgrind); ASan and UBSan stay fully on.
 test: check-criterion $(TEST_BIN)
 	ASAN_OPTIONS=detect_leaks=0$${ASAN_OPTIONS:+:$$ASAN_OPTIONS} $(TEST_BIN) $(TEST_ARGS)
+
+# Speed and memory against hand-written C (prints a table; not a test).
+$(BUILD)/bench/bench: bench/bench.c bench/baseline.c bench/baseline.h $(STATIC)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Ibench $(ALL_LDFLAGS) -o $@ bench/bench.c bench/baseline.c $(STATIC) $(LIBS)
+
+bench: $(BUILD)/bench/bench
+	$(BUILD)/bench/bench
 
 install: lib
 	mkdir -p $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
