@@ -334,8 +334,17 @@ Test(dot, options) {
 Test(dot, op_symbols_and_unlabelled_nodes) {
     mg_graph *g = mg_graph_new();
     mg_value *a = mg_leaf(g, 1.5, NULL);
-    mg_value *terms[] = {mg_pow(a, 2), mg_pow(a, -1), mg_pow(a, 0.5), mg_exp(a), mg_relu(a),
-                         mg_sigmoid(a), mg_log(a), mg_neg(a), mg_div(a, a), mg_sub(a, a)};
+    mg_value *terms[10];   /* one per statement: ids follow creation order */
+    terms[0] = mg_pow(a, 2);
+    terms[1] = mg_pow(a, -1);
+    terms[2] = mg_pow(a, 0.5);
+    terms[3] = mg_exp(a);
+    terms[4] = mg_relu(a);
+    terms[5] = mg_sigmoid(a);
+    terms[6] = mg_log(a);
+    terms[7] = mg_neg(a);
+    terms[8] = mg_div(a, a);
+    terms[9] = mg_sub(a, a);
     mg_value *root = mg_sum(terms, 10);
     cr_assert(root != NULL);
     char *text = dot_of(root, NULL);

@@ -116,7 +116,9 @@ static mg_value *cs231n_neuron(mg_graph *g) {
     mg_value *w0 = mg_leaf(g, 2.0, "w0"), *x0 = mg_leaf(g, -1.0, "x0");
     mg_value *w1 = mg_leaf(g, -3.0, "w1"), *x1 = mg_leaf(g, -2.0, "x1");
     mg_value *w2 = mg_leaf(g, -3.0, "w2");
-    mg_value *dot = mg_label(mg_add(mg_add(mg_mul(w0, x0), mg_mul(w1, x1)), w2), "dot");
+    mg_value *w0x0 = mg_mul(w0, x0);
+    mg_value *w1x1 = mg_mul(w1, x1);
+    mg_value *dot = mg_label(mg_add(mg_add(w0x0, w1x1), w2), "dot");
     mg_value *f = mg_label(mg_sigmoid(dot), "f");
     cr_assert(f != NULL);
     return f;
