@@ -94,7 +94,7 @@ clean:
 # make graphs     every example that takes --dot, drawn to docs/img/NAME.svg
 # make check-dot  render the DOT files the tests wrote; fail on any complaint
 DOT ?= dot
-DOT_EXAMPLES = $(patsubst examples/%.c,%,$(shell grep -l -e '"--dot"' examples/*.c))
+DOT_EXAMPLES = $(patsubst examples/%.c,%,$(shell grep -l -e '--dot' examples/*.c))
 TEST_DOT_DIR = $(BUILD)/tests/dot
 
 .PHONY: graphs check-dot
@@ -119,9 +119,11 @@ graphs: $(DOT_EXAMPLES:%=$(BUILD)/examples/%)
 	fi; \
 	mkdir -p docs/img; \
 	for e in $(DOT_EXAMPLES); do \
-		$(BUILD)/examples/$$e --dot > $(BUILD)/$$e.dot || exit 1; \
+		if ! $(BUILD)/examples/$$e --dot > $(BUILD)/$$e.dot 2>/dev/null; then \
+			echo "make graphs: skipped $$e ($$e --dot failed)"; continue; \
+		fi; \
 		$(DOT) -Tsvg $(BUILD)/$$e.dot -o docs/img/$$e.svg || exit 1; \
-		echo "docs/img/$$e.svg"; \
+		echo "make graphs: docs/img/$$e.svg"; \
 	done
 
 check-dot:
