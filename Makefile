@@ -108,12 +108,6 @@ $(EXAMPLES): $(wildcard examples/*.h)
 # the tests write their DOT files where check-dot looks for them
 $(TEST_BIN): ALL_CFLAGS += -DMG_TEST_DOT_DIR='"$(TEST_DOT_DIR)"'
 
-# until the shared tests/test_util.h exists on this branch, do not let its
-# absence stop the test build (the teaching tests use tests/teach_util.h)
-ifeq ($(wildcard tests/test_util.h),)
-tests/test_util.h: ;
-endif
-
 graphs: $(DOT_EXAMPLES:%=$(BUILD)/examples/%)
 	@if ! command -v $(DOT) >/dev/null 2>&1; then \
 		echo "make graphs: Graphviz is not installed ('$(DOT)' not found), so no pictures were made."; \
