@@ -193,7 +193,8 @@ static int put_grouped(FILE *out, const span *s, const mg_value *root) {
             double g = adj[edge_node[e] - s->lo];
             double local = mg__local_grad(s->topo[edge_node[e]], edge_slot[e]);
             sum += local * g;
-            fprintf(out, "%s%s * %s", e > e0 ? " + " : "", mg__fmt_num(b1, g), mg__fmt_num(b2, local));
+            fprintf(out, "%s%s * %s", e > e0 ? " + " : "", mg__fmt_num(b1, g),
+                    mg__fmt_num(b2, local));
         }
         adj[j - s->lo] = sum;
         fprintf(out, " = %s\n", mg__fmt_num(b1, sum));
@@ -258,7 +259,8 @@ int mg_explain(FILE *out, const mg_value *root, const mg_value *x) {
         put_ratio(out, root, x);
         if (total == UINT64_MAX) fputs(": at least 18446744073709551615 paths", out);
         else fprintf(out, ": %llu paths", (unsigned long long)total);
-        fprintf(out, " (more than %d to list); grouped by node instead, from ", MG_EXPLAIN_MAX_PATHS);
+        fprintf(out, " (more than %d to list); grouped by node instead, from ",
+                MG_EXPLAIN_MAX_PATHS);
         mg__put_name(out, root);
         fputs(" down to ", out);
         mg__put_name(out, x);
