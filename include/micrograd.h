@@ -427,7 +427,7 @@ int mg_mlp_set_names(mg_mlp *m, size_t layer, const char *const *names);
  * layer sizes and activations, then one %.17g per line in parameter order
  * (exact round trip), e.g. for MLP(3, [4, 4, 1]):
  *     mg_mlp 1 3 4:tanh 4:tanh 1:tanh
- *     -0.83227405788023566
+ *     -0.83227405788023567
  *     ...
  * Frozen flags and names are not saved.  Returns 0, or -1 when writing
  * failed. */
