@@ -423,6 +423,11 @@ void mg_mlp_set_fused(mg_mlp *m, int fused);
  * rename them with mg_label (mg_mlp_param finds them). */
 int mg_mlp_set_names(mg_mlp *m, size_t layer, const char *const *names);
 
+/* Name layer `layer`'s DOT cluster (default "L<layer>"; NULL restores it),
+ * e.g. "hidden layer".  Returns 0, or -1 when the layer does not exist or
+ * memory ran out. */
+int mg_mlp_set_layer_name(mg_mlp *m, size_t layer, const char *name);
+
 /* Save the parameters as text: a header line naming the input count, the
  * layer sizes and activations, then one %.17g per line in parameter order
  * (exact round trip), e.g. for MLP(3, [4, 4, 1]):
