@@ -249,7 +249,7 @@ int mg_mlp_set_layer_name(mg_mlp *m, size_t layer, const char *name) {
 
 /* -------------------------------------------------------------- forward */
 
-/* Label v "<fmt...>" and put it in `group`; a no-op for NULL. */
+/* Label v and put it in `group` (a neuron's cluster); NULL stays NULL. */
 static mg_value *tag(mg_value *v, unsigned group, const char *label) {
     if (!v) return NULL;
     if (!mg_label(v, label)) return NULL;
