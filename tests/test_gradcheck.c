@@ -114,7 +114,7 @@ static int ends_with(const char *report, const char *name, const char *status) {
     if (!line) return 0;
     const char *end = strchr(line + 1, '\n');
     size_t len = strlen(status);
-    return end && (size_t)(end - line) > len && !strncmp(end - len, status, len) && end[-len - 1] == ' ';
+    return end && (size_t)(end - line) > len && !strncmp(end - len, status, len) && *(end - len - 1) == ' ';
 }
 
 /* A backward with the classic bug: `=` instead of `+=`, so a node used
