@@ -51,9 +51,12 @@ static int net_make(net *n) {
     memset(n, 0, sizeof *n);
     if (!(n->g = mg_graph_new())) return -1;
     n->m = mg_mlp_new_from(n->g, 2, sizes, 2, acts, mazur_params);
-    if (!n->m || mg_mlp_set_names(n->m, 0, hidden) || mg_mlp_set_names(n->m, 1, output) ||
-        mg_mlp_set_layer_name(n->m, 0, "hidden layer") || mg_mlp_set_layer_name(n->m, 1, "output layer"))
-        return -1;
+    if (!n->m) return -1;
+    /* names for dumps and pictures: net_h1, out_h1, clusters h1 in "hidden layer" */
+    mg_mlp_set_names(n->m, 0, hidden);
+    mg_mlp_set_names(n->m, 1, output);
+    mg_mlp_set_layer_name(n->m, 0, "hidden layer");
+    mg_mlp_set_layer_name(n->m, 1, "output layer");
     mg_value **p = mg_mlp_params(n->m);
     for (int k = 0, wi = 1; k < 12; k++) {
         mg_label(p[k], param_names[k]);
@@ -66,6 +69,11 @@ static int net_make(net *n) {
     n->t2 = mg_leaf(n->g, 0.99, "target_o2");
     n->mark = mg_graph_mark(n->g);   /* everything after this is one pass */
     return mg_graph_error(n->g) ? -1 : 0;
+}
+
+static void net_free(net *n) {
+    mg_mlp_free(n->m);
+    mg_graph_free(n->g);
 }
 
 /* E_o = 1/2 (target - out)^2, its nodes named err_o1 = target_o1 - out_o1
@@ -285,8 +293,9 @@ static void show_output_layer(const net *n) {
     if (!quiet) {
         printf("\n  The same, as the engine's paths from w5 to E (mg_explain):\n\n");
         folded(write_explain, &(explain_args){n->e, n->w[5]});
-        printf("\n  The first four factors multiply to dE/dout_o1 (err_o1 = target_o1 - out_o1); the\n"
-               "  factors 1 are the + nodes: the graph adds b2 + w5*out_h1 first, then w6*out_h2.\n\n");
+        printf("\n  The first four factors multiply to dE/dout_o1 (err_o1 = target_o1 - out_o1);"
+               " the\n  factors 1 are the + nodes: the graph adds b2 + w5*out_h1 first, then"
+               " w6*out_h2.\n\n");
         header();
     }
     row("dE/dw6", "dE/dnet_o1 * out_h2", n->w[6]->grad, "-", NULL);
@@ -303,10 +312,12 @@ static void show_hidden_layer(const net *n) {
     header();
     mg_value *net_o1 = mg_value_input(n->out[0], 0), *net_o2 = mg_value_input(n->out[1], 0);
     mg_value *w5x = product_of(n->out[0], n->w[5]), *w7x = product_of(n->out[1], n->w[7]);
-    mg_value *out_h1 = mg_value_input(w5x, 1), *out_h2 = mg_value_input(product_of(n->out[0], n->w[6]), 1);
+    mg_value *out_h1 = mg_value_input(w5x, 1);
+    mg_value *out_h2 = mg_value_input(product_of(n->out[0], n->w[6]), 1);
     mg_value *w1x = product_of(out_h1, n->w[1]);
     /* what the engine adds into out_h1 along each path */
-    double via_o1 = mg_local_grad(w5x, 1) * net_o1->grad, via_o2 = mg_local_grad(w7x, 1) * net_o2->grad;
+    double via_o1 = mg_local_grad(w5x, 1) * net_o1->grad;
+    double via_o2 = mg_local_grad(w7x, 1) * net_o2->grad;
     row("dnet_o1/dout_h1", "w5", mg_local_grad(w5x, 1), "0.40", NULL);
     row("dE_o1/dout_h1", "dE/dnet_o1 * w5", via_o1, "0.055399425", NULL);
     row("dE_o2/dout_h1", "dE/dnet_o2 * w7", via_o2, "-0.019049119",
@@ -390,30 +401,31 @@ static int show_training(net *n, long steps) {
 /* The post's first script, replayed: hidden gradients from updated w5..w8. */
 static int show_buggy(long steps) {
     net b;
-    if (net_make(&b)) return -1;
     double e1 = NAN;
-    for (long s = 1; s <= steps; s++) {
+    int ok = !net_make(&b);
+    for (long s = 1; ok && s <= steps; s++) {
         net_step_buggy(&b);
-        if (s == 1) {
-            if (net_forward(&b)) return -1;
-            e1 = b.e->data;
-        }
+        if (s == 1 && (ok = !net_forward(&b))) e1 = b.e->data;
     }
-    if (net_forward(&b)) return -1;
-    if (!quiet) {
+    if (!ok || net_forward(&b)) {
+        net_free(&b);
+        return -1;
+    }
+    {
         printf("\n  The post's first script, replayed by the engine (update w5..w8 first, then\n"
                "  backpropagate into the hidden layer through the new weights):\n\n");
         printf("  %-16s %-36s %15.9f  %-13s %s\n", "E after 1", "buggy order", e1, "0.291027924",
                matches(e1, "0.291027924") ? "ok" : "no");
         if (steps == 10000) {
             printf("  %-16s %-36s %15.9f  %-13s %s\n", "out_o1", "buggy order, 10000 updates",
-                   b.out[0]->data, "0.015912196", matches(b.out[0]->data, "0.015912196") ? "ok" : "no");
+                   b.out[0]->data, "0.015912196",
+                   matches(b.out[0]->data, "0.015912196") ? "ok" : "no");
             printf("  %-16s %-36s %15.9f  %-13s %s\n", "out_o2", "buggy order, 10000 updates",
-                   b.out[1]->data, "0.984065734", matches(b.out[1]->data, "0.984065734") ? "ok" : "no");
+                   b.out[1]->data, "0.984065734",
+                   matches(b.out[1]->data, "0.984065734") ? "ok" : "no");
         }
     }
-    mg_mlp_free(b.m);
-    mg_graph_free(b.g);
+    net_free(&b);
     return 0;
 }
 
@@ -421,10 +433,10 @@ static int show_buggy(long steps) {
 
 static void usage(FILE *f) {
     fprintf(f, "usage: mazur [--dot] [--dump] [--trace] [--steps N] [--quiet]\n"
-               "  (no flag)   the walk-through of Mazur's post, every number beside the published one\n"
+               "  (no flag)   the walk-through of Mazur's post, each number beside the post's\n"
                "  --dot       only the graph of the first forward pass, as Graphviz DOT, one\n"
                "              cluster per neuron (pipe into: dot -Tsvg > mazur.svg)\n"
-               "  --dump      also print every node (id, label, op, data, grad, local derivatives)\n"
+               "  --dump      also print every node (id, label, op, data, grad, local grads)\n"
                "  --trace     also narrate the first backward pass edge by edge\n"
                "  --steps N   train for N updates in section 6 (default 10000)\n"
                "  --quiet     print only the summary line (and any number that disagrees)\n");
@@ -445,8 +457,8 @@ int main(int argc, char **argv) {
             char *end;
             steps = strtol(argv[++i], &end, 10);
             if (*end || end == argv[i] || steps < 1 || steps > 10000000) {
-                fprintf(stderr, "mazur: --steps wants a whole number from 1 to 10000000, not '%s'\n",
-                        argv[i]);
+                fprintf(stderr, "mazur: --steps wants a whole number from 1 to 10000000, "
+                                "not '%s'\n", argv[i]);
                 usage(stderr);
                 return 2;
             }
@@ -459,18 +471,21 @@ int main(int argc, char **argv) {
 
     net n;
     if (net_make(&n) || net_forward(&n)) {
-        fprintf(stderr, "mazur: %s\n", n.g && mg_graph_error(n.g) ? mg_graph_error(n.g) : "out of memory");
+        const char *why = n.g ? mg_graph_error(n.g) : NULL;
+        fprintf(stderr, "mazur: %s\n", why ? why : "out of memory");
+        net_free(&n);
         return 1;
     }
     if (dot) {   /* the graph with its gradients, and nothing else */
         mg_backward(n.e);
         int rc = mg_dot_write(stdout, n.e, NULL);
-        mg_mlp_free(n.m);
-        mg_graph_free(n.g);
+        net_free(&n);
         return rc ? 1 : 0;
     }
 
-    if (!quiet) printf("Matt Mazur, \"A Step by Step Backpropagation Example\" (2015), computed by micrograd-c\n");
+    if (!quiet)
+        printf("Matt Mazur, \"A Step by Step Backpropagation Example\" (2015), "
+               "computed by micrograd-c\n");
     show_network(&n);
     show_forward(&n);
     if (trace && !quiet) {
@@ -489,12 +504,12 @@ int main(int argc, char **argv) {
     /* the walk-through continues from the same net: the update of section 5
      * is the first step of section 6 */
     mg_graph_reset(n.g, n.mark);
-    if (show_training(&n, steps) || show_buggy(steps)) {
+    if (show_training(&n, steps) || (!quiet && show_buggy(steps))) {
         fprintf(stderr, "mazur: %s\n", mg_graph_error(n.g) ? mg_graph_error(n.g) : "out of memory");
+        net_free(&n);
         return 1;
     }
-    mg_mlp_free(n.m);
-    mg_graph_free(n.g);
+    net_free(&n);
 
     if (quiet)
         printf("mazur: %d published numbers: %d reproduced, %d where the post is wrong, %d wrong\n",

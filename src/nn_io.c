@@ -70,7 +70,8 @@ static int parse_header(char *s, size_t *n_in, size_t *sizes, mg_activation *act
                         size_t *n_layers, char *err, size_t errlen) {
     char *tok = next_word(&s);
     if (!tok || strcmp(tok, "mg_mlp")) {
-        load_error(err, errlen, 1, "%s", "not an MLP file (the header must start with \"mg_mlp 1\")");
+        load_error(err, errlen, 1, "%s",
+                   "not an MLP file (the header must start with \"mg_mlp 1\")");
         return -1;
     }
     tok = next_word(&s);
@@ -83,7 +84,8 @@ static int parse_header(char *s, size_t *n_in, size_t *sizes, mg_activation *act
     errno = 0;
     unsigned long long v = tok ? strtoull(tok, &end, 10) : 0;
     if (!tok || *end || v == 0 || errno || tok[0] == '-') {
-        load_error(err, errlen, 1, "the input count '%s' is not a positive integer", tok ? tok : "");
+        load_error(err, errlen, 1, "the input count '%s' is not a positive integer",
+                   tok ? tok : "");
         return -1;
     }
     *n_in = (size_t)v;
@@ -108,7 +110,8 @@ static int parse_header(char *s, size_t *n_in, size_t *sizes, mg_activation *act
         int act = mg_activation_parse(colon + 1);
         if (act < 0) {
             load_error(err, errlen, 1,
-                       "unknown activation '%s' (expected tanh, relu, sigmoid or linear)", colon + 1);
+                       "unknown activation '%s' (expected tanh, relu, sigmoid or linear)",
+                       colon + 1);
             return -1;
         }
         sizes[*n_layers] = (size_t)v;
@@ -167,7 +170,8 @@ mg_mlp *mg_mlp_load(mg_graph *g, FILE *in, char *err, size_t errlen) {
             goto done;
         }
         if (len == -2 || len == -3) {
-            load_error(err, errlen, lineno, "%s", len == -2 ? "the line is too long" : "a NUL byte");
+            load_error(err, errlen, lineno, "%s",
+                       len == -2 ? "the line is too long" : "a NUL byte");
             goto done;
         }
         char *end;
