@@ -88,6 +88,7 @@ static size_t split(const char *s, field *f, size_t max) {
         const char *a = p, *b = end;
         while (a < b && (*a == ' ' || *a == '\t')) a++;
         while (b > a && (b[-1] == ' ' || b[-1] == '\t')) b--;
+        if (a == b) a = b = p;   /* an empty field is placed where it starts */
         if (n < max) f[n] = (field){a, (size_t)(b - a), (size_t)(a - s) + 1};
         n++;
         if (!*end) return n;
