@@ -194,7 +194,7 @@ int mg_svg_plot(FILE *out, const char *title, const mg_grid *grid, const mg_data
     }
     if (show_loss) loss_panel(out, left, TOP, loss, n_loss);
     fprintf(out, "</svg>\n");
-    return ferror(out) ? -1 : 0;
+    return fflush(out) == 0 && !ferror(out) ? 0 : -1;
 }
 
 int mg_progress(FILE *out, size_t step, size_t total, double loss, double seconds) {
@@ -214,6 +214,5 @@ int mg_progress(FILE *out, size_t step, size_t total, double loss, double second
     fprintf(out, "\r[%s] %3d%%  step %zu/%zu  loss %.4g  %.1f%s steps/s", bar, (int)(f * 100.0),
             step, total, loss, rate, unit);
     if (step >= total) fputc('\n', out);
-    fflush(out);
-    return ferror(out) ? -1 : 0;
+    return fflush(out) == 0 && !ferror(out) ? 0 : -1;
 }
