@@ -355,10 +355,10 @@ mg_dataset *mg_idx_load(const char *images, const char *labels, unsigned keep, c
     uint32_t ldim[1], idim[3];
     unsigned char *lab = NULL, *pix = NULL;
     mg_dataset *d = NULL;
-    FILE *li = idx_open(labels, 1, ldim, err, errlen), *ii = NULL;
-    if (!li) return NULL;
-    ii = idx_open(images, 3, idim, err, errlen);
-    if (!ii) goto done;
+    FILE *ii = idx_open(images, 3, idim, err, errlen), *li = NULL;
+    if (!ii) return NULL;
+    li = idx_open(labels, 1, ldim, err, errlen);
+    if (!li) goto done;
     if (idim[0] != ldim[0]) {
         say(err, errlen, "%s has %lu images but %s has %lu labels", images,
             (unsigned long)idim[0], labels, (unsigned long)ldim[0]);
@@ -408,7 +408,7 @@ fail:
 done:
     free(lab);
     free(pix);
-    if (ii) fclose(ii);
-    fclose(li);
+    if (li) fclose(li);
+    fclose(ii);
     return d;
 }
