@@ -321,7 +321,7 @@ Test(idx, rejects_bad_files) {
     expect_idx_error(f.img, ni, f.lab, nl - 2, "truncated: 1 of 3 labels");
     expect_idx_error(f.img, 2, f.lab, nl, "shorter than an IDX magic number");
     /* images and labels swapped: each has the other's magic */
-    expect_idx_error(f.lab, nl, f.img, ni, "magic number 0x00000803, expected 0x00000801");
+    expect_idx_error(f.lab, nl, f.img, ni, "magic number 0x00000801, expected 0x00000803");
     /* extra bytes after the data */
     unsigned char longer[sizeof f.img + 1];
     memcpy(longer, f.img, ni);
