@@ -89,3 +89,11 @@ uninstall:
 
 clean:
 	rm -rf build
+
+# ---- training (issue 5): the examples' pictures, decision boundary and loss
+# curve as self-contained SVG (open them in a browser).
+.PHONY: plots
+plots: $(BUILD)/examples/moons $(BUILD)/examples/xor
+	@mkdir -p $(BUILD)/plots
+	$(BUILD)/examples/moons --quiet --plot $(BUILD)/plots/moons.svg
+	$(BUILD)/examples/xor --plot $(BUILD)/plots/xor.svg

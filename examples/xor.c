@@ -169,6 +169,7 @@ int main(int argc, char **argv) {
     double seconds = now() - t0;
     mg_graph_reset(g, mark);
     double train_acc = accuracy(&nt, g, train), val_acc = accuracy(&nt, g, val);
+    printf("last epoch's mean batch loss %.17g\n", curve[epochs - 1]);
     printf("training accuracy %.1f%%, validation accuracy %.1f%% (%zu points); "
            "%ld epochs in %.2f s\n", 100 * train_acc, 100 * val_acc, val->n_rows, epochs, seconds);
 

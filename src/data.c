@@ -11,7 +11,9 @@
 #define MG_PI 3.14159265358979323846
 
 mg_dataset *mg_dataset_new(size_t n_rows, size_t n_features) {
-    if (n_features && n_rows > SIZE_MAX / sizeof(double) / n_features) return NULL;
+    if (n_rows >= SIZE_MAX / sizeof(double) ||
+        (n_features && n_rows > (SIZE_MAX / sizeof(double) - 1) / n_features))
+        return NULL;
     mg_dataset *d = calloc(1, sizeof *d);
     if (!d) return NULL;
     d->n_rows = n_rows;
