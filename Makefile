@@ -61,8 +61,8 @@ $(BUILD)/examples/%: examples/%.c $(STATIC) include/micrograd.h
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(STATIC) $(LIBS)
 
 # The walk-through a learner starts with.
-run: $(BUILD)/examples/neuron
-	$(BUILD)/examples/neuron
+run: $(BUILD)/examples/mazur
+	$(BUILD)/examples/mazur
 
 # All suites link into one Criterion binary, so one summary line covers them.
 $(TEST_BIN): $(TEST_SRC) tests/test_util.h $(STATIC) | check-criterion

@@ -343,7 +343,18 @@ uint64_t mg_rng_below(mg_rng *r, uint64_t n);           /* in [0, n), unbiased; 
 
 /* -------------------------------------------------------- neuron, layer, MLP
  * An MLP lives in a graph: its parameters are leaves made by mg_mlp_new,
- * before any mark a training loop takes, so resets never drop them. */
+ * before any mark a training loop takes, so resets never drop them; every
+ * forward pass builds new nodes after the mark.  Neuron j of layer l is
+ * act(b + w0*x0 + w1*x1 + ...), summed from the bias left to right as
+ * micrograd does, so the numbers match it bit for bit.
+ *
+ * Names and clusters.  Parameters are labelled L<l>.N<j>.w<i> and
+ * L<l>.N<j>.b; a neuron's nodes sit in a group (DOT cluster) "L<l>.N<j>"
+ * inside one per layer "L<l>".  The teaching graph labels each product
+ * "<w>*<x>" (from the operands' labels), each partial sum L<l>.N<j>.net.<k>,
+ * the pre-activation L<l>.N<j>.net and the output L<l>.N<j>.out (a linear
+ * layer's output is its net).  mg_mlp_forward_d labels its input leaves
+ * x0, x1, ... */
 typedef enum mg_activation {
     MG_ACT_TANH = 0,   /* the default, as in the lecture */
     MG_ACT_RELU,
@@ -374,8 +385,10 @@ mg_mlp *mg_mlp_new_from(mg_graph *g, size_t n_in, const size_t *sizes, size_t n_
 void mg_mlp_free(mg_mlp *m);
 
 /* Build the forward pass for inputs x[0..n_in) and store the n_out outputs
- * in out[].  Returns the number of outputs, or 0 on error (recorded in the
- * graph).  mg_mlp_forward_d makes leaves for plain numbers first. */
+ * in out[] (room for the last layer's size).  Returns the number of
+ * outputs, or 0 on error (a NULL array or input, no memory: recorded in
+ * the graph).  mg_mlp_forward_d makes leaves for plain numbers first.
+ *     mg_value *y;  mg_mlp_forward_d(m, (double[]){2, 3, -1}, &y); */
 size_t mg_mlp_forward(mg_mlp *m, mg_value *const *x, mg_value **out);
 size_t mg_mlp_forward_d(mg_mlp *m, const double *x, mg_value **out);
 
@@ -397,22 +410,41 @@ mg_graph     *mg_mlp_graph(const mg_mlp *m);
 mg_value *mg_mlp_param(const mg_mlp *m, size_t layer, size_t neuron, size_t i);
 
 /* Fused mode (nonzero): each neuron's b + sum w*x becomes one mg_neuron node
- * instead of 2n nodes: the same numbers, several times fewer nodes.  The
- * teaching graph (0) is the default. */
+ * instead of 2n nodes: the same numbers and gradients, bit for bit, with
+ * several times fewer nodes.  Per-step nodes get no labels or groups, for
+ * speed.  The teaching graph (0) is the default. */
 void mg_mlp_set_fused(mg_mlp *m, int fused);
 
 /* Names of the neurons of a layer for labels (e.g. {"h1", "h2"}): forward
  * then labels that neuron's nodes net_h1 and out_h1 instead of L0.N0.net
- * and L0.N0.out.  Names are copied; NULL restores the defaults. */
+ * and L0.N0.out, and the neuron's cluster is called h1.  Names are copied;
+ * NULL (or a NULL entry) restores the defaults.  Returns 0, or -1 when the
+ * layer does not exist or memory ran out.  Parameters keep their labels:
+ * rename them with mg_label (mg_mlp_param finds them). */
 int mg_mlp_set_names(mg_mlp *m, size_t layer, const char *const *names);
 
+/* Name layer `layer`'s DOT cluster (default "L<layer>"; NULL restores it),
+ * e.g. "hidden layer".  Returns 0, or -1 when the layer does not exist or
+ * memory ran out. */
+int mg_mlp_set_layer_name(mg_mlp *m, size_t layer, const char *name);
+
 /* Save the parameters as text: a header line naming the input count, the
- * layer sizes and activations, then one %.17g per line in parameter order.
- * Returns 0, or -1 when writing failed. */
+ * layer sizes and activations, then one %.17g per line in parameter order
+ * (exact round trip), e.g. for MLP(3, [4, 4, 1]):
+ *     mg_mlp 1 3 4:tanh 4:tanh 1:tanh
+ *     -0.83227405788023567
+ *     ...
+ * Frozen flags and names are not saved.  Returns 0, or -1 when writing
+ * failed. */
 int mg_mlp_save(const mg_mlp *m, FILE *out);
 
-/* Load an MLP saved by mg_mlp_save into g.  On error returns NULL and, when
- * err is not NULL, writes a message naming the line into err[0..errlen). */
+/* Load an MLP saved by mg_mlp_save into g.  Strict: exactly one number
+ * per line, as many as the header's shape needs (blank lines may follow).
+ * On error returns NULL and, when err is not NULL, writes a message naming
+ * the line into err[0..errlen): "line 1: the file is empty", "line 1:
+ * unknown activation 'softmax' ...", "line 3: '0.2x' is not a number",
+ * "line 4: the file ends after 2 of 3 parameters", "line 5: more values
+ * than the 3 parameters the header declares". */
 mg_mlp *mg_mlp_load(mg_graph *g, FILE *in, char *err, size_t errlen);
 
 /* @@ training (issue 5) @@ */

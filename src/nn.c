@@ -240,9 +240,16 @@ int mg_mlp_set_names(mg_mlp *m, size_t layer, const char *const *names) {
     return 0;
 }
 
+int mg_mlp_set_layer_name(mg_mlp *m, size_t layer, const char *name) {
+    if (!m || layer >= m->n_layers) return -1;
+    char deflt[32];
+    snprintf(deflt, sizeof deflt, "L%zu", layer);
+    return mg__group_relabel(m->g, m->layer_group[layer], name ? name : deflt);
+}
+
 /* -------------------------------------------------------------- forward */
 
-/* Label v "<fmt...>" and put it in `group`; a no-op for NULL. */
+/* Label v and put it in `group` (a neuron's cluster); NULL stays NULL. */
 static mg_value *tag(mg_value *v, unsigned group, const char *label) {
     if (!v) return NULL;
     if (!mg_label(v, label)) return NULL;

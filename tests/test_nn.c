@@ -285,6 +285,11 @@ Test(nn, names_labels_and_groups) {
     cr_expect_eq(mg_value_group(w6x), grp);
     cr_expect_eq(mg_value_group(mg_mlp_param(m, 1, 0, 0)), grp);
     cr_expect_str_eq(mg_group_label(g, mg_value_group(mg_mlp_param(m, 0, 1, 2))), "h2");
+    cr_assert_eq(mg_mlp_set_layer_name(m, 1, "output layer"), 0);
+    cr_expect_str_eq(mg_group_label(g, mg_group_parent(g, grp)), "output layer");
+    cr_expect_eq(mg_mlp_set_layer_name(m, 2, "x"), -1);
+    cr_assert_eq(mg_mlp_set_layer_name(m, 1, NULL), 0);
+    cr_expect_str_eq(mg_group_label(g, mg_group_parent(g, grp)), "L1");
     /* names survive resets and can be taken back */
     mg_graph_reset(g, mark);
     cr_expect_str_eq(mg_group_label(g, grp), "o1");
@@ -292,6 +297,10 @@ Test(nn, names_labels_and_groups) {
     cr_assert_eq(mg_mlp_forward_d(m, (double[]){.05, .10}, out), 2);
     cr_expect_str_eq(mg_value_label(out[0]), "L1.N0.out");
     cr_expect_str_eq(mg_group_label(g, grp), "L1.N0");
+    /* h1's cluster name was stored after the mark was taken; the reset and
+     * the labels allocated since must not have overwritten it */
+    cr_expect_str_eq(mg_group_label(g, mg_value_group(mg_mlp_param(m, 0, 0, 0))), "h1");
+    cr_expect_str_eq(mg_value_label(mg_value_input(out[1], 0)), "L1.N1.net");
     cr_expect_null(mg_graph_error(g));
     mg_mlp_free(m);
     mg_graph_free(g);
