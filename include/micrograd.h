@@ -529,12 +529,14 @@ typedef struct mg_optim mg_optim;
  * memory ran out. */
 mg_optim *mg_sgd_new(mg_value *const *params, size_t n, double lr);
 
-/* SGD with momentum mu (PyTorch's form): v = mu * v + grad; p -= lr * v. */
+/* SGD with momentum mu (PyTorch's form): v = mu * v + grad; p -= lr * v,
+ * v starting at 0.  NULL as for mg_sgd_new. */
 mg_optim *mg_momentum_new(mg_value *const *params, size_t n, double lr, double mu);
 
 /* Adam (Kingma and Ba): m = b1 m + (1 - b1) g, v = b2 v + (1 - b2) g^2,
  * p -= lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps) at step t = 1,
- * 2, ...  The usual values are b1 0.9, b2 0.999, eps 1e-8. */
+ * 2, ..., with m and v starting at 0.  The usual values are b1 0.9, b2
+ * 0.999, eps 1e-8.  NULL as for mg_sgd_new. */
 mg_optim *mg_adam_new(mg_value *const *params, size_t n, double lr, double b1, double b2,
                       double eps);
 
