@@ -80,9 +80,8 @@ int main(int argc, char **argv) {
     mg_rng rng;
     mg_rng_seed(&rng, seed);
     mg_dataset_shuffle(d, &rng);
-    size_t n_train = d->n_rows * 2 / 3;
-    mg_dataset *train = mg_dataset_slice(d, 0, n_train);
-    mg_dataset *test = mg_dataset_slice(d, n_train, d->n_rows - n_train);
+    mg_dataset *train, *test;
+    mg_dataset_split(d, 2.0 / 3.0, &train, &test);
 
     static const size_t sizes[2] = {3, 1};
     static const mg_activation acts[2] = {MG_ACT_RELU, MG_ACT_SIGMOID};

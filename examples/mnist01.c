@@ -86,9 +86,8 @@ int main(int argc, char **argv) {
     mg_rng rng;
     mg_rng_seed(&rng, seed);
     mg_dataset_shuffle(d, &rng);
-    size_t n_train = d->n_rows * 8 / 10;
-    mg_dataset *train = mg_dataset_slice(d, 0, n_train);
-    mg_dataset *test = mg_dataset_slice(d, n_train, d->n_rows - n_train);
+    mg_dataset *train, *test;
+    mg_dataset_split(d, 0.8, &train, &test);
 
     const size_t sizes[2] = {HIDDEN, 1};
     const mg_activation acts[2] = {MG_ACT_SIGMOID, MG_ACT_SIGMOID};
@@ -106,7 +105,8 @@ int main(int argc, char **argv) {
            test->n_rows, d->n_features, HIDDEN, mg_mlp_n_params(m),
            teaching ? "teaching graph rebuilt per image" : "fused one-image graph replayed");
 
-    size_t mark = mg_graph_mark(g), total = (size_t)epochs * n_train, done = 0;
+    size_t n_train = train->n_rows, mark = mg_graph_mark(g), total = (size_t)epochs * n_train;
+    size_t done = 0;
     int tty = isatty(fileno(stderr));
     double t0 = now();
     for (long e = 0; e < epochs; e++) {

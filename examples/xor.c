@@ -111,12 +111,10 @@ int main(int argc, char **argv) {
     mg_rng rng;
     mg_rng_seed(&rng, seed);
     mg_dataset *all = mg_make_xor(N_POINTS, &rng);
-    size_t n_train = N_POINTS * 8 / 10;
-    mg_dataset *train = mg_dataset_slice(all, 0, n_train);
-    mg_dataset *val = mg_dataset_slice(all, n_train, N_POINTS - n_train);
+    mg_dataset *train, *val;
     mg_graph *g = mg_graph_new();
     net nt;
-    if (!train || !val || !g || net_new(&nt, g, seed)) {
+    if (mg_dataset_split(all, 0.8, &train, &val) || !g || net_new(&nt, g, seed)) {
         fprintf(stderr, "xor: out of memory\n");
         return 1;
     }
@@ -128,7 +126,7 @@ int main(int argc, char **argv) {
 
     /* the batch graph: BATCH input pairs and targets -> mean BCE */
     mg_value *x[BATCH][2], *t[BATCH], *p[BATCH], *loss = NULL;
-    size_t mark = mg_graph_mark(g), n_batches = (n_train + BATCH - 1) / BATCH;
+    size_t mark = mg_graph_mark(g), n_batches = (train->n_rows + BATCH - 1) / BATCH;
     double *curve = malloc((size_t)epochs * sizeof *curve), t0 = now();
     int tty = isatty(fileno(stderr));
     for (long e = 0; e < epochs; e++) {

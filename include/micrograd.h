@@ -612,11 +612,15 @@ void mg_leaves_set(mg_value *const *v, const double *data, size_t n);
 void mg_dataset_shuffle(mg_dataset *d, mg_rng *rng);
 
 /* Copy rows [first, first + n) into a new data set (NULL when out of range
- * or out of memory).  A train/test split of a shuffled set is two slices:
- *     size_t n_train = (size_t)(0.8 * d->n_rows);
- *     train = mg_dataset_slice(d, 0, n_train);
- *     test  = mg_dataset_slice(d, n_train, d->n_rows - n_train); */
+ * or out of memory). */
 mg_dataset *mg_dataset_slice(const mg_dataset *d, size_t first, size_t n);
+
+/* Train/test split (shuffle first): the first floor(train_frac * n_rows)
+ * rows are copied into *train, the rest into *test.  Returns 0, or -1 (with
+ * both set to NULL) when an argument is NULL, train_frac is outside [0, 1]
+ * or memory ran out.  The caller frees both. */
+int mg_dataset_split(const mg_dataset *d, double train_frac, mg_dataset **train,
+                     mg_dataset **test);
 
 /* Mini-batch b of size `size`: points *x and *y at its first row and
  * returns its number of rows (the last batch may be short; 0 past the end).

@@ -111,6 +111,22 @@ mg_dataset *mg_dataset_slice(const mg_dataset *d, size_t first, size_t n) {
     return s;
 }
 
+int mg_dataset_split(const mg_dataset *d, double train_frac, mg_dataset **train,
+                     mg_dataset **test) {
+    if (!train || !test) return -1;
+    *train = *test = NULL;
+    if (!d || !(train_frac >= 0.0 && train_frac <= 1.0)) return -1;
+    size_t n_train = (size_t)(train_frac * (double)d->n_rows);
+    if (n_train > d->n_rows) n_train = d->n_rows;
+    *train = mg_dataset_slice(d, 0, n_train);
+    *test = mg_dataset_slice(d, n_train, d->n_rows - n_train);
+    if (*train && *test) return 0;
+    mg_dataset_free(*train);
+    mg_dataset_free(*test);
+    *train = *test = NULL;
+    return -1;
+}
+
 size_t mg_dataset_batch(const mg_dataset *d, size_t b, size_t size, const double **x,
                         const double **y) {
     if (!d || size == 0 || b >= (d->n_rows + size - 1) / size) return 0;

@@ -100,6 +100,16 @@ Test(data, slices_and_batches) {
     cr_expect_eq(test->x[0], 16.0);
     cr_expect_eq(test->y[1], 9.0);
     cr_expect_null(mg_dataset_slice(d, 8, 3));
+    mg_dataset *a, *b;
+    cr_assert_eq(mg_dataset_split(d, 0.7, &a, &b), 0);
+    cr_expect_eq(a->n_rows, 7);
+    cr_expect_eq(b->n_rows, 3);
+    cr_expect_eq(b->y[0], 7.0);
+    cr_expect_eq(b->x[1], 15.0);
+    mg_dataset_free(a);
+    mg_dataset_free(b);
+    cr_expect_eq(mg_dataset_split(d, 1.5, &a, &b), -1);
+    cr_expect_null(a);
     const double *x, *y;
     size_t sizes[4];
     for (size_t b = 0; b < 4; b++) sizes[b] = mg_dataset_batch(d, b, 4, &x, &y);
