@@ -66,15 +66,17 @@ static void tick(FILE *out, double x, double y, const char *anchor, double v) {
 }
 
 /* The frame and five ticks per axis of a panel whose data range is
- * [x0, x1] x [y0, y1]; log10 on y means the y values are powers of ten. */
+ * [x0, x1] x [y0, y1]; log_y means the y values are powers of ten, int_x
+ * that x counts steps (ticks at whole numbers). */
 static void axes(FILE *out, double left, double top, double x0, double x1, double y0, double y1,
-                 int log_y, const char *x_name, const char *y_name) {
+                 int log_y, int int_x, const char *x_name, const char *y_name) {
     fprintf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"none\" "
                  "stroke=\"#333\"/>\n", left, top, PANEL, PANEL);
     for (int i = 0; i <= 4; i++) {
         double f = i / 4.0;
         double xv = x0 + f * (x1 - x0), yv = y0 + f * (y1 - y0);
-        tick(out, left + f * PANEL, top + PANEL + 16, "middle", xv);
+        if (int_x) xv = round(xv);
+        tick(out, left + (xv - x0) / (x1 - x0) * PANEL, top + PANEL + 16, "middle", xv);
         tick(out, left - 6, top + PANEL - f * PANEL + 4, "end", log_y ? pow(10.0, yv) : yv);
     }
     fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>\n", left + PANEL / 2,
@@ -142,7 +144,7 @@ static void boundary_panel(FILE *out, double left, double top, const mg_grid *g,
                     left + (px - g->x_lo) / (g->x_hi - g->x_lo) * PANEL,
                     top + PANEL - (py - g->y_lo) / (g->y_hi - g->y_lo) * PANEL, hex);
         }
-    axes(out, left, top, g->x_lo, g->x_hi, g->y_lo, g->y_hi, 0, "x0", "x1");
+    axes(out, left, top, g->x_lo, g->x_hi, g->y_lo, g->y_hi, 0, 0, "x0", "x1");
 }
 
 static void loss_panel(FILE *out, double left, double top, const double *loss, size_t n) {
@@ -167,7 +169,7 @@ static void loss_panel(FILE *out, double left, double top, const double *loss, s
                 top + PANEL - (v - lo) / (hi - lo) * PANEL);
     }
     fprintf(out, "\"/>\n");
-    axes(out, left, top, 0.0, last, lo, hi, log_y, "step",
+    axes(out, left, top, 0.0, last, lo, hi, log_y, 1, "step",
          log_y ? "loss (log scale)" : "loss");
 }
 
