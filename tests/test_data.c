@@ -354,3 +354,43 @@ Test(idx, rejects_bad_files) {
     cr_expect_null(mg_idx_load("/nonexistent/t10k-images-idx3-ubyte", "x", 0, err, sizeof err));
     cr_expect(strstr(err, "cannot open"), "%s", err);
 }
+
+/* Garbage in: seeded random texts built from CSV's own characters.  Each
+ * must either load or give a message that names the file, never crash. */
+Test(csv, random_input_never_crashes) {
+    static const char alphabet[] = "0123456789.,-+eE \t\r\nabc,,\n\n";
+    mg_rng r;
+    mg_rng_seed(&r, 2024);
+    char text[200], err[256];
+    int loaded = 0;
+    for (int k = 0; k < 2000; k++) {
+        size_t n = (size_t)mg_rng_below(&r, sizeof text);
+        for (size_t i = 0; i < n; i++)
+            text[i] = alphabet[mg_rng_below(&r, sizeof alphabet - 1)];
+        text[n] = '\0';
+        if (k % 2) memcpy(text, "a,b\n", n >= 4 ? 4 : 0);   /* half start with a header */
+        mg_dataset *d = csv(text, NULL, err, sizeof err);
+        if (d) loaded++;
+        else cr_expect(!strncmp(err, "t.csv:", 6), "message '%s' for input '%s'", err, text);
+        mg_dataset_free(d);
+    }
+    cr_expect_gt(loaded, 0);
+}
+
+/* Every truncation of a good pair of IDX files is refused with a message. */
+Test(idx, every_truncation_is_caught) {
+    idx_files f;
+    make_idx(&f);
+    char err[256];
+    for (size_t n = 0; n < sizeof f.img; n++) {
+        mg_dataset *d = idx(f.img, n, f.lab, sizeof f.lab, 0, err);
+        cr_expect_null(d, "images cut to %zu bytes were accepted", n);
+        cr_expect(strstr(err, "truncated") || strstr(err, "shorter"), "%zu bytes: %s", n, err);
+        mg_dataset_free(d);
+    }
+    for (size_t n = 0; n < sizeof f.lab; n++) {
+        mg_dataset *d = idx(f.img, sizeof f.img, f.lab, n, 0, err);
+        cr_expect_null(d, "labels cut to %zu bytes were accepted", n);
+        mg_dataset_free(d);
+    }
+}
