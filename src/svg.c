@@ -89,6 +89,7 @@ static void axes(FILE *out, double left, double top, double x0, double x1, doubl
 static int band_of(double s, double t, double scale, int *cls) {
     double d = s - t;
     *cls = d > 0.0;
+    if (!isfinite(d)) return isnan(d) ? 1 : BANDS;   /* (int) of NaN or inf is undefined */
     int b = (int)ceil(fabs(d) / scale * BANDS);
     return b < 1 ? 1 : b > BANDS ? BANDS : b;
 }

@@ -192,6 +192,15 @@ Test(svg, boundary_and_loss_curve) {
     mg_dataset_free(pts);
 }
 
+Test(svg, non_finite_scores_still_draw) {
+    double score[4] = {NAN, INFINITY, -INFINITY, 0.25};
+    mg_grid grid = {2, 2, 0.0, 1.0, 0.0, 1.0, 0.5, score};
+    char *s = plot("bad scores", &grid, NULL, NULL, 0);
+    cr_expect_eq(count(s, "<circle"), 0);
+    cr_expect_null(strstr(s, "nan"));
+    free(s);
+}
+
 Test(svg, loss_curve_alone_with_gaps) {
     const double loss[5] = {1.0, NAN, 0.8, INFINITY, 0.5};
     char *s = plot(NULL, NULL, NULL, loss, 5);
