@@ -142,3 +142,11 @@ check-dot:
 	done; \
 	[ $$fail = 0 ] && echo "make check-dot: dot -Tsvg rendered all $$n files in $(TEST_DOT_DIR) cleanly"; \
 	exit $$fail
+
+# ---- training (issue 5): the examples' pictures, decision boundary and loss
+# curve as self-contained SVG (open them in a browser).
+.PHONY: plots
+plots: $(BUILD)/examples/moons $(BUILD)/examples/xor
+	@mkdir -p $(BUILD)/plots
+	$(BUILD)/examples/moons --quiet --plot $(BUILD)/plots/moons.svg
+	$(BUILD)/examples/xor --plot $(BUILD)/plots/xor.svg
