@@ -141,7 +141,9 @@ void mg_graph_reset(mg_graph *g, size_t mark);
 size_t mg_graph_size(const mg_graph *g);
 
 /* Bytes the graph holds from the allocator: node blocks, label and input
- * arrays, indexes, the cached order.  Kept across resets (memory is reused),
+ * arrays, indexes, the cached order (node blocks come in slabs that each
+ * reserve up to 64 KiB more address space for alignment, never touched and
+ * not counted here).  Kept across resets (memory is reused),
  * so a training loop that resets every step shows a flat figure. */
 size_t mg_graph_bytes(const mg_graph *g);
 
@@ -459,6 +461,12 @@ mg_value *mg_mlp_param(const mg_mlp *m, size_t layer, size_t neuron, size_t i);
  * several times fewer nodes.  Per-step nodes get no labels or groups, for
  * speed.  The teaching graph (0) is the default. */
 void mg_mlp_set_fused(mg_mlp *m, int fused);
+
+/* Naming (on by default): the teaching graph labels every node it makes
+ * (w5*out_h1, net_o1.1, out_o1) and puts each in its neuron's cluster, which
+ * is what dumps and pictures want.  Off: the same nodes in the same order,
+ * unnamed, several times faster to build.  Fused mode never names. */
+void mg_mlp_set_naming(mg_mlp *m, int on);
 
 /* Names of the neurons of a layer for labels (e.g. {"h1", "h2"}): forward
  * then labels that neuron's nodes net_h1 and out_h1 instead of L0.N0.net

@@ -58,7 +58,8 @@ mg_graph *mg_graph_new(void) {
 
 void mg_graph_free(mg_graph *g) {
     if (!g) return;
-    for (size_t i = 0; i < g->n_blocks; i++) free(g->blocks[i]);
+    for (size_t i = 0; i < g->n_slabs; i++) free(g->slabs[i]);
+    free(g->slabs);
     for (size_t i = 0; i < g->n_aux; i++) free(g->aux[i].mem);
     free(g->blocks);
     free(g->aux);
@@ -74,7 +75,9 @@ size_t mg_graph_size(const mg_graph *g) { return g ? g->n_nodes : 0; }
 
 size_t mg_graph_bytes(const mg_graph *g) {
     if (!g) return 0;
-    size_t bytes = sizeof *g + g->n_blocks * MG_BLOCK_BYTES + g->cap_blocks * sizeof *g->blocks;
+    size_t bytes = sizeof *g + g->cap_blocks * sizeof *g->blocks + g->cap_slabs * sizeof *g->slabs;
+    for (size_t i = 0, k = 1; i < g->n_slabs; i++, k = k < MG_SLAB_MAX_BLOCKS ? 2 * k : k)
+        bytes += k * MG_BLOCK_BYTES;   /* + up to one block of alignment slack, never touched */
     for (size_t i = 0; i < g->n_aux; i++) bytes += g->aux[i].cap;
     bytes += g->cap_aux * sizeof *g->aux + g->cap_meta * sizeof *g->meta;
     bytes += (size_t)g->cap_groups * sizeof *g->groups + (size_t)g->cap_open * sizeof *g->open;
@@ -141,6 +144,27 @@ static void set_cursor(mg_graph *g) {
     }
 }
 
+/* A fresh block, aligned to its size, from the current slab or a new one.
+ * A slab is allocated with one spare block of room so that its blocks can
+ * be aligned by hand: plain malloc, no aligned_alloc trimming. */
+static mg_block *next_block(mg_graph *g) {
+    if (g->slab_next == g->slab_end) {
+        size_t k = 1;
+        for (size_t i = 0; i < g->n_slabs && k < MG_SLAB_MAX_BLOCKS; i++) k *= 2;
+        if (!grow((void **)&g->slabs, &g->cap_slabs, g->n_slabs + 1, sizeof *g->slabs))
+            return NULL;
+        char *raw = malloc((k + 1) * MG_BLOCK_BYTES);
+        if (!raw) return NULL;
+        g->slabs[g->n_slabs++] = raw;
+        uintptr_t a = ((uintptr_t)raw + MG_BLOCK_BYTES - 1) & ~(uintptr_t)(MG_BLOCK_BYTES - 1);
+        g->slab_next = raw + (a - (uintptr_t)raw);
+        g->slab_end = g->slab_next + k * MG_BLOCK_BYTES;
+    }
+    mg_block *b = (mg_block *)(void *)g->slab_next;
+    g->slab_next += MG_BLOCK_BYTES;
+    return b;
+}
+
 /* The slow path of mg__node: a new block, or a group to tag the node with. */
 mg_value *mg__new_node(mg_graph *g, mg_op op) {
     size_t id = g->n_nodes;
@@ -153,7 +177,7 @@ mg_value *mg__new_node(mg_graph *g, mg_op op) {
             }
             if (g->fail_allocs) goto oom;
             if (!grow((void **)&g->blocks, &g->cap_blocks, bi + 1, sizeof *g->blocks)) goto oom;
-            mg_block *b = aligned_alloc(MG_BLOCK_BYTES, MG_BLOCK_BYTES);
+            mg_block *b = next_block(g);
             if (!b) goto oom;
             b->graph = g;
             b->first_id = bi * MG_NODES_PER_BLOCK;

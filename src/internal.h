@@ -17,6 +17,8 @@ typedef struct mg_block {
     mg_value nodes[];     /* MG_NODES_PER_BLOCK of them */
 } mg_block;
 
+#define MG_SLAB_MAX_BLOCKS 64
+
 #define MG_NODES_PER_BLOCK \
     ((MG_BLOCK_BYTES - sizeof(mg_block)) / sizeof(mg_value))
 
@@ -58,6 +60,12 @@ typedef struct mg_checkpoint {
 struct mg_graph {
     mg_block **blocks;    /* every block ever allocated, in id order */
     size_t n_blocks, cap_blocks;
+    /* Blocks are carved out of slabs that double in size up to
+     * MG_SLAB_MAX_BLOCKS: few big allocations instead of one per block
+     * (each large allocation is an mmap and, at free, a costly munmap). */
+    void **slabs;         /* what malloc returned, to free */
+    size_t n_slabs, cap_slabs;
+    char *slab_next, *slab_end;  /* blocks not yet handed out */
     size_t n_nodes;       /* nodes alive: ids 0 .. n_nodes-1 */
     mg_value *next, *limit;  /* free slots left in the current block */
 

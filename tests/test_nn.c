@@ -456,3 +456,33 @@ Test(nn, wide_input_layer) {
     mg_mlp_free(m);
     mg_graph_free(g);
 }
+
+/* Naming off builds the very same teaching graph, only without labels. */
+Test(nn, unnamed_teaching_graph_is_the_same_graph_without_names) {
+    static const size_t sizes[3] = {4, 3, 1};
+    static const mg_activation acts[3] = {MG_ACT_TANH, MG_ACT_RELU, MG_ACT_LINEAR};
+    static const double x[2] = {0.7, -1.3};
+    double data[2], grads[2][64];
+    size_t nodes[2];
+    for (int named = 0; named < 2; named++) {
+        mg_graph *g = mg_graph_new();
+        mg_mlp *m = mg_mlp_new(g, 2, sizes, 3, acts, 7);
+        cr_assert_not_null(m);
+        mg_mlp_set_naming(m, named);
+        size_t before = mg_graph_size(g);
+        mg_value *out[1];
+        cr_assert_eq(mg_mlp_forward_d(m, x, out), 1);
+        mg_backward(out[0]);
+        nodes[named] = mg_graph_size(g) - before;
+        data[named] = out[0]->data;
+        cr_assert_leq(mg_mlp_n_params(m), 64);
+        for (size_t k = 0; k < mg_mlp_n_params(m); k++) grads[named][k] = mg_mlp_params(m)[k]->grad;
+        if (named) cr_expect_not_null(mg_value_label(mg_value_input(out[0], 0)));
+        else cr_expect_null(mg_value_label(mg_value_input(out[0], 0)));
+        mg_mlp_free(m);
+        mg_graph_free(g);
+    }
+    cr_expect_eq(nodes[0], nodes[1]);
+    cr_expect_eq(data[0], data[1]);
+    for (size_t k = 0; k < 4 * 3 + 3 * 5 + 4; k++) cr_expect_eq(grads[0][k], grads[1][k], "param %zu", k);
+}
