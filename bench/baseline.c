@@ -60,8 +60,10 @@ static void backward(const double *p, const double *x, const activations *a, dou
     }
 }
 
-double baseline_loss_grad(const double *p, const double *x, const double *y, size_t n,
-                          double alpha, double *grad) {
+/* every_point: run the backward pass for points whose hinge is inactive too
+ * (with a zero gradient), which is the work a graph engine does */
+static double loss_grad(const double *p, const double *x, const double *y, size_t n, double alpha,
+                        double *grad, int every_point) {
     memset(grad, 0, BASELINE_N_PARAMS * sizeof *grad);
     double data_loss = 0, inv_n = 1.0 / (double)n;
     activations a;
@@ -71,6 +73,8 @@ double baseline_loss_grad(const double *p, const double *x, const double *y, siz
         if (margin > 0) {
             data_loss += margin;
             backward(p, x + 2 * i, &a, -y[i] * inv_n, grad);
+        } else if (every_point) {
+            backward(p, x + 2 * i, &a, 0.0, grad);
         }
     }
     double reg = 0;
@@ -79,6 +83,16 @@ double baseline_loss_grad(const double *p, const double *x, const double *y, siz
         grad[k] += 2 * alpha * p[k];
     }
     return data_loss * inv_n + alpha * reg;
+}
+
+double baseline_loss_grad(const double *p, const double *x, const double *y, size_t n,
+                          double alpha, double *grad) {
+    return loss_grad(p, x, y, n, alpha, grad, 0);
+}
+
+double baseline_loss_grad_dense(const double *p, const double *x, const double *y, size_t n,
+                                double alpha, double *grad) {
+    return loss_grad(p, x, y, n, alpha, grad, 1);
 }
 
 double baseline_accuracy(const double *p, const double *x, const double *y, size_t n) {

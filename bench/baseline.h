@@ -18,6 +18,12 @@
 double baseline_loss_grad(const double *p, const double *x, const double *y, size_t n,
                           double alpha, double *grad);
 
+/* The same, but running the backward pass for every point, also those whose
+ * hinge is inactive (they pass a zero gradient): the work a graph engine does,
+ * which cannot know in advance that a subgraph's gradient will be zero. */
+double baseline_loss_grad_dense(const double *p, const double *x, const double *y, size_t n,
+                                double alpha, double *grad);
+
 /* Accuracy in [0, 1]: share of points where (y > 0) == (score > 0). */
 double baseline_accuracy(const double *p, const double *x, const double *y, size_t n);
 

@@ -133,8 +133,7 @@ static void backward_sweep(mg_graph *g, mg_value *root) {
             v->u.in[1]->grad += local_grad_##name(v, 1) * grad;                        \
         } else if ((arity) < 0) {                                                      \
             for (size_t i = 0; i < v->u.many.n; i++) reach(v->u.many.args[i], &pending); \
-            for (size_t i = 0; i < v->u.many.n; i++)                                   \
-                v->u.many.args[i]->grad += local_grad_##name(v, i) * grad;             \
+            mg__chain_nary(v, grad);                                                   \
         }                                                                              \
         break;
                     MG_OP_LIST(MG_SWEEP_CASE_)

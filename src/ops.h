@@ -139,6 +139,26 @@ static inline double mg__local_grad(const mg_value *v, size_t i) {
     }
 }
 
+/* The chain rule at an n-ary node, with a loop per op: the generic loop
+ * would re-derive each local derivative through a branch per input.  The
+ * arithmetic and its order are those of local_grad_OP, input by input. */
+static inline void mg__chain_nary(mg_value *v, double g) {
+    mg_value *const *x = v->u.many.args;
+    const size_t n = v->u.many.n;
+    if (v->op == MG_OP_NEURON) {
+        x[0]->grad += 1.0 * g;
+        for (size_t i = 1; i + 1 < n; i += 2) {
+            const double w = x[i]->data, in = x[i + 1]->data;
+            x[i]->grad += in * g;
+            x[i + 1]->grad += w * g;
+        }
+    } else if (v->op == MG_OP_SUM) {
+        for (size_t i = 0; i < n; i++) x[i]->grad += 1.0 * g;
+    } else {
+        for (size_t i = 0; i < n; i++) x[i]->grad += mg__local_grad(v, i) * g;
+    }
+}
+
 /* The chain rule at one node: grad(input i) += d v/d input i * grad(v). */
 static inline void mg__chain(mg_value *v) {
     const double g = v->grad;
@@ -151,8 +171,7 @@ static inline void mg__chain(mg_value *v) {
             v->u.in[0]->grad += local_grad_##name(v, 0) * g;                   \
             v->u.in[1]->grad += local_grad_##name(v, 1) * g;                   \
         } else if ((arity) < 0) {                                              \
-            for (size_t i = 0; i < v->u.many.n; i++)                           \
-                v->u.many.args[i]->grad += local_grad_##name(v, i) * g;        \
+            mg__chain_nary(v, g);                                              \
         }                                                                      \
         break;
         MG_OP_LIST(MG_CHAIN_CASE_)

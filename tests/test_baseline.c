@@ -88,8 +88,13 @@ Test(baseline, gives_the_engines_gradients) {
     double base = baseline_loss_grad(d.p, d.x, d.y, 100, 1e-4, grad);
     expect_close(loss->data, base, 1e-13);
     expect_close(loss->data, d.loss[0], 1e-13);
-    for (int k = 0; k < BASELINE_N_PARAMS; k++)
+    double dense[BASELINE_N_PARAMS];
+    expect_close(baseline_loss_grad_dense(d.p, d.x, d.y, 100, 1e-4, dense), base, 0);
+    for (int k = 0; k < BASELINE_N_PARAMS; k++) {
         cr_expect(fabs(p[k]->grad - grad[k]) <= 1e-12 * fmax(1e-3, fabs(grad[k])),
                   "param %d: engine %.17g, baseline %.17g", k, p[k]->grad, grad[k]);
+        cr_expect(fabs(dense[k] - grad[k]) <= 1e-12 * fmax(1e-3, fabs(grad[k])),
+                  "param %d: dense %.17g, sparse %.17g", k, dense[k], grad[k]);
+    }
     mg_graph_free(g);
 }
