@@ -1,9 +1,15 @@
 /* graph.c -- the arena: node blocks, mark/reset, labels, groups, errors. */
+#if defined(__linux__) && !defined(_DEFAULT_SOURCE)
+#define _DEFAULT_SOURCE   /* madvise, for huge pages under big slabs */
+#endif
 #include "internal.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 #define MG_AUX_BLOCK_BYTES ((size_t)1 << 16)
 
@@ -144,6 +150,22 @@ static void set_cursor(mg_graph *g) {
     }
 }
 
+/* Big slabs are touched front to back as nodes are made: on Linux, ask for
+ * transparent huge pages so that a fresh graph takes one page fault per 2 MiB
+ * instead of one per 4 KiB (first-touch faults dominate building a big graph
+ * on a VM).  Only whole 2 MiB pages inside the slab are advised. */
+static void advise_huge_pages(char *p, size_t bytes) {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    const uintptr_t huge = (uintptr_t)2 << 20;
+    uintptr_t lo = ((uintptr_t)p + huge - 1) & ~(huge - 1);
+    uintptr_t hi = ((uintptr_t)p + bytes) & ~(huge - 1);
+    if (hi > lo) (void)madvise((void *)lo, (size_t)(hi - lo), MADV_HUGEPAGE);
+#else
+    (void)p;
+    (void)bytes;
+#endif
+}
+
 /* A fresh block, aligned to its size, from the current slab or a new one.
  * A slab is allocated with one spare block of room so that its blocks can
  * be aligned by hand: plain malloc, no aligned_alloc trimming. */
@@ -159,6 +181,7 @@ static mg_block *next_block(mg_graph *g) {
         uintptr_t a = ((uintptr_t)raw + MG_BLOCK_BYTES - 1) & ~(uintptr_t)(MG_BLOCK_BYTES - 1);
         g->slab_next = raw + (a - (uintptr_t)raw);
         g->slab_end = g->slab_next + k * MG_BLOCK_BYTES;
+        advise_huge_pages(g->slab_next, k * MG_BLOCK_BYTES);
     }
     mg_block *b = (mg_block *)(void *)g->slab_next;
     g->slab_next += MG_BLOCK_BYTES;

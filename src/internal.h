@@ -17,7 +17,7 @@ typedef struct mg_block {
     mg_value nodes[];     /* MG_NODES_PER_BLOCK of them */
 } mg_block;
 
-#define MG_SLAB_MAX_BLOCKS 64
+#define MG_SLAB_MAX_BLOCKS 512
 
 #define MG_NODES_PER_BLOCK \
     ((MG_BLOCK_BYTES - sizeof(mg_block)) / sizeof(mg_value))
