@@ -90,6 +90,52 @@ uninstall:
 clean:
 	rm -rf build
 
+# ---------------------------------------------------------- teaching outputs
+# make graphs     every example that takes --dot, drawn to docs/img/NAME.svg
+# make check-dot  render the DOT files the tests wrote; fail on any complaint
+DOT ?= dot
+DOT_EXAMPLES = $(patsubst examples/%.c,%,$(shell grep -l -e '"--dot"' examples/*.c))
+TEST_DOT_DIR = $(BUILD)/tests/dot
+
+.PHONY: graphs check-dot
+
+# examples may share small headers (examples/*.h): rebuild when they change
+$(EXAMPLES): $(wildcard examples/*.h)
+
+# the tests write their DOT files where check-dot looks for them
+$(TEST_BIN): ALL_CFLAGS += -DMG_TEST_DOT_DIR='"$(TEST_DOT_DIR)"'
+
+# until the shared tests/test_util.h exists on this branch, do not let its
+# absence stop the test build (the teaching tests use tests/teach_util.h)
+ifeq ($(wildcard tests/test_util.h),)
+tests/test_util.h: ;
+endif
+
+graphs: $(DOT_EXAMPLES:%=$(BUILD)/examples/%)
+	@if ! command -v $(DOT) >/dev/null 2>&1; then \
+		echo "make graphs: Graphviz is not installed ('$(DOT)' not found), so no pictures were made."; \
+		echo "             Install it (e.g. apt-get install graphviz) and run make graphs again."; \
+		exit 0; \
+	fi; \
+	mkdir -p docs/img; \
+	for e in $(DOT_EXAMPLES); do \
+		$(BUILD)/examples/$$e --dot > $(BUILD)/$$e.dot || exit 1; \
+		$(DOT) -Tsvg $(BUILD)/$$e.dot -o docs/img/$$e.svg || exit 1; \
+		echo "docs/img/$$e.svg"; \
+	done
+
+check-dot:
+	@command -v $(DOT) >/dev/null 2>&1 || { echo "make check-dot: Graphviz '$(DOT)' is not installed" >&2; exit 1; }
+	@ls $(TEST_DOT_DIR)/*.dot >/dev/null 2>&1 || { echo "make check-dot: no DOT files in $(TEST_DOT_DIR); run make test first" >&2; exit 1; }
+	@fail=0; n=0; for f in $(TEST_DOT_DIR)/*.dot; do \
+		n=$$((n + 1)); \
+		if ! $(DOT) -Tsvg "$$f" -o "$${f%.dot}.svg" 2> "$${f%.dot}.err" || [ -s "$${f%.dot}.err" ]; then \
+			echo "make check-dot: $$f:" >&2; cat "$${f%.dot}.err" >&2; fail=1; \
+		fi; \
+	done; \
+	[ $$fail = 0 ] && echo "make check-dot: dot -Tsvg rendered all $$n files in $(TEST_DOT_DIR) cleanly"; \
+	exit $$fail
+
 # ------------------------------------------------------ mgrad (issue 7)
 # The command-line tool.  Everything but main.c also goes into a small
 # library that the test binary and the fuzzer link, so they run the same code.

@@ -3,11 +3,28 @@
  *   o = tanh(x1*w1 + x2*w2 + b)   with x1=2, x2=0, w1=-3, w2=1, b=6.8813...
  *
  * b is chosen so that n = 0.8813735870195432 and o = tanh(n) = 1/sqrt(2):
- * then do/dn = 1 - o^2 = 0.5, and every gradient is a round number. */
+ * then do/dn = 1 - o^2 = 0.5, and every gradient is a round number.
+ *
+ *   build/examples/neuron               the nodes with data and grad
+ *   build/examples/neuron --trace       backward, one chain-rule step a line
+ *   build/examples/neuron --explain w1  do/dw1 as a product along the path
+ *   build/examples/neuron --dot | dot -Tsvg > neuron.svg
+ * (--dump and --gradcheck too: see show.h.) */
 #include <micrograd.h>
 #include <stdio.h>
 
-int main(void) {
+#include "show.h"
+
+static void table(mg_value *o) {
+    printf("The lecture's neuron: o = tanh(x1*w1 + x2*w2 + b)\n\n");
+    printf("%-16s %12s %12s\n", "node", "data", "grad");
+    size_t count;
+    mg_value *const *topo = mg_topo(o, &count);
+    for (size_t i = 0; i < count; i++)
+        printf("%-16s %12.6f %12.6f\n", mg_value_label(topo[i]), topo[i]->data, topo[i]->grad);
+}
+
+int main(int argc, char **argv) {
     mg_graph *g = mg_graph_new();
     if (!g) {
         fprintf(stderr, "neuron: out of memory\n");
@@ -28,14 +45,8 @@ int main(void) {
         mg_graph_free(g);
         return 1;
     }
-    mg_backward(o);
-
-    printf("The lecture's neuron: o = tanh(x1*w1 + x2*w2 + b)\n\n");
-    printf("%-16s %12s %12s\n", "node", "data", "grad");
-    size_t count;
-    mg_value *const *topo = mg_topo(o, &count);
-    for (size_t i = 0; i < count; i++)
-        printf("%-16s %12.6f %12.6f\n", mg_value_label(topo[i]), topo[i]->data, topo[i]->grad);
+    mg_value *leaves[] = {x1, x2, w1, w2, b};
+    int status = show_main(argc, argv, o, leaves, 5, table);
     mg_graph_free(g);
-    return 0;
+    return status;
 }

@@ -275,59 +275,96 @@ unsigned    mg_group_count(const mg_graph *g);   /* groups made so far */
 
 /* ------------------------------------------------------ teaching outputs
  * Writers take the FILE * the caller gives and never print elsewhere.  Each
- * returns 0, or -1 when an argument is NULL or writing failed (errno is
- * left as the failed write set it).  Nodes are named by their label, or
- * "#id" when they have none; ids come from creation order, so the same
- * program writes byte-identical output on every run. */
+ * returns 0, or -1 when an argument is NULL, memory ran out or writing
+ * failed (checked by flushing `out` at the end; errno is left as the failed
+ * write set it).  Nodes are named by their label, or "#id" when they have
+ * none; ids come from creation order, so the same program writes
+ * byte-identical output on every run.  In text output (dump, trace,
+ * explain, gradcheck) a label is kept on one line: backslash, tab, newline,
+ * other control characters and bytes that are not UTF-8 are written as
+ * \\, \t, \n and \xNN.  Numbers for people have nine decimals, or the
+ * form 1.234567890e-05 when fixed point would hide the digits (below 1e-3
+ * or from 1e9 up). */
 
 /* Options of mg_dot_write; a zeroed struct (or NULL) means the defaults. */
 typedef struct mg_dot_options {
-    int digits;          /* decimals of data and grad; 0 means 4 */
+    int digits;          /* decimals of data and grad, 1 to 17; others mean 4 */
     int top_to_bottom;   /* nonzero: rankdir=TB instead of LR */
     int no_clusters;     /* nonzero: ignore groups, draw no clusters */
     int no_grad;         /* nonzero: records show label | data only */
 } mg_dot_options;
 
 /* The graph reachable from root as Graphviz DOT, like micrograd's draw_dot:
- * a record { label | data | grad } per value, a small node per operation,
- * edges input -> op -> output, one cluster per group.  Every label is
- * escaped, so `dot -Tsvg` accepts the output whatever the labels hold.
- *     mg_dot_write(stdout, loss, NULL);      // then: ... | dot -Tsvg > g.svg */
+ * a record { label | data | grad } per value (node v<id>), an oval per
+ * operation (node op<id>, showing "+", "*", "tanh", "**2" ...), edges
+ * input -> op -> output (a node used twice by one op gets two edges), and
+ * one cluster per group (mg_group_push), nested as the groups are.  Every
+ * label is escaped, so `dot -Tsvg` accepts the output whatever the labels
+ * hold: quotes, braces, <>|, backslashes and newlines are shown as written,
+ * control characters and invalid UTF-8 as \xNN.
+ *     mg_backward(L);
+ *     mg_dot_write(stdout, L, NULL);      // then: ./prog | dot -Tsvg > g.svg */
 int mg_dot_write(FILE *out, const mg_value *root, const mg_dot_options *opt);
 
 /* Flags of mg_dump. */
 #define MG_DUMP_TSV       0x1u  /* tab-separated, header line, %.17g numbers */
 #define MG_DUMP_ROUNDTRIP 0x2u  /* aligned columns but %.17g numbers */
 
-/* One line per node reachable from root, inputs first: id, label, op, input
- * ids, data, grad, and the local derivative towards each input.  Aligned
- * columns with %.9f numbers by default.
+/* One line per node reachable from root, inputs first: id, label, op (with
+ * the exponent for pow: "pow(2)"), input ids ("0,2", "-" for a leaf),
+ * data, grad, and the local derivative d(node)/d(input) towards each input.
+ * Aligned columns under a header line by default.  With MG_DUMP_TSV: a
+ * header "id label op inputs data grad local_grads", tab-separated, local
+ * grads comma-separated, every number %.17g so that strtod gives back the
+ * exact double.  Prints data and grad as they are: call mg_backward first
+ * for meaningful grads.
  *     mg_backward(L); mg_dump(stdout, L, 0); */
 int mg_dump(FILE *out, const mg_value *root, unsigned flags);
 
-/* Run mg_backward(root) and narrate it: one line per edge, in the order the
- * engine applies them, e.g.
+/* Run mg_backward(root) and narrate it: a header line, "grad(root) = 1",
+ * then one line per edge, in the order the engine applies them (nodes in
+ * reverse topological order, each node's inputs in order), e.g.
  *     grad(net_o1) += grad(out_o1) * dout_o1/dnet_o1 = 0.741365070 * 0.186815602 = 0.138498562
- * Leaves accumulate exactly as in mg_backward. */
+ * with "  (now X)" added when the input already had a gradient (a node used
+ * twice, or a leaf keeping an earlier one).  The arithmetic is mg_backward's
+ * own, so the grads it leaves are bit for bit the same; like mg_backward,
+ * non-leaf grads start from 0 and leaves accumulate (mg_zero_grad first for
+ * a clean narration). */
 int mg_trace_backward(FILE *out, mg_value *root);
 
-/* Write d(root)/d(leaf) as the sum over every path from leaf to root of the
+/* Write d(root)/d(x) as the sum over every path from x up to root of the
  * product of local derivatives, with the numbers, as Mazur does:
  *     dE/dw5 = dE/dout_o1 * dout_o1/dnet_o1 * dnet_o1/dw5
  *            = 0.741365070 * 0.186815602 * 0.593269992 = 0.082167041
- * Above MG_EXPLAIN_MAX_PATHS paths it says how many there are and writes the
- * grouped (chain-rule by node) form instead.  Needs grads from mg_backward
- * for the grouped form; the path form uses local derivatives only. */
+ * Several paths are listed one by one ("  path 1: ...") and then summed.
+ * Above MG_EXPLAIN_MAX_PATHS paths it says how many there are (counted
+ * without overflow: "at least 18446744073709551615") and writes the
+ * grouped form instead, in time linear in the graph: for each node v on a
+ * path, from root down to x,
+ *     dR/dv = dR/dc1 * dc1/dv + dR/dc2 * dc2/dv = ... = value
+ * over the nodes c that consume v.  x may be any node, leaf or not; it is
+ * computed from the current data only (no mg_backward needed, no grad
+ * changed).  x not reachable from root prints that the derivative is 0.
+ * Returns -1 (error recorded in root's graph) when x is in another graph. */
 #define MG_EXPLAIN_MAX_PATHS 64
-int mg_explain(FILE *out, const mg_value *root, const mg_value *leaf);
+int mg_explain(FILE *out, const mg_value *root, const mg_value *x);
+
+/* Error above which mg_gradcheck's report marks a leaf MISMATCH. */
+#define MG_GRADCHECK_TOL 1e-6
 
 /* Check backward against central finite differences: for each of the n
- * leaves, nudge it by +-eps (eps <= 0 means 1e-6 scaled by max(1,|x|)),
+ * leaves, nudge it by +-h (h = eps when eps > 0, else 1e-6 * max(1, |x|)),
  * re-evaluate root with mg_forward, and compare (f(x+h)-f(x-h))/2h with the
- * leaf's gradient from a fresh mg_backward.  Leaves' data are restored and
- * their grads hold d(root)/d(leaf) afterwards.  Returns the worst relative
- * error |num - ana| / max(1, |num|, |ana|) (NaN if any is not finite), and
- * writes one line per leaf to `report` when it is not NULL. */
+ * leaf's gradient from a fresh mg_backward (every grad reachable from root,
+ * and the given leaves' grads, are zeroed first).  Afterwards the leaves'
+ * data and every node's data are as before, and the leaves' grads hold
+ * d(root)/d(leaf).  Returns the worst error |num - ana| / max(1, |num|,
+ * |ana|), NaN if any number is not finite or when root is NULL or a leaf
+ * is NULL, in another graph or not a leaf (nothing is changed then).  When
+ * report is not NULL, writes a header, one line per leaf
+ *     w1  backward 1.000000000  numeric 1.000000000  error 3.11e-11  ok
+ * (MISMATCH above MG_GRADCHECK_TOL, NOT FINITE for NaN) and the worst.
+ *     double err = mg_gradcheck(L, params, n_params, 0, stdout); */
 double mg_gradcheck(mg_value *root, mg_value *const *leaves, size_t n, double eps, FILE *report);
 
 /* ------------------------------------------------------------------- rng
