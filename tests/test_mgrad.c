@@ -585,3 +585,106 @@ Test(mgrad_cli, usage_help_version) {
     cr_expect_eq(r.rc, MGRAD_OK, "%s", r.err);
     cli_free(&r);
 }
+
+/* --------------------------------------------- the teaching output modes
+ * Hand-checked for L = (a*b + c)*f at a=2, b=-3, c=10, f=-2: e = a*b = -6,
+ * d = e + c = 4, L = -8; dL/dd = f = -2, dL/df = d = 4, dd/de = dd/dc = 1,
+ * de/da = b = -3, de/db = a = 2, so grad a = -2*-3 = 6, grad b = -2*2 = -4. */
+
+Test(mgrad_modes, dump_tsv) {
+    cli r = RUN("eval", "--dump", "--tsv", LECTURE);
+    cr_expect_eq(r.rc, MGRAD_OK, "%s", r.err);
+    cr_expect(starts_with(r.out, "id\tlabel\top\tinputs\tdata\tgrad\tlocal_grads\n"), "%s", r.out);
+    /* label op inputs data grad local-grads, from the hand numbers above */
+    const char *want[] = {"0\ta\tleaf\t-\t2\t6\t-\n",   "1\tb\tleaf\t-\t-3\t-4\t-\n",
+                          "2\tc\tleaf\t-\t10\t-2\t-\n", "3\tf\tleaf\t-\t-2\t4\t-\n",
+                          "4\te\tmul\t0,1\t-6\t-2\t-3,2\n", "5\td\tadd\t4,2\t4\t-2\t1,1\n",
+                          "6\tL\tmul\t5,3\t-8\t1\t-2,4\n"};
+    for (int i = 0; i < 7; i++) cr_expect(strstr(r.out, want[i]), "no line %s in\n%s", want[i], r.out);
+    cli_free(&r);
+
+    r = RUN("eval", "--dump", LECTURE);   /* aligned, for people */
+    cr_expect_eq(r.rc, MGRAD_OK);
+    cr_expect(strstr(r.out, "-8.000000000"), "%s", r.out);
+    cli_free(&r);
+}
+
+Test(mgrad_modes, trace) {
+    cli r = RUN("eval", "--trace", LECTURE);
+    cr_expect_eq(r.rc, MGRAD_OK, "%s", r.err);
+    const char *want[] = {
+        "grad(L) = 1\n",
+        "grad(d) += grad(L) * dL/dd = 1.000000000 * -2.000000000 = -2.000000000\n",
+        "grad(f) += grad(L) * dL/df = 1.000000000 * 4.000000000 = 4.000000000\n",
+        "grad(a) += grad(e) * de/da = -2.000000000 * -3.000000000 = 6.000000000\n",
+        "grad(b) += grad(e) * de/db = -2.000000000 * 2.000000000 = -4.000000000\n",
+    };
+    for (int i = 0; i < 5; i++) cr_expect(strstr(r.out, want[i]), "no line %s in\n%s", want[i], r.out);
+    /* backward ran once: the leaves are not counted twice (a's 6, not 12) */
+    cr_expect_null(strstr(r.out, "12.0"), "%s", r.out);
+    cli_free(&r);
+}
+
+Test(mgrad_modes, explain) {
+    cli r = RUN("eval", "--explain", "a", LECTURE);
+    cr_expect_eq(r.rc, MGRAD_OK, "%s", r.err);
+    cr_expect_str_eq(r.out, "dL/da = dL/dd * dd/de * de/da\n"
+                            "      = -2.000000000 * 1.000000000 * -3.000000000 = 6.000000000\n");
+    cli_free(&r);
+
+    /* a used twice: two paths, each b*a = 15, summed: L = a*a*b at a=3,
+     * b=5 has dL/da = 2ab = 30 */
+    r = RUN("eval", "--explain=a", "s = a*a; L = s*b", "a=3", "b=5");
+    cr_expect_eq(r.rc, MGRAD_OK, "%s", r.err);
+    cr_expect(strstr(r.out, "30.000000000"), "%s", r.out);
+    cli_free(&r);
+
+    r = RUN("eval", "--explain", "zz", LECTURE);
+    cr_expect_eq(r.rc, MGRAD_USAGE);
+    cr_expect_str_eq(r.err, "mgrad: --explain zz: the program has no node of that name\n");
+    cli_free(&r);
+}
+
+Test(mgrad_modes, gradcheck) {
+    cli r = RUN("eval", "--gradcheck", LECTURE);
+    cr_expect_eq(r.rc, MGRAD_OK, "%s", r.err);
+    cr_expect(strstr(r.out, "4 leaves"), "%s", r.out);
+    double bw, num;
+    const char *at = strstr(r.out, "  b ");
+    cr_assert(at, "%s", r.out);
+    cr_assert_eq(sscanf(at, " b backward %lf numeric %lf", &bw, &num), 2, "%s", at);
+    cr_expect_eq(bw, -4.0);
+    cr_expect(fabs(num - -4.0) < 1e-6);
+    cli_free(&r);
+
+    /* relu has a kink at 0: backward says 0 there, the central difference
+     * (relu(h) - relu(-h)) / 2h = 1/2; a mismatch is exit status 1 */
+    r = RUN("eval", "--gradcheck", "relu(x)", "x=0");
+    cr_expect_eq(r.rc, MGRAD_NUMERIC);
+    cr_expect(strstr(r.out, "MISMATCH"), "%s", r.out);
+    cr_expect(strstr(r.out, "numeric      0.500000000"), "%s", r.out);
+    cr_expect(starts_with(r.err, "mgrad: --gradcheck: backward and finite differences disagree"),
+              "%s", r.err);
+    cli_free(&r);
+}
+
+Test(mgrad_modes, dot) {
+    cli r = RUN("eval", "--dot", LECTURE);
+    cr_expect_eq(r.rc, MGRAD_OK, "%s", r.err);
+    cr_expect(starts_with(r.out, "digraph"), "%s", r.out);
+    int records = 0, ops = 0, edges = 0;
+    for (const char *s = r.out; (s = strstr(s, "[label=\"{ ")); s++) records++;
+    for (const char *s = r.out; (s = strstr(s, "shape=ellipse")); s++) ops++;
+    for (const char *s = r.out; (s = strstr(s, " -> ")); s++) edges++;
+    cr_expect_eq(records, 7);   /* a b c f e d L */
+    cr_expect_eq(ops, 3);       /* * + * */
+    cr_expect_eq(edges, 9);     /* two inputs and one output per op */
+    cr_expect(strstr(r.out, "{ a | data 2.0000 | grad 6.0000 }"), "%s", r.out);
+    cr_expect(strstr(r.out, "{ L | data -8.0000 | grad 1.0000 }"), "%s", r.out);
+    cli_free(&r);
+
+    r = RUN("eval", "--dot", "--json", "1");
+    cr_expect_eq(r.rc, MGRAD_USAGE);
+    cr_expect_str_eq(r.err, "mgrad: --dot and --json: choose one output mode\n");
+    cli_free(&r);
+}

@@ -177,7 +177,22 @@ int mgrad_run(const mgrad_opts *o, const char *src, size_t len, const char *srcn
     if (mgrad_parse(&p, src, len)) goto bad_input;
 
     mg_value *root = p.root;
-    mg_backward(root);
+    const mg_value *explain = NULL;
+    if (o->mode == MGRAD_EXPLAIN) {
+        mgrad_sym *s = o->explain ? mgrad_lookup(&p, o->explain, strlen(o->explain)) : NULL;
+        if (!s) {
+            fprintf(err, "mgrad: --explain %.40s: the program has no node of that name\n",
+                    o->explain ? o->explain : "");
+            mgrad_prog_free(&p);
+            return MGRAD_USAGE;
+        }
+        explain = s->node;
+    }
+
+    /* backward from the last statement; --trace narrates it as it runs */
+    int wrote = 0;
+    if (o->mode == MGRAD_TRACE) wrote = mg_trace_backward(out, root);
+    else mg_backward(root);
     int nonfinite = report_nonfinite(err, &p, src, len, srcname);
     if (nonfinite && o->check_finite) rc = MGRAD_NUMERIC;
 
@@ -189,8 +204,39 @@ int mgrad_run(const mgrad_opts *o, const char *src, size_t len, const char *srcn
         return MGRAD_USAGE;
     }
     switch (o->mode) {
+    case MGRAD_TABLE: print_table(out, r, n, o->tsv); break;
     case MGRAD_JSON: print_json(out, &p, r, n, !nonfinite); break;
-    default: print_table(out, r, n, o->tsv); break;
+    case MGRAD_DUMP: wrote = mg_dump(out, root, o->tsv ? MG_DUMP_TSV : 0); break;
+    case MGRAD_TRACE: break;
+    case MGRAD_EXPLAIN: wrote = mg_explain(out, root, explain); break;
+    case MGRAD_DOT: wrote = mg_dot_write(out, root, NULL); break;
+    case MGRAD_GRADCHECK: {
+        /* every named leaf, once (e = a names a's node twice) */
+        mg_value **leaves = malloc((n ? n : 1) * sizeof *leaves);
+        size_t k = 0;
+        if (!leaves) {
+            wrote = -1;
+            break;
+        }
+        for (size_t i = 0; i < p.n_syms; i++) {
+            mg_value *v = p.syms[i].node;
+            int seen = mg_value_op(v) != MG_OP_LEAF;
+            for (size_t j = 0; j < k && !seen; j++) seen = leaves[j] == v;
+            if (!seen) leaves[k++] = v;
+        }
+        double worst = mg_gradcheck(root, leaves, k, 0.0, out);
+        free(leaves);
+        if (!(worst <= MG_GRADCHECK_TOL)) {   /* NaN too */
+            fprintf(err, "mgrad: --gradcheck: backward and finite differences disagree "
+                    "(worst error %g)\n", worst);
+            rc = MGRAD_NUMERIC;
+        }
+        break;
+    }
+    }
+    if (wrote < 0) {
+        fprintf(err, "mgrad: writing the output failed: %s\n", strerror(errno));
+        rc = MGRAD_USAGE;
     }
     free(r);
     mgrad_prog_free(&p);
@@ -314,6 +360,14 @@ int mgrad_main(int argc, char **argv, FILE *in, FILE *out, FILE *err) {
         } else if (!strcmp(opt, "--tsv")) o.tsv = 1;
         else if (!strcmp(opt, "--check-finite")) o.check_finite = 1;
         else if (!strcmp(opt, "--json")) mode = MGRAD_JSON;
+        else if (!strcmp(opt, "--dump")) mode = MGRAD_DUMP;
+        else if (!strcmp(opt, "--trace")) mode = MGRAD_TRACE;
+        else if (!strcmp(opt, "--gradcheck")) mode = MGRAD_GRADCHECK;
+        else if (!strcmp(opt, "--dot")) mode = MGRAD_DOT;
+        else if (!strcmp(opt, "--explain")) {
+            mode = MGRAD_EXPLAIN;
+            o.explain = val;
+        }
         else {
             rc = usage_error(err, "unknown option '%s'", a);
             goto done;
