@@ -61,8 +61,8 @@ $(BUILD)/examples/%: examples/%.c $(STATIC) include/micrograd.h
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(STATIC) $(LIBS)
 
 # The walk-through a learner starts with.
-run: $(BUILD)/examples/neuron
-	$(BUILD)/examples/neuron
+run: $(BUILD)/examples/mazur
+	$(BUILD)/examples/mazur
 
 # All suites link into one Criterion binary, so one summary line covers them.
 $(TEST_BIN): $(TEST_SRC) tests/test_util.h $(STATIC) | check-criterion
@@ -89,6 +89,14 @@ uninstall:
 
 clean:
 	rm -rf build
+
+# ---- training (issue 5): the examples' pictures, decision boundary and loss
+# curve as self-contained SVG (open them in a browser).
+.PHONY: plots
+plots: $(BUILD)/examples/moons $(BUILD)/examples/xor
+	@mkdir -p $(BUILD)/plots
+	$(BUILD)/examples/moons --quiet --plot $(BUILD)/plots/moons.svg
+	$(BUILD)/examples/xor --plot $(BUILD)/plots/xor.svg
 
 # ---------------------------------------------------------- teaching outputs
 # make graphs     every example that takes --dot, drawn to docs/img/NAME.svg

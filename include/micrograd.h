@@ -380,7 +380,18 @@ uint64_t mg_rng_below(mg_rng *r, uint64_t n);           /* in [0, n), unbiased; 
 
 /* -------------------------------------------------------- neuron, layer, MLP
  * An MLP lives in a graph: its parameters are leaves made by mg_mlp_new,
- * before any mark a training loop takes, so resets never drop them. */
+ * before any mark a training loop takes, so resets never drop them; every
+ * forward pass builds new nodes after the mark.  Neuron j of layer l is
+ * act(b + w0*x0 + w1*x1 + ...), summed from the bias left to right as
+ * micrograd does, so the numbers match it bit for bit.
+ *
+ * Names and clusters.  Parameters are labelled L<l>.N<j>.w<i> and
+ * L<l>.N<j>.b; a neuron's nodes sit in a group (DOT cluster) "L<l>.N<j>"
+ * inside one per layer "L<l>".  The teaching graph labels each product
+ * "<w>*<x>" (from the operands' labels), each partial sum L<l>.N<j>.net.<k>,
+ * the pre-activation L<l>.N<j>.net and the output L<l>.N<j>.out (a linear
+ * layer's output is its net).  mg_mlp_forward_d labels its input leaves
+ * x0, x1, ... */
 typedef enum mg_activation {
     MG_ACT_TANH = 0,   /* the default, as in the lecture */
     MG_ACT_RELU,
@@ -411,8 +422,10 @@ mg_mlp *mg_mlp_new_from(mg_graph *g, size_t n_in, const size_t *sizes, size_t n_
 void mg_mlp_free(mg_mlp *m);
 
 /* Build the forward pass for inputs x[0..n_in) and store the n_out outputs
- * in out[].  Returns the number of outputs, or 0 on error (recorded in the
- * graph).  mg_mlp_forward_d makes leaves for plain numbers first. */
+ * in out[] (room for the last layer's size).  Returns the number of
+ * outputs, or 0 on error (a NULL array or input, no memory: recorded in
+ * the graph).  mg_mlp_forward_d makes leaves for plain numbers first.
+ *     mg_value *y;  mg_mlp_forward_d(m, (double[]){2, 3, -1}, &y); */
 size_t mg_mlp_forward(mg_mlp *m, mg_value *const *x, mg_value **out);
 size_t mg_mlp_forward_d(mg_mlp *m, const double *x, mg_value **out);
 
@@ -434,25 +447,272 @@ mg_graph     *mg_mlp_graph(const mg_mlp *m);
 mg_value *mg_mlp_param(const mg_mlp *m, size_t layer, size_t neuron, size_t i);
 
 /* Fused mode (nonzero): each neuron's b + sum w*x becomes one mg_neuron node
- * instead of 2n nodes: the same numbers, several times fewer nodes.  The
- * teaching graph (0) is the default. */
+ * instead of 2n nodes: the same numbers and gradients, bit for bit, with
+ * several times fewer nodes.  Per-step nodes get no labels or groups, for
+ * speed.  The teaching graph (0) is the default. */
 void mg_mlp_set_fused(mg_mlp *m, int fused);
 
 /* Names of the neurons of a layer for labels (e.g. {"h1", "h2"}): forward
  * then labels that neuron's nodes net_h1 and out_h1 instead of L0.N0.net
- * and L0.N0.out.  Names are copied; NULL restores the defaults. */
+ * and L0.N0.out, and the neuron's cluster is called h1.  Names are copied;
+ * NULL (or a NULL entry) restores the defaults.  Returns 0, or -1 when the
+ * layer does not exist or memory ran out.  Parameters keep their labels:
+ * rename them with mg_label (mg_mlp_param finds them). */
 int mg_mlp_set_names(mg_mlp *m, size_t layer, const char *const *names);
 
+/* Name layer `layer`'s DOT cluster (default "L<layer>"; NULL restores it),
+ * e.g. "hidden layer".  Returns 0, or -1 when the layer does not exist or
+ * memory ran out. */
+int mg_mlp_set_layer_name(mg_mlp *m, size_t layer, const char *name);
+
 /* Save the parameters as text: a header line naming the input count, the
- * layer sizes and activations, then one %.17g per line in parameter order.
- * Returns 0, or -1 when writing failed. */
+ * layer sizes and activations, then one %.17g per line in parameter order
+ * (exact round trip), e.g. for MLP(3, [4, 4, 1]):
+ *     mg_mlp 1 3 4:tanh 4:tanh 1:tanh
+ *     -0.83227405788023567
+ *     ...
+ * Frozen flags and names are not saved.  Returns 0, or -1 when writing
+ * failed. */
 int mg_mlp_save(const mg_mlp *m, FILE *out);
 
-/* Load an MLP saved by mg_mlp_save into g.  On error returns NULL and, when
- * err is not NULL, writes a message naming the line into err[0..errlen). */
+/* Load an MLP saved by mg_mlp_save into g.  Strict: exactly one number
+ * per line, as many as the header's shape needs (blank lines may follow).
+ * On error returns NULL and, when err is not NULL, writes a message naming
+ * the line into err[0..errlen): "line 1: the file is empty", "line 1:
+ * unknown activation 'softmax' ...", "line 3: '0.2x' is not a number",
+ * "line 4: the file ends after 2 of 3 parameters", "line 5: more values
+ * than the 3 parameters the header declares". */
 mg_mlp *mg_mlp_load(mg_graph *g, FILE *in, char *err, size_t errlen);
 
 /* @@ training (issue 5) @@ */
+
+/* Losses build graph nodes, so mg_backward(loss) reaches every parameter;
+ * optimizers update the parameters from their grads; data sets are plain
+ * arrays of doubles.  A training step, the teaching way (a fresh graph each
+ * step, here on rows x[i] with labels y[i]):
+ *
+ *     mg_optim *opt = mg_sgd_new(mg_mlp_params(m), mg_mlp_n_params(m), 0.05);
+ *     size_t mark = mg_graph_mark(g);
+ *     for (step = 0; step < n_steps; step++) {
+ *         for (i = 0; i < n; i++) mg_mlp_forward_d(m, mg_dataset_row(d, i), &pred[i]);
+ *         mg_leaves(g, d->y, n, target);
+ *         mg_value *loss = mg_loss_mse(pred, target, n);
+ *         mg_optim_zero_grad(opt);
+ *         mg_backward(loss);
+ *         mg_optim_step(opt);
+ *         mg_graph_reset(g, mark);
+ *     }
+ *
+ * The fast way builds the graph once on input and target leaves; then each
+ * step writes the new rows into those leaves (mg_leaves_set) and replays:
+ * mg_forward(loss), mg_optim_zero_grad(opt), mg_backward(loss),
+ * mg_optim_step(opt).  No loss takes a branch at build time, so a replayed
+ * graph gives the same numbers as a fresh one. */
+
+/* ---- losses
+ * Each takes n predictions and n targets, both nodes of one graph, and
+ * returns one node: the loss.  Targets are nodes (usually leaves made with
+ * mg_leaves) so that a graph built once can be replayed on new data by
+ * writing new values into the input and target leaves.  Every sum is taken
+ * left to right from its first term and a mean is that sum times 1/n, as
+ * micrograd writes them.  NULL when pred or target is NULL, n is 0, or an
+ * operation failed (the graph's error says which). */
+
+/* Mean squared error: (sum (pred[i] - target[i])^2) * (1/n). */
+mg_value *mg_loss_mse(mg_value *const *pred, mg_value *const *target, size_t n);
+
+/* Mazur's error: the sum of 1/2 (target[i] - pred[i])^2, no mean
+ * (E_total = E_o1 + E_o2). */
+mg_value *mg_loss_half_sse(mg_value *const *pred, mg_value *const *target, size_t n);
+
+/* Binary cross-entropy on probabilities, targets in [0, 1]:
+ * (sum -(y log p + (1 - y) log(1 - p))) * (1/n), with p first clamped to
+ * [MG_BCE_EPS, 1 - MG_BCE_EPS] so that log never sees 0 (outside that range
+ * the clamp passes no gradient, as a clamp does). */
+#define MG_BCE_EPS 1e-12
+mg_value *mg_loss_bce(mg_value *const *prob, mg_value *const *target, size_t n);
+
+/* Binary cross-entropy on logits z (before the sigmoid), targets in [0, 1]:
+ * (sum softplus(z) - y z) * (1/n), with softplus(z) = max(z, 0) +
+ * log(1 + e^-|z|): no exp ever overflows, and the gradient is sigmoid(z) - y
+ * everywhere (0.5 - y at z = 0). */
+mg_value *mg_loss_bce_logits(mg_value *const *logit, mg_value *const *target, size_t n);
+
+/* The SVM max-margin loss of micrograd's demo, targets -1 or +1:
+ * (sum relu(1 + score[i] * -target[i])) * (1/n) + (sum p*p) * alpha, the
+ * second sum over params in their order.  params may be NULL (or alpha 0)
+ * for no regularisation.  The same operations in the same order as the
+ * demo, so the same numbers to the last bit. */
+mg_value *mg_loss_hinge(mg_value *const *score, mg_value *const *target, size_t n,
+                        mg_value *const *params, size_t n_params, double alpha);
+
+/* Softmax cross-entropy over k classes for n rows: logits[r*k + j] is row
+ * r's logit for class j and target[r*k + j] the probability of class j
+ * (one-hot for hard labels).  Returns (sum over rows of LSE_r - sum_j
+ * t_rj z_rj) * (1/n), where LSE_r = m + log(sum_j e^(z_rj - m)) and m is the
+ * row's largest logit (a max made of relu nodes, so replay keeps it
+ * right): logits of +-1000 give finite losses and gradients. */
+mg_value *mg_loss_softmax_ce(mg_value *const *logits, mg_value *const *target, size_t k,
+                             size_t n);
+
+/* ---- optimizers
+ * An optimizer holds a copy of the parameter array (the nodes themselves
+ * stay the graph's) and its own state; free it with mg_optim_free.  Every
+ * step updates each parameter that is not frozen (mg_freeze) from its grad
+ * and leaves frozen ones untouched. */
+typedef struct mg_optim mg_optim;
+
+/* Plain SGD: p -= lr * grad.  Returns NULL when params is NULL, n is 0 or
+ * memory ran out. */
+mg_optim *mg_sgd_new(mg_value *const *params, size_t n, double lr);
+
+/* SGD with momentum mu (PyTorch's form): v = mu * v + grad; p -= lr * v,
+ * v starting at 0.  NULL as for mg_sgd_new. */
+mg_optim *mg_momentum_new(mg_value *const *params, size_t n, double lr, double mu);
+
+/* Adam (Kingma and Ba): m = b1 m + (1 - b1) g, v = b2 v + (1 - b2) g^2,
+ * p -= lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps) at step t = 1,
+ * 2, ..., with m and v starting at 0.  The usual values are b1 0.9, b2
+ * 0.999, eps 1e-8.  NULL as for mg_sgd_new. */
+mg_optim *mg_adam_new(mg_value *const *params, size_t n, double lr, double b1, double b2,
+                      double eps);
+
+/* Linear decay of the learning rate, as in micrograd's demo: at step k the
+ * rate is lr - ((lr - lr_end) * k) / n_steps (for lr 1.0, lr_end 0.1 and
+ * 100 steps: 1.0 - 0.9*k/100, bit for bit), and lr_end after n_steps.
+ * n_steps 0 restores the constant rate.  Returns o. */
+mg_optim *mg_optim_linear_decay(mg_optim *o, double lr_end, size_t n_steps);
+
+/* The learning rate the next step will use. */
+double mg_optim_lr(const mg_optim *o);
+
+/* Steps taken so far. */
+size_t mg_optim_steps(const mg_optim *o);
+
+/* Set every parameter's grad to 0 (frozen ones too). */
+void mg_optim_zero_grad(mg_optim *o);
+
+/* One update of every parameter that is not frozen, from its grad. */
+void mg_optim_step(mg_optim *o);
+
+/* Free the optimizer and its state (not the parameters).  NULL is a no-op. */
+void mg_optim_free(mg_optim *o);
+
+/* ---- data sets
+ * n_rows rows of n_features doubles (row-major) and one label per row. */
+typedef struct mg_dataset {
+    size_t n_rows, n_features;
+    double *x;   /* x[i * n_features + j]: feature j of row i */
+    double *y;   /* y[i]: the label of row i */
+} mg_dataset;
+
+/* A zeroed data set of the given shape; NULL when out of memory or the
+ * sizes overflow.  Free with mg_dataset_free (NULL is a no-op). */
+mg_dataset *mg_dataset_new(size_t n_rows, size_t n_features);
+void        mg_dataset_free(mg_dataset *d);
+
+/* Row i's features (a pointer into d->x). */
+const double *mg_dataset_row(const mg_dataset *d, size_t i);
+
+/* sklearn's make_moons without its shuffle: n/2 points of the outer moon
+ * (cos t, sin t), label 0, then n - n/2 of the inner one (1 - cos t,
+ * 1 - sin t - 0.5), label 1, t evenly spaced over [0, pi] with both ends
+ * included; then, when noise > 0, normal noise of that standard deviation
+ * from rng added to x0 and x1 of each row in turn (rng may be NULL when
+ * noise is 0).  NULL when out of memory. */
+mg_dataset *mg_make_moons(size_t n, double noise, mg_rng *rng);
+
+/* The noisy XOR cloud: n points (x0, x1) drawn from a standard normal,
+ * label (x0 > 0) xor (x1 > 0) as 0 or 1.  NULL when out of memory. */
+mg_dataset *mg_make_xor(size_t n, mg_rng *rng);
+
+/* Read a CSV file: a header line naming the columns, then one row of
+ * numbers per line (blank lines are skipped, CRLF is accepted).  The column
+ * named `label` (NULL: the last column) becomes y, the others the features,
+ * in file order.  On error returns NULL and, when err is not NULL, writes
+ * one message into err[0..errlen) naming the file, line and column:
+ *     data.csv:7:9: field 3 ('BLUE'): '2x5' is not a number
+ * mg_csv_read does the same from an open stream; `name` is used in messages. */
+mg_dataset *mg_csv_load(const char *path, const char *label, char *err, size_t errlen);
+mg_dataset *mg_csv_read(FILE *in, const char *name, const char *label, char *err,
+                        size_t errlen);
+
+/* Make n leaves holding data[0..n) and store them in out[0..n).  Returns
+ * 0, or -1 when an argument is NULL or memory ran out (error recorded in g). */
+int mg_leaves(mg_graph *g, const double *data, size_t n, mg_value **out);
+
+/* Write data[0..n) into the leaves v[0..n): new inputs or targets for a
+ * replayed graph. */
+void mg_leaves_set(mg_value *const *v, const double *data, size_t n);
+
+/* Shuffle the rows (and their labels) in place, Fisher-Yates with rng. */
+void mg_dataset_shuffle(mg_dataset *d, mg_rng *rng);
+
+/* Copy rows [first, first + n) into a new data set (NULL when out of range
+ * or out of memory). */
+mg_dataset *mg_dataset_slice(const mg_dataset *d, size_t first, size_t n);
+
+/* Train/test split (shuffle first): the first floor(train_frac * n_rows)
+ * rows are copied into *train, the rest into *test.  Returns 0, or -1 (with
+ * both set to NULL) when an argument is NULL, train_frac is outside [0, 1]
+ * or memory ran out.  The caller frees both. */
+int mg_dataset_split(const mg_dataset *d, double train_frac, mg_dataset **train,
+                     mg_dataset **test);
+
+/* Mini-batch b of size `size`: points *x and *y at its first row and
+ * returns its number of rows (the last batch may be short; 0 past the end).
+ * No copy is made: rows are contiguous. */
+size_t mg_dataset_batch(const mg_dataset *d, size_t b, size_t size, const double **x,
+                        const double **y);
+
+/* Share of i in [0, n) where (pred[i] > threshold) == (target[i] >
+ * threshold): threshold 0 for -1/+1 labels and raw scores, 0.5 for 0/1
+ * labels and probabilities.  0 when n is 0. */
+double mg_accuracy(const double *pred, const double *target, size_t n, double threshold);
+
+/* Read an MNIST-style pair of IDX files (images: magic 0x00000803, count,
+ * rows, cols, then bytes; labels: magic 0x00000801, count, then bytes),
+ * keeping only the images whose label's bit is set in `keep` (bit d for
+ * digit d; 0 keeps all).  Pixels are stored as read, 0 to 255.  Checks the
+ * magic numbers, the sizes, that the counts agree and that neither file is
+ * truncated or longer than its header says; on error returns NULL with a
+ * message naming the file and the problem in err. */
+mg_dataset *mg_idx_load(const char *images, const char *labels, unsigned keep, char *err,
+                        size_t errlen);
+
+/* ---- pictures: a small SVG writer
+ * A model's score sampled on a grid: score[r * nx + c] at x = x_lo + (c +
+ * 0.5) * (x_hi - x_lo) / nx and y = y_lo + (r + 0.5) * (y_hi - y_lo) / ny
+ * (row 0 at the bottom).  Scores above `threshold` mean class 1. */
+typedef struct mg_grid {
+    size_t nx, ny;
+    double x_lo, x_hi, y_lo, y_hi;
+    double threshold;
+    double *score;
+} mg_grid;
+
+/* The grid's cell centres (see mg_grid). */
+double mg_grid_x(const mg_grid *grid, size_t c);
+double mg_grid_y(const mg_grid *grid, size_t r);
+
+/* A self-contained SVG image, `title` on top, with up to two panels: on
+ * the left the decision boundary (the grid's cells shaded by score, in
+ * bands like a contour plot, the class boundary drawn darker, and the data
+ * points on top coloured by label > grid->threshold), on the right the
+ * loss curve loss[0..n_loss) against the step, with labelled axes (a log
+ * scale when the loss spans more than two decades).  grid NULL leaves out
+ * the boundary panel, points NULL the points, loss NULL the curve.  The
+ * title is escaped (bytes that are not UTF-8 become '?'), so the file is
+ * always well-formed XML.  Returns 0, or -1 when out is NULL or writing
+ * failed. */
+int mg_svg_plot(FILE *out, const char *title, const mg_grid *grid, const mg_dataset *points,
+                const double *loss, size_t n_loss);
+
+/* One progress line for long runs: "\r[#####.....]  42%  step 4200/10000
+ * loss 0.0123  8.1k steps/s", overwritten in place, ending the line once
+ * step reaches total.  The caller decides whether `out` is a terminal (a
+ * bar in a log file is noise).  Returns 0, or -1 when writing failed. */
+int mg_progress(FILE *out, size_t step, size_t total, double loss, double seconds);
 
 #ifdef __cplusplus
 }

@@ -261,6 +261,24 @@ unsigned mg_group_push(mg_graph *g, const char *label) {
     return id;
 }
 
+/* Rename group `group` (nn.c names a neuron's cluster after the neuron).
+ * The copy must outlive every reset to a mark taken after the group was
+ * made, since such resets keep the group: move those marks' aux positions
+ * past the new string, as keep_for_old_node does for labels. */
+int mg__group_relabel(mg_graph *g, unsigned group, const char *label) {
+    if (!g || !group || group >= g->n_groups || !label) return -1;
+    char *copy = aux_strdup(g, label, NULL);
+    if (!copy) {
+        mg__error(g, "mg_group_relabel: out of memory");
+        return -1;
+    }
+    g->groups[group].label = copy;
+    mg_aux_pos here = aux_pos(g);
+    for (size_t i = 0; i < g->n_marks; i++)
+        if (g->marks[i].n_groups > group) g->marks[i].aux = here;
+    return 0;
+}
+
 void mg_group_pop(mg_graph *g) {
     if (g && g->n_open) g->n_open--;
 }

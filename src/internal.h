@@ -103,6 +103,8 @@ void mg__error(mg_graph *g, const char *fmt, ...)
     ;
 /* A printable name for a node in messages: its label, or "#id". */
 const char *mg__name(const mg_value *v, char buf[32]);
+/* Give group `group` a new label (copied); 0, or -1 (error recorded). */
+int mg__group_relabel(mg_graph *g, unsigned group, const char *label);
 
 /* backward.c */
 mg_value **mg__topo(const mg_value *root, size_t *n);

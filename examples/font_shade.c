@@ -1,0 +1,151 @@
+/* font_shade.c -- light or dark font on a background colour?  The RGB ->
+ * font shade set of "Essential Math for Data Science" (1 = dark font):
+ * inputs scaled by 1/255, a 3-3-1 net (ReLU hidden, logistic output),
+ * squared error, one random training row per SGD step at learning rate 0.05
+ * for 100,000 steps, 2/3 of the rows to train and 1/3 to test.
+ *
+ *   font_shade                           train, print the test accuracy
+ *   font_shade --predict 255,220,0       ... then answer for a colour
+ *   font_shade --data FILE.csv           another CSV with the same columns
+ *
+ * The fast path (default) builds the one-row graph once and replays it on
+ * each row; --teaching-graph rebuilds it every step, with the same numbers. */
+#define _POSIX_C_SOURCE 200809L   /* isatty, for the progress bar */
+#include <micrograd.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define STEPS 100000
+#define LR 0.05
+
+static double now(void) {
+    struct timespec ts;
+    timespec_get(&ts, TIME_UTC);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int usage(void) {
+    fprintf(stderr, "usage: font_shade [--data FILE.csv] [--seed N] [--steps N] [--teaching-graph]\n"
+                    "                  [--predict R,G,B]\n");
+    return 2;
+}
+
+/* The net's probability of "dark font" for one row of scaled inputs. */
+static double predict(mg_mlp *m, const double *x) {
+    mg_graph *g = mg_mlp_graph(m);
+    size_t mark = mg_graph_mark(g);
+    mg_value *p;
+    double v = mg_mlp_forward_d(m, x, &p) ? p->data : -1.0;
+    mg_graph_reset(g, mark);
+    return v;
+}
+
+int main(int argc, char **argv) {
+    const char *path = "data/light_dark_font_training_set.csv", *ask = NULL;
+    unsigned long long seed = 1;
+    long steps = STEPS;
+    int teaching = 0;
+    for (int i = 1; i < argc; i++) {
+        char *end = "";
+        if (!strcmp(argv[i], "--data") && i + 1 < argc) path = argv[++i];
+        else if (!strcmp(argv[i], "--seed") && i + 1 < argc) seed = strtoull(argv[++i], &end, 10);
+        else if (!strcmp(argv[i], "--steps") && i + 1 < argc) steps = strtol(argv[++i], &end, 10);
+        else if (!strcmp(argv[i], "--predict") && i + 1 < argc) ask = argv[++i];
+        else if (!strcmp(argv[i], "--teaching-graph")) teaching = 1;
+        else return usage();
+        if (*end || steps < 1) return usage();
+    }
+    double rgb[3];
+    if (ask) {
+        char tail;
+        if (sscanf(ask, "%lf,%lf,%lf%c", &rgb[0], &rgb[1], &rgb[2], &tail) != 3 || rgb[0] < 0 ||
+            rgb[0] > 255 || rgb[1] < 0 || rgb[1] > 255 || rgb[2] < 0 || rgb[2] > 255) {
+            fprintf(stderr, "font_shade: --predict wants R,G,B with each in 0..255, got '%s'\n", ask);
+            return 2;
+        }
+    }
+    printf("seed %llu\n", seed);
+
+    char err[512];
+    mg_dataset *d = mg_csv_load(path, NULL, err, sizeof err);
+    if (!d || d->n_features != 3) {
+        fprintf(stderr, "font_shade: %s\n", d ? "expected three colour columns and a label" : err);
+        return 2;
+    }
+    for (size_t k = 0; k < d->n_rows * 3; k++) d->x[k] *= 1.0 / 255.0;
+    mg_rng rng;
+    mg_rng_seed(&rng, seed);
+    mg_dataset_shuffle(d, &rng);
+    mg_dataset *train, *test;
+    mg_dataset_split(d, 2.0 / 3.0, &train, &test);
+
+    static const size_t sizes[2] = {3, 1};
+    static const mg_activation acts[2] = {MG_ACT_RELU, MG_ACT_SIGMOID};
+    mg_graph *g = mg_graph_new();
+    mg_mlp *m = mg_mlp_new(g, 3, sizes, 2, acts, seed);
+    if (!train || !test || !m) {
+        fprintf(stderr, "font_shade: out of memory\n");
+        return 1;
+    }
+    mg_mlp_set_fused(m, !teaching);
+    mg_optim *opt = mg_sgd_new(mg_mlp_params(m), mg_mlp_n_params(m), LR);
+    printf("%s: %zu rows, %zu to train, %zu to test; 3-3-1 net, %ld steps, %s\n", path, d->n_rows,
+           train->n_rows, test->n_rows, steps,
+           teaching ? "teaching graph rebuilt every step" : "one-row graph replayed");
+
+    /* one row -> (p - y)^2 */
+    mg_value *x[3], *p, *y, *loss = NULL;
+    size_t mark = mg_graph_mark(g);
+    int tty = isatty(fileno(stderr));
+    double t0 = now(), recent = 0.0;
+    for (long s = 0; s < steps; s++) {
+        size_t i = (size_t)mg_rng_below(&rng, train->n_rows);
+        if (teaching || !loss) {
+            mg_graph_reset(g, mark);
+            mg_leaves(g, mg_dataset_row(train, i), 3, x);
+            mg_mlp_forward(m, x, &p);
+            y = mg_leaf(g, train->y[i], "y");
+            loss = mg_loss_mse(&p, &y, 1);
+            if (!loss) {
+                fprintf(stderr, "font_shade: %s\n", mg_graph_error(g));
+                return 1;
+            }
+        } else {
+            mg_leaves_set(x, mg_dataset_row(train, i), 3);
+            y->data = train->y[i];
+            mg_forward(loss);
+        }
+        recent = 0.999 * recent + 0.001 * loss->data;   /* a running mean, for the bar */
+        mg_optim_zero_grad(opt);
+        mg_backward(loss);
+        mg_optim_step(opt);
+        if (tty && ((s + 1) % 2000 == 0 || s + 1 == steps))
+            mg_progress(stderr, (size_t)s + 1, (size_t)steps, recent, now() - t0);
+    }
+    double seconds = now() - t0;
+    mg_graph_reset(g, mark);
+
+    double *prob = malloc(test->n_rows * sizeof *prob);
+    for (size_t i = 0; i < test->n_rows; i++) prob[i] = predict(m, mg_dataset_row(test, i));
+    double acc = mg_accuracy(prob, test->y, test->n_rows, 0.5);
+    free(prob);
+    printf("test accuracy %.2f%% (%zu rows); %ld steps in %.2f s (%.0f steps/s)\n", 100 * acc,
+           test->n_rows, steps, seconds, (double)steps / seconds);
+
+    if (ask) {
+        double xs[3] = {rgb[0] / 255.0, rgb[1] / 255.0, rgb[2] / 255.0};
+        double pd = predict(m, xs);
+        printf("background %s -> %s font (p(dark) = %.3f)\n", ask, pd > 0.5 ? "dark" : "light", pd);
+    }
+    mg_optim_free(opt);
+    mg_mlp_free(m);
+    mg_graph_free(g);
+    mg_dataset_free(d);
+    mg_dataset_free(train);
+    mg_dataset_free(test);
+    return 0;
+}

@@ -1,0 +1,203 @@
+/* xor.c -- the noisy XOR cloud: 1000 points from a standard normal, label
+ * (x0 > 0) xor (x1 > 0), split 80/20.  The net: three hidden ReLU layers of
+ * 10 with a residual connection (the first hidden layer's output is added
+ * into the third's pre-activation), a sigmoid output, binary cross-entropy,
+ * mini-batches of 16, SGD at 0.05 for 500 epochs.
+ *
+ *   h1 = relu(W1 x + b1)
+ *   h2 = relu(W2 h1 + b2)
+ *   h3 = relu(W3 h2 + b3 + h1)      <- the residual
+ *   p  = sigmoid(w4 . h3 + b4)
+ *
+ * Each layer is a one-layer mg_mlp; the residual is one mg_add per neuron.
+ * Fast path by default (fused neurons, a batch graph built once and
+ * replayed on each batch's rows); --teaching-graph rebuilds the
+ * one-node-per-op graph for every batch, with the same numbers. */
+#define _POSIX_C_SOURCE 200809L   /* isatty, for the progress bar */
+#include <micrograd.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define N_POINTS 1000
+#define WIDTH 10
+#define BATCH 16
+#define LR 0.05
+
+static double now(void) {
+    struct timespec ts;
+    timespec_get(&ts, TIME_UTC);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+typedef struct net {
+    mg_mlp *layer[4];
+    mg_value **params;   /* all four layers' parameters, in order */
+    size_t n_params;
+} net;
+
+static int net_new(net *nt, mg_graph *g, unsigned long long seed) {
+    static const size_t in[4] = {2, WIDTH, WIDTH, WIDTH}, out[4] = {WIDTH, WIDTH, WIDTH, 1};
+    static const mg_activation act[4] = {MG_ACT_RELU, MG_ACT_RELU, MG_ACT_LINEAR, MG_ACT_SIGMOID};
+    nt->n_params = 0;
+    for (int l = 0; l < 4; l++) {
+        /* a distinct stream per layer: seed * 8 + l */
+        nt->layer[l] = mg_mlp_new(g, in[l], &out[l], 1, &act[l], seed * 8 + (unsigned)l);
+        if (!nt->layer[l]) return -1;
+        nt->n_params += mg_mlp_n_params(nt->layer[l]);
+    }
+    nt->params = malloc(nt->n_params * sizeof *nt->params);
+    if (!nt->params) return -1;
+    for (int l = 0, k = 0; l < 4; l++)
+        for (size_t i = 0; i < mg_mlp_n_params(nt->layer[l]); i++)
+            nt->params[k++] = mg_mlp_params(nt->layer[l])[i];
+    return 0;
+}
+
+/* The forward pass for one point x[0..2): the probability of class 1. */
+static mg_value *net_forward(net *nt, mg_value *const *x) {
+    mg_value *h1[WIDTH], *h2[WIDTH], *z3[WIDTH], *h3[WIDTH], *p = NULL;
+    mg_mlp_forward(nt->layer[0], x, h1);
+    mg_mlp_forward(nt->layer[1], h1, h2);
+    if (!mg_mlp_forward(nt->layer[2], h2, z3)) return NULL;
+    for (int j = 0; j < WIDTH; j++) h3[j] = mg_relu(mg_add(z3[j], h1[j]));
+    mg_mlp_forward(nt->layer[3], h3, &p);
+    return p;
+}
+
+/* p(class 1) for a plain point, in a graph dropped right after. */
+static double predict(net *nt, mg_graph *g, double x0, double x1) {
+    size_t mark = mg_graph_mark(g);
+    mg_value *x[2] = {mg_leaf(g, x0, NULL), mg_leaf(g, x1, NULL)};
+    mg_value *p = net_forward(nt, x);
+    double v = p ? p->data : NAN;
+    mg_graph_reset(g, mark);
+    return v;
+}
+
+static double accuracy(net *nt, mg_graph *g, const mg_dataset *d) {
+    double *p = malloc(d->n_rows * sizeof *p);
+    for (size_t i = 0; i < d->n_rows; i++) p[i] = predict(nt, g, d->x[2 * i], d->x[2 * i + 1]);
+    double a = mg_accuracy(p, d->y, d->n_rows, 0.5);
+    free(p);
+    return a;
+}
+
+static int usage(void) {
+    fprintf(stderr, "usage: xor [--seed N] [--epochs N] [--teaching-graph] [--plot FILE.svg]\n");
+    return 2;
+}
+
+int main(int argc, char **argv) {
+    unsigned long long seed = 1;
+    long epochs = 500;
+    int teaching = 0;
+    const char *plot = NULL;
+    for (int i = 1; i < argc; i++) {
+        char *end = "";
+        if (!strcmp(argv[i], "--seed") && i + 1 < argc) seed = strtoull(argv[++i], &end, 10);
+        else if (!strcmp(argv[i], "--epochs") && i + 1 < argc) epochs = strtol(argv[++i], &end, 10);
+        else if (!strcmp(argv[i], "--teaching-graph")) teaching = 1;
+        else if (!strcmp(argv[i], "--plot") && i + 1 < argc) plot = argv[++i];
+        else return usage();
+        if (*end || epochs < 1) return usage();
+    }
+    printf("seed %llu\n", seed);
+
+    mg_rng rng;
+    mg_rng_seed(&rng, seed);
+    mg_dataset *all = mg_make_xor(N_POINTS, &rng);
+    mg_dataset *train, *val;
+    mg_graph *g = mg_graph_new();
+    net nt;
+    if (mg_dataset_split(all, 0.8, &train, &val) || !g || net_new(&nt, g, seed)) {
+        fprintf(stderr, "xor: out of memory\n");
+        return 1;
+    }
+    for (int l = 0; l < 4; l++) mg_mlp_set_fused(nt.layer[l], !teaching);
+    mg_optim *opt = mg_sgd_new(nt.params, nt.n_params, LR);
+    printf("2-10-10-10-1 net with a residual, %zu parameters; %zu training and %zu validation "
+           "points; %s\n", nt.n_params, train->n_rows, val->n_rows,
+           teaching ? "teaching graph rebuilt every batch" : "fused batch graph replayed");
+
+    /* the batch graph: BATCH input pairs and targets -> mean BCE */
+    mg_value *x[BATCH][2], *t[BATCH], *p[BATCH], *loss = NULL;
+    size_t mark = mg_graph_mark(g), n_batches = (train->n_rows + BATCH - 1) / BATCH;
+    double *curve = malloc((size_t)epochs * sizeof *curve), t0 = now();
+    int tty = isatty(fileno(stderr));
+    for (long e = 0; e < epochs; e++) {
+        mg_dataset_shuffle(train, &rng);
+        double sum = 0.0;
+        for (size_t b = 0; b < n_batches; b++) {
+            const double *bx, *by;
+            size_t nb = mg_dataset_batch(train, b, BATCH, &bx, &by);
+            /* build when asked, or when the batch's shape is new (a short last batch) */
+            if (teaching || !loss || nb != BATCH) {
+                mg_graph_reset(g, mark);
+                for (size_t i = 0; i < nb; i++) {
+                    mg_leaves(g, bx + 2 * i, 2, x[i]);
+                    p[i] = net_forward(&nt, x[i]);
+                }
+                mg_leaves(g, by, nb, t);
+                loss = mg_loss_bce(p, t, nb);
+                if (!loss) {
+                    fprintf(stderr, "xor: %s\n", mg_graph_error(g));
+                    return 1;
+                }
+            } else {
+                for (size_t i = 0; i < nb; i++) mg_leaves_set(x[i], bx + 2 * i, 2);
+                mg_leaves_set(t, by, nb);
+                mg_forward(loss);
+            }
+            sum += loss->data;
+            mg_optim_zero_grad(opt);
+            mg_backward(loss);
+            mg_optim_step(opt);
+        }
+        curve[e] = sum / (double)n_batches;
+        if (tty && (e % 10 == 9 || e + 1 == epochs))
+            mg_progress(stderr, (size_t)e + 1, (size_t)epochs, curve[e], now() - t0);
+        if ((e + 1) % 50 == 0 || e == 0)
+            printf("epoch %3ld  mean batch loss %.6f\n", e + 1, curve[e]);
+    }
+    double seconds = now() - t0;
+    mg_graph_reset(g, mark);
+    double train_acc = accuracy(&nt, g, train), val_acc = accuracy(&nt, g, val);
+    printf("last epoch's mean batch loss %.17g\n", curve[epochs - 1]);
+    printf("training accuracy %.1f%%, validation accuracy %.1f%% (%zu points); "
+           "%ld epochs in %.2f s\n", 100 * train_acc, 100 * val_acc, val->n_rows, epochs, seconds);
+
+    int status = 0;
+    if (plot) {
+        mg_grid grid = {80, 80, -3.0, 3.0, -3.0, 3.0, 0.5, NULL};
+        grid.score = malloc(80 * 80 * sizeof *grid.score);
+        for (size_t r = 0; r < grid.ny; r++)
+            for (size_t c = 0; c < grid.nx; c++)
+                grid.score[r * grid.nx + c] = predict(&nt, g, mg_grid_x(&grid, c), mg_grid_y(&grid, r));
+        char title[128];
+        snprintf(title, sizeof title, "noisy XOR: validation accuracy %.1f%%; training points, mean loss per epoch",
+                 100 * val_acc);
+        FILE *f = fopen(plot, "w");
+        if (!f || mg_svg_plot(f, title, &grid, train, curve, (size_t)epochs)) {
+            perror(plot);
+            status = 1;
+        } else {
+            printf("wrote %s\n", plot);
+        }
+        if (f) fclose(f);
+        free(grid.score);
+    }
+    free(curve);
+    free(nt.params);
+    for (int l = 0; l < 4; l++) mg_mlp_free(nt.layer[l]);
+    mg_optim_free(opt);
+    mg_graph_free(g);
+    mg_dataset_free(all);
+    mg_dataset_free(train);
+    mg_dataset_free(val);
+    return status;
+}
