@@ -140,6 +140,11 @@ void mg_graph_reset(mg_graph *g, size_t mark);
 /* Number of nodes alive in the graph (0 for NULL). */
 size_t mg_graph_size(const mg_graph *g);
 
+/* Bytes the graph holds from the allocator: node blocks, label and input
+ * arrays, indexes, the cached order.  Kept across resets (memory is reused),
+ * so a training loop that resets every step shows a flat figure. */
+size_t mg_graph_bytes(const mg_graph *g);
+
 /* The first error recorded in the graph, or NULL if none.  The string belongs
  * to the graph and stays valid until mg_graph_clear_error or mg_graph_free. */
 const char *mg_graph_error(const mg_graph *g);

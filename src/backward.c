@@ -84,15 +84,84 @@ mg_value *const *mg_topo(const mg_value *root, size_t *n) {
     return mg__topo(root, n ? n : &dummy);
 }
 
+/* Backward in one sweep down the ids, with no topological array at all.
+ *
+ * Visiting nodes from the root's id downwards is a reverse topological
+ * order, so when the sweep reaches a node every consumer of it has already
+ * added its contribution: its grad is final and the chain rule can be
+ * applied to its inputs on the spot.  An intermediate node's grad is set to
+ * zero when the sweep first reaches it (before any contribution lands);
+ * leaves are never zeroed, so they accumulate across calls.  The order of
+ * the additions into each node is: consumers by descending id, each
+ * consumer's inputs in order -- the same as a walk over mg_topo backwards. */
+
+/* First time the sweep reaches `in`: flag it, count it, zero it unless it is
+ * a leaf (leaves accumulate). */
+static inline void reach(mg_value *in, size_t *pending) {
+    if (!(in->flags & MG_SEEN)) {
+        in->flags |= MG_SEEN;
+        ++*pending;
+        if (in->op != MG_OP_LEAF) in->grad = 0.0;
+    }
+}
+
+static void backward_sweep(mg_graph *g, mg_value *root) {
+    size_t id = mg_value_id(root);
+    size_t pending = 1;
+    root->flags |= MG_SEEN;
+    for (size_t bi = id / MG_NODES_PER_BLOCK + 1; bi-- > 0 && pending;) {
+        mg_value *first = g->blocks[bi]->nodes;
+        mg_value *v = bi == id / MG_NODES_PER_BLOCK ? first + id % MG_NODES_PER_BLOCK
+                                                    : first + MG_NODES_PER_BLOCK - 1;
+        for (;; v--) {
+            if (v->flags & MG_SEEN) {
+                v->flags &= (uint8_t)~MG_SEEN;
+                pending--;
+                const double grad = v->grad;
+                /* one case per op, generated from the op table: reach each
+                 * input, then grad(input) += local derivative * grad(v) */
+                switch ((mg_op)v->op) {
+#define MG_SWEEP_CASE_(name, str, sym, arity)                                          \
+    case MG_OP_##name:                                                                 \
+        if ((arity) == 1) {                                                            \
+            reach(v->u.in[0], &pending);                                               \
+            v->u.in[0]->grad += local_grad_##name(v, 0) * grad;                        \
+        } else if ((arity) == 2) {                                                     \
+            reach(v->u.in[0], &pending);                                               \
+            reach(v->u.in[1], &pending);                                               \
+            v->u.in[0]->grad += local_grad_##name(v, 0) * grad;                        \
+            v->u.in[1]->grad += local_grad_##name(v, 1) * grad;                        \
+        } else if ((arity) < 0) {                                                      \
+            for (size_t i = 0; i < v->u.many.n; i++) reach(v->u.many.args[i], &pending); \
+            for (size_t i = 0; i < v->u.many.n; i++)                                   \
+                v->u.many.args[i]->grad += local_grad_##name(v, i) * grad;             \
+        }                                                                              \
+        break;
+                    MG_OP_LIST(MG_SWEEP_CASE_)
+#undef MG_SWEEP_CASE_
+                default: break;
+                }
+                if (!pending) return;
+            }
+            if (v == first) break;
+        }
+    }
+}
+
 void mg_backward(mg_value *root) {
-    size_t n;
-    mg_value **topo = mg__topo(root, &n);
-    if (!topo) return;
-    /* intermediate grads start from zero on every call; leaves accumulate */
-    for (size_t i = 0; i < n; i++)
-        if (topo[i]->op != MG_OP_LEAF) topo[i]->grad = 0.0;
+    if (!root) return;
+    mg_graph *g = mg__graph_of(root);
     if (root->op == MG_OP_LEAF) root->grad += 1.0;
     else root->grad = 1.0;
+    if (g->topo_root != root || g->topo_generation != g->generation) {
+        backward_sweep(g, root);
+        return;
+    }
+    /* a replayed graph: its order is cached, so walk the array instead */
+    mg_value **topo = g->topo;
+    size_t n = g->n_topo;
+    for (size_t i = 0; i + 1 < n; i++)
+        if (topo[i]->op != MG_OP_LEAF) topo[i]->grad = 0.0;
     for (size_t i = n; i-- > 0;) mg__chain(topo[i]);
 }
 

@@ -72,6 +72,16 @@ void mg_graph_free(mg_graph *g) {
 
 size_t mg_graph_size(const mg_graph *g) { return g ? g->n_nodes : 0; }
 
+size_t mg_graph_bytes(const mg_graph *g) {
+    if (!g) return 0;
+    size_t bytes = sizeof *g + g->n_blocks * MG_BLOCK_BYTES + g->cap_blocks * sizeof *g->blocks;
+    for (size_t i = 0; i < g->n_aux; i++) bytes += g->aux[i].cap;
+    bytes += g->cap_aux * sizeof *g->aux + g->cap_meta * sizeof *g->meta;
+    bytes += (size_t)g->cap_groups * sizeof *g->groups + (size_t)g->cap_open * sizeof *g->open;
+    bytes += g->cap_marks * sizeof *g->marks + g->cap_topo * sizeof *g->topo;
+    return bytes;
+}
+
 /* ------------------------------------------------------------ aux arena */
 
 static mg_aux_pos aux_pos(const mg_graph *g) {
@@ -89,7 +99,7 @@ static void aux_restore(mg_graph *g, mg_aux_pos p) {
 /* `bytes` bytes aligned for pointers and doubles, or NULL. */
 void *mg__aux_alloc(mg_graph *g, size_t bytes) {
     const size_t align = sizeof(double) > sizeof(void *) ? sizeof(double) : sizeof(void *);
-    if (bytes > SIZE_MAX - align) return NULL;
+    if (bytes > SIZE_MAX - align || g->fail_allocs) return NULL;
     bytes = (bytes + align - 1) / align * align;
     /* the current block, then the free ones after it */
     for (size_t i = g->aux_cur; i < g->n_aux; i++) {
@@ -120,22 +130,38 @@ static char *aux_strdup(mg_graph *g, const char *s, size_t *cap) {
 
 /* ---------------------------------------------------------------- nodes */
 
+/* Point next/limit at the slot of id n_nodes, if its block exists. */
+static void set_cursor(mg_graph *g) {
+    size_t bi = g->n_nodes / MG_NODES_PER_BLOCK;
+    if (bi < g->n_blocks) {
+        g->next = g->blocks[bi]->nodes + g->n_nodes % MG_NODES_PER_BLOCK;
+        g->limit = g->blocks[bi]->nodes + MG_NODES_PER_BLOCK;
+    } else {
+        g->next = g->limit = NULL;
+    }
+}
+
+/* The slow path of mg__node: a new block, or a group to tag the node with. */
 mg_value *mg__new_node(mg_graph *g, mg_op op) {
     size_t id = g->n_nodes;
-    size_t bi = id / MG_NODES_PER_BLOCK, off = id % MG_NODES_PER_BLOCK;
-    if (bi == g->n_blocks) {
-        if (id > UINT32_MAX) {   /* meta entries and ids are 32-bit inside */
-            mg__error(g, "%s: the graph is full (%zu nodes)", mg_op_name(op), id);
-            return NULL;
+    if (g->next == g->limit) {
+        size_t bi = id / MG_NODES_PER_BLOCK;
+        if (bi == g->n_blocks) {
+            if (id > UINT32_MAX) {   /* meta entries keep 32-bit indices */
+                mg__error(g, "%s: the graph is full (%zu nodes)", mg_op_name(op), id);
+                return NULL;
+            }
+            if (g->fail_allocs) goto oom;
+            if (!grow((void **)&g->blocks, &g->cap_blocks, bi + 1, sizeof *g->blocks)) goto oom;
+            mg_block *b = aligned_alloc(MG_BLOCK_BYTES, MG_BLOCK_BYTES);
+            if (!b) goto oom;
+            b->graph = g;
+            b->first_id = bi * MG_NODES_PER_BLOCK;
+            g->blocks[g->n_blocks++] = b;
         }
-        if (!grow((void **)&g->blocks, &g->cap_blocks, bi + 1, sizeof *g->blocks)) goto oom;
-        mg_block *b = aligned_alloc(MG_BLOCK_BYTES, MG_BLOCK_BYTES);
-        if (!b) goto oom;
-        b->graph = g;
-        b->first_id = bi * MG_NODES_PER_BLOCK;
-        g->blocks[g->n_blocks++] = b;
+        set_cursor(g);
     }
-    mg_value *v = &g->blocks[bi]->nodes[off];
+    mg_value *v = g->next++;
     memset(v, 0, sizeof *v);
     v->op = (uint8_t)op;
     g->n_nodes++;
@@ -156,9 +182,10 @@ mg_graph *mg_value_graph(const mg_value *v) { return v ? mg__graph_of(v) : NULL;
 
 mg_value *mg_leaf(mg_graph *g, double data, const char *label) {
     if (!g) return NULL;
-    mg_value *v = mg__new_node(g, MG_OP_LEAF);
+    mg_value *v = mg__node(g, MG_OP_LEAF);
     if (!v) return NULL;
     v->data = data;
+    v->u.in[0] = v->u.in[1] = NULL;
     if (label && !mg_label(v, label)) return NULL;
     return v;
 }
@@ -337,6 +364,7 @@ void mg_graph_reset(mg_graph *g, size_t mark) {
         return;
     }
     g->n_nodes = mark;
+    set_cursor(g);
     g->generation++;
     while (g->n_meta > 1 && g->meta[g->n_meta - 1].node_id >= mark) g->n_meta--;
     while (g->n_marks && g->marks[g->n_marks - 1].n_nodes > mark) g->n_marks--;

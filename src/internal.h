@@ -59,6 +59,7 @@ struct mg_graph {
     mg_block **blocks;    /* every block ever allocated, in id order */
     size_t n_blocks, cap_blocks;
     size_t n_nodes;       /* nodes alive: ids 0 .. n_nodes-1 */
+    mg_value *next, *limit;  /* free slots left in the current block */
 
     mg_aux_block *aux;
     size_t n_aux, cap_aux, aux_cur;
@@ -81,6 +82,10 @@ struct mg_graph {
     uint64_t topo_generation;
     uint64_t generation;  /* bumped by every reset */
 
+    /* fault injection for the tests: while nonzero, allocations of node
+     * blocks and aux memory fail (the error paths must be testable) */
+    int fail_allocs;
+
     int has_error;
     char error[256];
 };
@@ -95,6 +100,23 @@ static inline mg_graph *mg__graph_of(const mg_value *v) {
 
 /* graph.c */
 mg_value *mg__new_node(mg_graph *g, mg_op op);
+
+/* A fresh node with zero grad and no label: the bump-pointer fast path of
+ * mg__new_node, inlined into every constructor.  The caller sets data and
+ * the inputs.  NULL (error recorded) when out of memory. */
+static inline mg_value *mg__node(mg_graph *g, mg_op op) {
+    if (g->next < g->limit && !g->n_open) {
+        mg_value *v = g->next++;
+        g->n_nodes++;
+        v->grad = 0.0;
+        v->meta = 0;
+        v->op = (uint8_t)op;
+        v->flags = 0;
+        v->spare_ = 0;
+        return v;
+    }
+    return mg__new_node(g, op);
+}
 void *mg__aux_alloc(mg_graph *g, size_t bytes);
 void mg__error(mg_graph *g, const char *fmt, ...)
 #if defined(__GNUC__)

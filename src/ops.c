@@ -70,27 +70,39 @@ static mg_graph *common_graph(const char *fn, mg_value *const *xs, size_t n) {
     return g;
 }
 
-static mg_value *unary(const char *fn, mg_op op, mg_value *a) {
-    mg_graph *g = common_graph(fn, &a, 1);
-    if (!g) return NULL;
-    mg_value *v = mg__new_node(g, op);
-    if (!v) return NULL;
-    v->u.in[0] = a;
-    v->data = mg__forward_node(v);
-    return v;
+/* The constructors check their operands with two comparisons and take the
+ * error path (which words the message) only when something is wrong; then
+ * they bump-allocate a node and compute its value with the op's own forward,
+ * inlined: building a graph costs little more than evaluating it. */
+
+static mg_value *operand_error(const char *fn, mg_value *a, mg_value *b, size_t n) {
+    mg_value *ab[2] = {a, b};
+    common_graph(fn, ab, n);
+    return NULL;
 }
 
-static mg_value *binary(const char *fn, mg_op op, mg_value *a, mg_value *b) {
-    mg_value *ab[2] = {a, b};
-    mg_graph *g = common_graph(fn, ab, 2);
-    if (!g) return NULL;
-    mg_value *v = mg__new_node(g, op);
-    if (!v) return NULL;
-    v->u.in[0] = a;
-    v->u.in[1] = b;
-    v->data = mg__forward_node(v);
-    return v;
-}
+#define MG_UNARY(fn, OP)                                              \
+    mg_value *fn(mg_value *a) {                                       \
+        if (!a) return operand_error(#fn, a, NULL, 1);                \
+        mg_value *v = mg__node(mg__graph_of(a), MG_OP_##OP);          \
+        if (!v) return NULL;                                          \
+        v->u.in[0] = a;                                               \
+        v->u.in[1] = NULL;                                            \
+        v->data = forward_##OP(v);                                    \
+        return v;                                                     \
+    }
+
+#define MG_BINARY(fn, OP)                                             \
+    mg_value *fn(mg_value *a, mg_value *b) {                          \
+        if (!a || !b || mg__block_of(a)->graph != mg__block_of(b)->graph) \
+            return operand_error(#fn, a, b, 2);                       \
+        mg_value *v = mg__node(mg__graph_of(a), MG_OP_##OP);          \
+        if (!v) return NULL;                                          \
+        v->u.in[0] = a;                                               \
+        v->u.in[1] = b;                                               \
+        v->data = forward_##OP(v);                                    \
+        return v;                                                     \
+    }
 
 static mg_value *nary(const char *fn, mg_op op, mg_value *const *xs, size_t n) {
     mg_graph *g = common_graph(fn, xs, n);
@@ -105,7 +117,7 @@ static mg_value *nary(const char *fn, mg_op op, mg_value *const *xs, size_t n) {
         return NULL;
     }
     memcpy(args, xs, n * sizeof *args);
-    mg_value *v = mg__new_node(g, op);
+    mg_value *v = mg__node(g, op);
     if (!v) return NULL;
     v->u.many.args = args;
     v->u.many.n = n;
@@ -113,25 +125,24 @@ static mg_value *nary(const char *fn, mg_op op, mg_value *const *xs, size_t n) {
     return v;
 }
 
-mg_value *mg_add(mg_value *a, mg_value *b) { return binary("mg_add", MG_OP_ADD, a, b); }
-mg_value *mg_sub(mg_value *a, mg_value *b) { return binary("mg_sub", MG_OP_SUB, a, b); }
-mg_value *mg_mul(mg_value *a, mg_value *b) { return binary("mg_mul", MG_OP_MUL, a, b); }
-mg_value *mg_div(mg_value *a, mg_value *b) { return binary("mg_div", MG_OP_DIV, a, b); }
-mg_value *mg_neg(mg_value *a) { return unary("mg_neg", MG_OP_NEG, a); }
-mg_value *mg_exp(mg_value *a) { return unary("mg_exp", MG_OP_EXP, a); }
-mg_value *mg_log(mg_value *a) { return unary("mg_log", MG_OP_LOG, a); }
-mg_value *mg_tanh(mg_value *a) { return unary("mg_tanh", MG_OP_TANH, a); }
-mg_value *mg_relu(mg_value *a) { return unary("mg_relu", MG_OP_RELU, a); }
-mg_value *mg_sigmoid(mg_value *a) { return unary("mg_sigmoid", MG_OP_SIGMOID, a); }
+MG_BINARY(mg_add, ADD)
+MG_BINARY(mg_sub, SUB)
+MG_BINARY(mg_mul, MUL)
+MG_BINARY(mg_div, DIV)
+MG_UNARY(mg_neg, NEG)
+MG_UNARY(mg_exp, EXP)
+MG_UNARY(mg_log, LOG)
+MG_UNARY(mg_tanh, TANH)
+MG_UNARY(mg_relu, RELU)
+MG_UNARY(mg_sigmoid, SIGMOID)
 
 mg_value *mg_pow(mg_value *a, double exponent) {
-    mg_graph *g = common_graph("mg_pow", &a, 1);
-    if (!g) return NULL;
-    mg_value *v = mg__new_node(g, MG_OP_POW);
+    if (!a) return operand_error("mg_pow", a, NULL, 1);
+    mg_value *v = mg__node(mg__graph_of(a), MG_OP_POW);
     if (!v) return NULL;
     v->u.pow.x = a;
     v->u.pow.k = exponent;
-    v->data = mg__forward_node(v);
+    v->data = forward_POW(v);
     return v;
 }
 
