@@ -105,7 +105,7 @@ plots: $(BUILD)/examples/moons $(BUILD)/examples/xor
 # make graphs     every example that takes --dot, drawn to docs/img/NAME.svg
 # make check-dot  render the DOT files the tests wrote; fail on any complaint
 DOT ?= dot
-DOT_EXAMPLES = $(patsubst examples/%.c,%,$(shell grep -l -e '"--dot"' examples/*.c))
+DOT_EXAMPLES = $(patsubst examples/%.c,%,$(shell grep -l -e '--dot' examples/*.c))
 TEST_DOT_DIR = $(BUILD)/tests/dot
 
 .PHONY: graphs check-dot
@@ -116,12 +116,6 @@ $(EXAMPLES): $(wildcard examples/*.h)
 # the tests write their DOT files where check-dot looks for them
 $(TEST_BIN): ALL_CFLAGS += -DMG_TEST_DOT_DIR='"$(TEST_DOT_DIR)"'
 
-# until the shared tests/test_util.h exists on this branch, do not let its
-# absence stop the test build (the teaching tests use tests/teach_util.h)
-ifeq ($(wildcard tests/test_util.h),)
-tests/test_util.h: ;
-endif
-
 graphs: $(DOT_EXAMPLES:%=$(BUILD)/examples/%)
 	@if ! command -v $(DOT) >/dev/null 2>&1; then \
 		echo "make graphs: Graphviz is not installed ('$(DOT)' not found), so no pictures were made."; \
@@ -130,9 +124,11 @@ graphs: $(DOT_EXAMPLES:%=$(BUILD)/examples/%)
 	fi; \
 	mkdir -p docs/img; \
 	for e in $(DOT_EXAMPLES); do \
-		$(BUILD)/examples/$$e --dot > $(BUILD)/$$e.dot || exit 1; \
+		if ! $(BUILD)/examples/$$e --dot > $(BUILD)/$$e.dot 2>/dev/null; then \
+			echo "make graphs: skipped $$e ($$e --dot failed)"; continue; \
+		fi; \
 		$(DOT) -Tsvg $(BUILD)/$$e.dot -o docs/img/$$e.svg || exit 1; \
-		echo "docs/img/$$e.svg"; \
+		echo "make graphs: docs/img/$$e.svg"; \
 	done
 
 check-dot:

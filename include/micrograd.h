@@ -361,9 +361,12 @@ int mg_explain(FILE *out, const mg_value *root, const mg_value *x);
  * leaves, nudge it by +-h (h = eps when eps > 0, else 1e-6 * max(1, |x|)),
  * re-evaluate root with mg_forward, and compare (f(x+h)-f(x-h))/2h with the
  * leaf's gradient from a fresh mg_backward (every grad reachable from root,
- * and the given leaves' grads, are zeroed first).  Afterwards the leaves'
- * data and every node's data are as before, and the leaves' grads hold
- * d(root)/d(leaf).  Returns the worst error |num - ana| / max(1, |num|,
+ * and the given leaves' grads, are zeroed first).  Afterwards every leaf
+ * holds its data again, every other node the value mg_forward gives it
+ * (the same as before, unless a leaf had been changed without replaying),
+ * and the leaves' grads hold d(root)/d(leaf).  Central differences of
+ * smooth functions of moderate size agree to about 1e-9; a long chain of
+ * rounding (a million additions) can reach 1e-5, a kink (relu at 0) 0.5.  Returns the worst error |num - ana| / max(1, |num|,
  * |ana|), NaN if any number is not finite or when root is NULL or a leaf
  * is NULL, in another graph or not a leaf (nothing is changed then).  When
  * report is not NULL, writes a header, one line per leaf

@@ -37,6 +37,48 @@ static size_t input_index(const span *s, const mg_value *v, size_t k) {
 
 static int on_path(const span *s, size_t j) { return j != SIZE_MAX && s->paths[j - s->lo] > 0; }
 
+/* Print one path: root = topo[node[0]], ..., x = topo[node[len]], the
+ * edge below topo[node[d]] being its input slot[d] - 1.  The line starts
+ * with `head` ("  path 3:"), or with "dR/dx =" when head is NULL; the
+ * factors' names follow, their numbers go on the next line under the "=".
+ * Returns the product, taken from the root down as backward takes it. */
+static double put_path(FILE *out, const span *s, const char *head, const size_t *node,
+                       const size_t *slot, size_t len) {
+    const mg_value *root = s->topo[node[0]], *x = s->topo[node[len]];
+    char b[32];
+    size_t indent;
+    if (head) {
+        fputs(head, out);
+        indent = strlen(head);
+    } else {
+        indent = put_ratio(out, root, x);
+        fputs(" =", out);
+    }
+    if (len == 1) {   /* x is an input of root: a single factor */
+        double local = mg__local_grad(root, slot[0] - 1);
+        if (head) {
+            fputc(' ', out);
+            put_ratio(out, root, x);
+            fputs(" =", out);
+        }
+        fprintf(out, " %s\n", mg__fmt_num(b, local));
+        return local;
+    }
+    for (size_t d = 0; d < len; d++) {
+        fputs(d ? " * " : " ", out);
+        put_ratio(out, s->topo[node[d]], s->topo[node[d + 1]]);
+    }
+    fprintf(out, "\n%*s= ", (int)indent + 1, "");
+    double product = 1.0;
+    for (size_t d = 0; d < len; d++) {
+        double local = mg__local_grad(s->topo[node[d]], slot[d] - 1);
+        product = local * product;
+        fprintf(out, "%s%s", d ? " * " : "", mg__fmt_num(b, local));
+    }
+    fprintf(out, " = %s\n", mg__fmt_num(b, product));
+    return product;
+}
+
 /* Every path, one by one: a depth-first walk from the root down to x with
  * an explicit stack (a path may be as long as the graph: no recursion). */
 static int put_paths(FILE *out, const span *s, const mg_value *root, const mg_value *x) {
@@ -55,36 +97,9 @@ static int put_paths(FILE *out, const span *s, const mg_value *root, const mg_va
     while (depth) {
         size_t top = node[depth - 1];
         if (top == s->lo) {   /* reached x: print the path on the stack */
-            double product = 1.0;
-            count++;
-            /* "dR/dx = " or "  path 3: ", then the factors by name; the
-             * numbers go on the next line, under the "=" */
-            int indent;
-            if (total_paths > 1)
-                indent = fprintf(out, "  path %llu:", (unsigned long long)count);
-            else
-                indent = (int)put_ratio(out, root, x), fputs(" =", out);
-            if (depth == 2) {   /* x is an input of root: a single factor */
-                double local = mg__local_grad(s->topo[node[0]], slot[0] - 1);
-                if (total_paths > 1) fputc(' ', out), put_ratio(out, root, x), fputs(" =", out);
-                fprintf(out, " %s\n", mg__fmt_num(b, local));
-                sum += local;
-                depth--;
-                continue;
-            }
-            for (size_t d = 0; d + 1 < depth; d++) {
-                fputs(d ? " * " : " ", out);
-                put_ratio(out, s->topo[node[d]], s->topo[node[d + 1]]);
-            }
-            fprintf(out, "\n%*s= ", indent + 1, "");
-            for (size_t d = 0; d + 1 < depth; d++) {
-                /* the local derivative along this edge, through this slot */
-                double local = mg__local_grad(s->topo[node[d]], slot[d] - 1);
-                product = local * product;
-                fprintf(out, "%s%s", d ? " * " : "", mg__fmt_num(b, local));
-            }
-            fprintf(out, " = %s\n", mg__fmt_num(b, product));
-            sum += product;
+            char head[48];
+            snprintf(head, sizeof head, "  path %llu:", (unsigned long long)++count);
+            sum += put_path(out, s, total_paths > 1 ? head : NULL, node, slot, depth - 1);
             depth--;
             continue;
         }
@@ -178,7 +193,8 @@ static int put_grouped(FILE *out, const span *s, const mg_value *root) {
             double g = adj[edge_node[e] - s->lo];
             double local = mg__local_grad(s->topo[edge_node[e]], edge_slot[e]);
             sum += local * g;
-            fprintf(out, "%s%s * %s", e > e0 ? " + " : "", mg__fmt_num(b1, g), mg__fmt_num(b2, local));
+            fprintf(out, "%s%s * %s", e > e0 ? " + " : "", mg__fmt_num(b1, g),
+                    mg__fmt_num(b2, local));
         }
         adj[j - s->lo] = sum;
         fprintf(out, " = %s\n", mg__fmt_num(b1, sum));
@@ -243,7 +259,8 @@ int mg_explain(FILE *out, const mg_value *root, const mg_value *x) {
         put_ratio(out, root, x);
         if (total == UINT64_MAX) fputs(": at least 18446744073709551615 paths", out);
         else fprintf(out, ": %llu paths", (unsigned long long)total);
-        fprintf(out, " (more than %d to list); grouped by node instead, from ", MG_EXPLAIN_MAX_PATHS);
+        fprintf(out, " (more than %d to list); grouped by node instead, from ",
+                MG_EXPLAIN_MAX_PATHS);
         mg__put_name(out, root);
         fputs(" down to ", out);
         mg__put_name(out, x);

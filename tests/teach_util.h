@@ -178,7 +178,7 @@ static inline mg_value *teach_random_graph(mg_graph *g, uint64_t seed, size_t n_
         case 4: v = mg_neg(a); break;
         case 5: {
             double e = exps[teach_below(&r, 4)];
-            v = mg_pow(e > 0.0 && e >= 2.0 ? a : mg_add_c(mg_mul(a, a), 0.5), e);
+            v = mg_pow(e >= 2.0 ? a : mg_add_c(mg_mul(a, a), 0.5), e);
             break;
         }
         case 6: v = mg_exp(a); break;
@@ -194,7 +194,12 @@ static inline mg_value *teach_random_graph(mg_graph *g, uint64_t seed, size_t n_
             break;
         }
         case 12: {
-            mg_value *w[2] = {a, pool[teach_below(&r, np)]}, *x[2] = {b, pool[teach_below(&r, np)]};
+            /* one draw per statement: initializers are not sequenced */
+            mg_value *w[2], *x[2];
+            w[0] = a;
+            w[1] = pool[teach_below(&r, np)];
+            x[0] = b;
+            x[1] = pool[teach_below(&r, np)];
             v = mg_neuron(pool[teach_below(&r, np)], w, x, 2);
             break;
         }
