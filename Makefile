@@ -185,7 +185,8 @@ uninstall-mgrad:
 # Fuzzing with libFuzzer: every tests/fuzz/fuzz_*.c is a target, built with
 # clang from the sources (not the .a, so the whole library is instrumented)
 # and run for FUZZ_SECONDS on a scratch copy of its seed corpus
-# tests/fuzz/corpus_NAME.  A crash stops make; the input is left in
+# tests/fuzz/corpus_NAME (with the dictionary tests/fuzz/NAME.dict when there
+# is one).  A crash stops make; the input is left in
 # $(BUILD)/fuzz/ and goes into tests as a regression case.
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
@@ -202,8 +203,9 @@ fuzz: $(FUZZ_TARGETS)
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		name=$${t##*/fuzz_}; work=$(FUZZ_DIR)/work_$$name; mkdir -p $$work; \
 		echo "fuzz: $$t for $(FUZZ_SECONDS) s (seeds tests/fuzz/corpus_$$name)"; \
+		dict=; [ -f tests/fuzz/$$name.dict ] && dict=-dict=tests/fuzz/$$name.dict; \
 		$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-			-artifact_prefix=$(FUZZ_DIR)/ $$work tests/fuzz/corpus_$$name; \
+			$$dict -artifact_prefix=$(FUZZ_DIR)/ $$work tests/fuzz/corpus_$$name; \
 	done
 
 # Every example with its default arguments, and mgrad on good and bad

@@ -251,6 +251,10 @@ Test(mgrad_errors, syntax) {
     PARSE_ERROR("1 2", 1, 3, "expected an operator, ';' or a new line before number 2");
     PARSE_ERROR("2 ) + 1", 1, 3, "')' without a matching '('");
     PARSE_ERROR("1 + 2 = 3", 1, 7, "'=' needs a single name on its left, like e = a*b");
+    PARSE_ERROR("x = 1; x == 1", 1, 10,
+                "'==' is not an operator: there are no comparisons, and '=' names a node");
+    PARSE_ERROR("y == 1", 1, 3,
+                "'==' is not an operator: there are no comparisons, and '=' names a node");
     PARSE_ERROR("1 * * 2", 1, 5, "expected a number, a name or '(' before '*'");
     PARSE_ERROR("1 $ 2", 1, 3, "unexpected character '$'");
     PARSE_ERROR("1 +\t\x07", 1, 5, "unexpected control character 0x07");
@@ -546,6 +550,22 @@ Test(mgrad_cli, program_from_file_and_stdin) {
     table_row(r.out, "L", &data, &grad);
     cr_expect_eq(data, -8.0);
     cli_free(&r);
+}
+
+Test(mgrad_cli, failed_write_is_an_error) {
+    /* a stream opened for reading refuses writes, as a full disk would */
+    FILE *ro = tmpfile(), *ferr = tmpfile();
+    cr_assert(ro && ferr);
+    FILE *out = fopen("/dev/null", "r");
+    cr_assert(out);
+    char *argv[] = {"mgrad", "eval", "--dot", "L = a*b", "a=1", "b=2", NULL};
+    cr_expect_eq(mgrad_main(6, argv, ro, out, ferr), MGRAD_USAGE);
+    fclose(out);
+    fclose(ro);
+    char *err = slurp(ferr);
+    cr_expect(starts_with(err, "mgrad: writing the output failed: "), "%s", err);
+    cr_expect_eq(strchr(err, '\n') - err + 1, (long)strlen(err), "one message only: %s", err);
+    free(err);
 }
 
 Test(mgrad_cli, usage_help_version) {

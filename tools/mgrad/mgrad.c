@@ -45,8 +45,8 @@ static const char help[] =
     "  -h, --help       this help;  --version  the version\n"
     "\n"
     "Exit status: 0 ok; 1 a numeric problem (--check-finite found a value or\n"
-    "gradient that is not finite, or --gradcheck a mismatch); 2 bad usage or\n"
-    "bad input (every input error names its line and column).\n";
+    "gradient that is not finite, or --gradcheck a mismatch); 2 bad usage, bad\n"
+    "input (every input error names its line and column), or a failed write.\n";
 
 /* --------------------------------------------------------------- output */
 
@@ -234,7 +234,7 @@ int mgrad_run(const mgrad_opts *o, const char *src, size_t len, const char *srcn
         break;
     }
     }
-    if (wrote < 0) {
+    if (wrote < 0 || fflush(out) || ferror(out)) {
         fprintf(err, "mgrad: writing the output failed: %s\n", strerror(errno));
         rc = MGRAD_USAGE;
     }
@@ -425,10 +425,6 @@ int mgrad_main(int argc, char **argv, FILE *in, FILE *out, FILE *err) {
     }
     rc = mgrad_run(&o, src, len, srcname, defs, n_defs, out, err);
     free(buf);
-    if (fflush(out) || ferror(out)) {
-        fprintf(err, "mgrad: writing the output failed: %s\n", strerror(errno));
-        rc = MGRAD_USAGE;
-    }
 done:
     free(pos);
     return rc;

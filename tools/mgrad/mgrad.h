@@ -9,7 +9,7 @@
 /* Exit codes, as documented in --help and docs/mgrad.1. */
 #define MGRAD_OK      0   /* evaluated; every value and gradient finite (or not asked) */
 #define MGRAD_NUMERIC 1   /* --check-finite found a non-finite value, or --gradcheck a mismatch */
-#define MGRAD_USAGE   2   /* bad usage or bad input */
+#define MGRAD_USAGE   2   /* bad usage or bad input, or the output could not be written */
 
 /* Largest program read from a file or stdin. */
 #define MGRAD_MAX_INPUT ((size_t)64 << 20)

@@ -597,7 +597,11 @@ static int parse_statement(parser *ps) {
     mgrad_prog *p = ps->p;
     tok t = *peek(ps);
     char q[40], q2[40];
-    if (t.kind == T_NAME && peek2(ps).kind == T_ASSIGN) {
+    tok next = t.kind == T_NAME ? peek2(ps) : t;
+    if (next.kind == T_ASSIGN && next.at + 1 < ps->len && ps->src[next.at + 1] == '=')
+        return fail_at(p, next.at, "'==' is not an operator: there are no comparisons, and '=' "
+                                   "names a node");
+    if (t.kind == T_NAME && next.kind == T_ASSIGN) {
         const char *s = ps->src + t.at;
         if (is_function(s, t.len))
             return fail_at(p, t.at, "'%s' is a function and cannot be assigned", quote(q, s, t.len));
@@ -637,6 +641,9 @@ static int parse_statement(parser *ps) {
     }
     int k = peek(ps)->kind;
     if (k == T_SEP || k == T_EOF) return 0;
+    if (k == T_ASSIGN && ps->cur.at + 1 < ps->len && ps->src[ps->cur.at + 1] == '=')
+        return fail_at(p, ps->cur.at, "'==' is not an operator: there are no comparisons, and "
+                                      "'=' names a node");
     if (k == T_ASSIGN)
         return fail_at(p, ps->cur.at, "'=' needs a single name on its left, like e = a*b");
     if (k == T_RPAREN) return fail_at(p, ps->cur.at, "')' without a matching '('");
