@@ -194,7 +194,8 @@ Test(mgrad_parse, lecture_expression_grads) {
 
 Test(mgrad_parse, functions_closed_forms) {
     const char *d[] = {"x=0.5", NULL};
-    mgrad_prog p = run_prog("t = tanh(x); s = sigmoid(x); l = log(x); e = exp(x); t + s + l + e", d);
+    mgrad_prog p =
+        run_prog("t = tanh(x); s = sigmoid(x); l = log(x); e = exp(x); t + s + l + e", d);
     double e2 = exp(2 * 0.5), th = (e2 - 1) / (e2 + 1), sg = 1 / (1 + exp(-0.5));
     expect_close(node(&p, "t")->data, th, 1e-15);
     expect_close(node(&p, "s")->data, sg, 1e-15);
@@ -325,12 +326,14 @@ Test(mgrad_errors, bytes_nul_and_utf8) {
     expect_parse_error("# \0\n1", 5, NULL, 1, 3, "NUL byte in the input");   /* even in comments */
     expect_parse_error("1 +\n\xff", 5, NULL, 2, 1, "invalid UTF-8 (byte 0xFF)");
     expect_parse_error("1 # \xc0\xaf", 6, NULL, 1, 5, "invalid UTF-8 (byte 0xC0)");   /* overlong */
-    expect_parse_error("# \xed\xa0\x80", 5, NULL, 1, 3, "invalid UTF-8 (byte 0xED)");   /* surrogate */
-    expect_parse_error("# \xe2\x82", 4, NULL, 1, 3, "invalid UTF-8 (byte 0xE2)");       /* cut short */
+    expect_parse_error("# \xed\xa0\x80", 5, NULL, 1, 3,
+                       "invalid UTF-8 (byte 0xED)");                              /* surrogate */
+    expect_parse_error("# \xe2\x82", 4, NULL, 1, 3, "invalid UTF-8 (byte 0xE2)"); /* cut short */
     expect_parse_error("# \xf5\x80\x80\x80", 6, NULL, 1, 3, "invalid UTF-8 (byte 0xF5)");
     /* columns count characters: the error after two 2-byte letters is at 6 */
     expect_parse_error("# \xc3\xa9\xc3\xa9 \x80", 8, NULL, 1, 6, "invalid UTF-8 (byte 0x80)");
-    PARSE_ERROR("x = \xc3\xa9", 1, 5, "unexpected character U+00E9 (names and operators are ASCII)");
+    PARSE_ERROR("x = \xc3\xa9", 1, 5,
+                "unexpected character U+00E9 (names and operators are ASCII)");
 }
 
 Test(mgrad_errors, deep_nesting_is_capped) {
@@ -529,9 +532,11 @@ Test(mgrad_cli, program_from_file_and_stdin) {
     r = RUN("eval", "--file", path, "a=1", "b=2");
     cr_expect_eq(r.rc, MGRAD_USAGE);
     char want[128];
-    snprintf(want, sizeof want, "mgrad: %s:2:8: expected a number, a name or '(' before end of line\n"
+    snprintf(want, sizeof want,
+             "mgrad: %s:2:8: expected a number, a name or '(' before end of line\n"
              "    d = e + \n"
-             "           ^\n", path);
+             "           ^\n",
+             path);
     cr_expect_str_eq(r.err, want);
     cli_free(&r);
     remove(path);
@@ -620,7 +625,8 @@ Test(mgrad_modes, dump_tsv) {
                           "2\tc\tleaf\t-\t10\t-2\t-\n", "3\tf\tleaf\t-\t-2\t4\t-\n",
                           "4\te\tmul\t0,1\t-6\t-2\t-3,2\n", "5\td\tadd\t4,2\t4\t-2\t1,1\n",
                           "6\tL\tmul\t5,3\t-8\t1\t-2,4\n"};
-    for (int i = 0; i < 7; i++) cr_expect(strstr(r.out, want[i]), "no line %s in\n%s", want[i], r.out);
+    for (int i = 0; i < 7; i++)
+        cr_expect(strstr(r.out, want[i]), "no line %s in\n%s", want[i], r.out);
     cli_free(&r);
 
     r = RUN("eval", "--dump", LECTURE);   /* aligned, for people */
@@ -639,7 +645,8 @@ Test(mgrad_modes, trace) {
         "grad(a) += grad(e) * de/da = -2.000000000 * -3.000000000 = 6.000000000\n",
         "grad(b) += grad(e) * de/db = -2.000000000 * 2.000000000 = -4.000000000\n",
     };
-    for (int i = 0; i < 5; i++) cr_expect(strstr(r.out, want[i]), "no line %s in\n%s", want[i], r.out);
+    for (int i = 0; i < 5; i++)
+        cr_expect(strstr(r.out, want[i]), "no line %s in\n%s", want[i], r.out);
     /* backward ran once: the leaves are not counted twice (a's 6, not 12) */
     cr_expect_null(strstr(r.out, "12.0"), "%s", r.out);
     cli_free(&r);

@@ -148,7 +148,7 @@ static int report_nonfinite(FILE *err, const mgrad_prog *p, const char *src, siz
 
     char nb[48], where[64] = "";
     size_t at = mgrad_node_at(p, bad);
-    if (at != (size_t)-1) {
+    if (at != MGRAD_NO_POS) {
         size_t line, col;
         mgrad_line_col(src, len, at, &line, &col);
         snprintf(where, sizeof where, " at %s%s%zu:%zu", srcname ? srcname : "", srcname ? ":" : "",
@@ -156,12 +156,14 @@ static int report_nonfinite(FILE *err, const mgrad_prog *p, const char *src, siz
     }
     const char *op = mg_op_name(mg_value_op(bad));
     if (in_data)
-        fprintf(err, "mgrad: numeric problem%s: node %s (%s) is %g, the first value that is not finite\n",
-                where, node_name(bad, nb), op, bad->data);
+        fprintf(
+            err,
+            "mgrad: numeric problem%s: node %s (%s) is %g, the first value that is not finite\n",
+            where, node_name(bad, nb), op, bad->data);
     else
         fprintf(err, "mgrad: numeric problem%s: the gradient of node %s (%s) is %g, the first "
                 "gradient that is not finite\n", where, node_name(bad, nb), op, bad->grad);
-    if (at != (size_t)-1) mgrad_echo_line(err, src, len, at);
+    if (at != MGRAD_NO_POS) mgrad_echo_line(err, src, len, at);
     return 1;
 }
 
@@ -416,7 +418,8 @@ int mgrad_main(int argc, char **argv, FILE *in, FILE *out, FILE *err) {
         len = strlen(src);
         defs++, n_defs--;
     } else if (isatty(fileno(in))) {
-        rc = usage_error(err, "%s", "no program: give it as an argument, with -f FILE, or on stdin");
+        rc =
+            usage_error(err, "%s", "no program: give it as an argument, with -f FILE, or on stdin");
         goto done;
     } else {
         buf = read_all(in, "stdin", &len, err);

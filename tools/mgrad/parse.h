@@ -17,12 +17,17 @@
  * parentheses, unary minus, powers and function calls, and never deeper than
  * MGRAD_MAX_DEPTH: 100,000 nested parentheses give an error, not a stack
  * overflow.  Every error names its line and column.
+ *
+ * Files: parse.c (lexer and parser), prog.c (symbols, command-line values,
+ * errors, spelling of names and numbers), source.c (UTF-8, line:column and
+ * the echoed line with its caret).
  */
 #ifndef MGRAD_PARSE_H
 #define MGRAD_PARSE_H
 
 #include <micrograd.h>
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -103,8 +108,49 @@ void mgrad_print_error(FILE *err, const mgrad_prog *p, const char *src, size_t l
  * mgrad_print_error does after its message. */
 void mgrad_echo_line(FILE *err, const char *src, size_t len, size_t at);
 
-/* Where node v came from in the source (a byte offset), or (size_t)-1 when
+/* Where node v came from in the source (a byte offset), or MGRAD_NO_POS when
  * it came from the command line. */
 size_t mgrad_node_at(const mgrad_prog *p, const mg_value *v);
+
+/* ------------------------------------------------------------------------
+ * Shared by the tool's files (prog.c, parse.c, source.c); not for callers. */
+
+/* A byte offset that means "no place in the source". */
+#define MGRAD_NO_POS ((size_t)-1)
+
+/* Record the first error (later ones are dropped); `at` is a byte offset or
+ * MGRAD_NO_POS.  Both return -1, so `return mgrad__fail(...)` fails. */
+int mgrad__fail(mgrad_prog *p, size_t at, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+int mgrad__vfail(mgrad_prog *p, size_t at, const char *fmt, va_list ap);
+
+/* s[0..n) made safe for a message in buf: at most 32 bytes, '?' for what
+ * is not printable ASCII, "..." when cut.  Returns buf. */
+const char *mgrad__quote(char buf[40], const char *s, size_t n);
+
+/* Spelling: a name is [A-Za-z_][A-Za-z0-9_]*; a number as in scan_number. */
+int mgrad__name_start(int c);
+int mgrad__name_char(int c);
+int mgrad__is_function(const char *s, size_t n);
+
+/* Length of the number at s[0..n) (0: none); *bad_exp when its exponent
+ * has no digits. */
+size_t mgrad__scan_number(const char *s, size_t n, int *bad_exp);
+
+/* The double s[0..n) spells: 0, -1 when it overflows, -2 out of memory. */
+int mgrad__to_double(const char *s, size_t n, double *out);
+
+/* Add a new symbol; remember which source offset made node v.  0 or -1
+ * (out of memory). */
+int mgrad__sym_add(mgrad_prog *p, const char *name, size_t len, mg_value *node, size_t where,
+                   const char *arg);
+int mgrad__note_node(mgrad_prog *p, const mg_value *v, size_t at);
+
+/* Length (1 to 4) of the well-formed UTF-8 sequence at s[0..n), storing its
+ * code point; 0 when it is not well formed. */
+size_t mgrad__utf8_seq(const unsigned char *s, size_t n, unsigned *cp);
 
 #endif
