@@ -153,6 +153,13 @@ static int report_nonfinite(FILE *err, const mgrad_prog *p, const char *src, siz
         mgrad_line_col(src, len, at, &line, &col);
         snprintf(where, sizeof where, " at %s%s%zu:%zu", srcname ? srcname : "", srcname ? ":" : "",
                  line, col);
+    } else {
+        /* a leaf from the command line: name the argument that made it */
+        for (size_t i = 0; i < p->n_syms; i++)
+            if (p->syms[i].node == bad && p->syms[i].arg) {
+                snprintf(where, sizeof where, " (argument %.40s)", p->syms[i].arg);
+                break;
+            }
     }
     const char *op = mg_op_name(mg_value_op(bad));
     if (in_data)

@@ -52,6 +52,7 @@ static tok lex_at(parser *ps, size_t *pos) {
     const char *s = ps->src;
     size_t i = *pos, n = ps->len;
     tok t = {T_EOF, n, 0, 0};
+    if (i == 0) i = mgrad__bom(s, n);   /* a byte-order mark some editors write */
     for (;;) {   /* skip spaces and comments; newlines only inside parentheses */
         if (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || (s[i] == '\n' && ps->paren)))
             i++;

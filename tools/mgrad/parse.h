@@ -153,4 +153,8 @@ int mgrad__note_node(mgrad_prog *p, const mg_value *v, size_t at);
  * code point; 0 when it is not well formed. */
 size_t mgrad__utf8_seq(const unsigned char *s, size_t n, unsigned *cp);
 
+/* 3 when src starts with a UTF-8 byte-order mark (skipped, and not counted
+ * as a column), else 0. */
+size_t mgrad__bom(const char *src, size_t len);
+
 #endif

@@ -33,10 +33,14 @@ static int unprintable(unsigned c) {
            (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
 }
 
+size_t mgrad__bom(const char *src, size_t len) {
+    return len >= 3 && !memcmp(src, "\xEF\xBB\xBF", 3) ? 3 : 0;
+}
+
 void mgrad_line_col(const char *src, size_t len, size_t at, size_t *line, size_t *col) {
     size_t l = 1, c = 1;
     if (at > len) at = len;
-    for (size_t i = 0; i < at;) {
+    for (size_t i = at < 3 ? 0 : mgrad__bom(src, len); i < at;) {   /* the BOM is no column */
         if (src[i] == '\n') {
             l++, c = 1, i++;
             continue;
@@ -93,6 +97,7 @@ void mgrad_echo_line(FILE *err, const char *src, size_t len, size_t at) {
     size_t b = at, e = at;
     while (b > 0 && src[b - 1] != '\n') b--;
     while (e < len && src[e] != '\n') e++;
+    if (b == 0) b = mgrad__bom(src, len);   /* not echoed: it would shift the caret */
     size_t chars, dummy;
     mgrad_line_col(src + b, e - b, e - b, &dummy, &chars);
     chars--;   /* characters on the line */
