@@ -32,7 +32,7 @@ TEST_BIN  = $(BUILD)/tests/run_tests
 STATIC    = $(BUILD)/libmicrograd.a
 SHARED    = $(BUILD)/libmicrograd.so
 
-.PHONY: all lib examples run test check-criterion install uninstall clean
+.PHONY: all lib examples run test check-criterion bench install uninstall clean
 
 all: lib examples
 
@@ -78,6 +78,14 @@ check-criterion:
 test: check-criterion $(TEST_BIN)
 	ASAN_OPTIONS=detect_leaks=0$${ASAN_OPTIONS:+:$$ASAN_OPTIONS} $(TEST_BIN) $(TEST_ARGS)
 
+# Speed and memory against hand-written C (prints a table; not a test).
+$(BUILD)/bench/bench: bench/bench.c bench/baseline.c bench/baseline.h $(STATIC)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Ibench $(ALL_LDFLAGS) -o $@ bench/bench.c bench/baseline.c $(STATIC) $(LIBS)
+
+bench: $(BUILD)/bench/bench
+	$(BUILD)/bench/bench
+
 install: lib
 	mkdir -p $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
 	cp include/micrograd.h $(DESTDIR)$(PREFIX)/include/
@@ -92,14 +100,6 @@ uninstall:
 
 clean:
 	rm -rf build
-
-# ---- training (issue 5): the examples' pictures, decision boundary and loss
-# curve as self-contained SVG (open them in a browser).
-.PHONY: plots
-plots: $(BUILD)/examples/moons $(BUILD)/examples/xor
-	@mkdir -p $(BUILD)/plots
-	$(BUILD)/examples/moons --quiet --plot $(BUILD)/plots/moons.svg
-	$(BUILD)/examples/xor --plot $(BUILD)/plots/xor.svg
 
 # ---------------------------------------------------------- teaching outputs
 # make graphs     every example that takes --dot, drawn to docs/img/NAME.svg
@@ -142,6 +142,14 @@ check-dot:
 	done; \
 	[ $$fail = 0 ] && echo "make check-dot: dot -Tsvg rendered all $$n files in $(TEST_DOT_DIR) cleanly"; \
 	exit $$fail
+
+# ---- training (issue 5): the examples' pictures, decision boundary and loss
+# curve as self-contained SVG (open them in a browser).
+.PHONY: plots
+plots: $(BUILD)/examples/moons $(BUILD)/examples/xor
+	@mkdir -p $(BUILD)/plots
+	$(BUILD)/examples/moons --quiet --plot $(BUILD)/plots/moons.svg
+	$(BUILD)/examples/xor --plot $(BUILD)/plots/xor.svg
 
 # ------------------------------------------------------ mgrad (issue 7)
 # The command-line tool.  Everything but main.c also goes into a small

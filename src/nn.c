@@ -11,11 +11,10 @@
  * rounding, and with it every bit, is the same.  The teaching graph keeps
  * each multiply and add as its own named node, grouped in one cluster per
  * neuron inside one per layer; the fused graph makes one mg_neuron node per
- * neuron and names nothing, for speed.  Both give identical numbers. */
+ * neuron and names nothing, for speed.  Both give identical numbers.
+ * Saving and loading the parameters as text is in nn_io.c. */
 #include "internal.h"
 
-#include <errno.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,7 +29,8 @@ struct mg_mlp {
     size_t n_params;
     unsigned *layer_group;  /* DOT cluster per layer */
     unsigned *neuron_group; /* DOT cluster per neuron (all layers, flattened) */
-    char **names;           /* per neuron (flattened), NULL: L<l>.N<j> */
+    char **net_label;       /* per neuron (flattened): "L0.N1.net" or "net_h1" */
+    char **out_label;       /* per neuron: "L0.N1.out" or "out_h1" */
     mg_value **buf[2];      /* a layer's inputs and outputs during forward */
     size_t max_width;
     int fused;
@@ -51,11 +51,12 @@ int mg_activation_parse(const char *name) {
 
 void mg_mlp_free(mg_mlp *m) {
     if (!m) return;
-    if (m->names) {
-        size_t total = m->first_neuron[m->n_layers];
-        for (size_t k = 0; k < total; k++) free(m->names[k]);
-    }
-    free(m->names);
+    /* the label arrays exist only once first_neuron is filled in */
+    size_t total = m->net_label ? m->first_neuron[m->n_layers] : 0;
+    for (size_t k = 0; m->net_label && k < total; k++) free(m->net_label[k]);
+    for (size_t k = 0; m->out_label && k < total; k++) free(m->out_label[k]);
+    free(m->net_label);
+    free(m->out_label);
     free(m->sizes);
     free(m->acts);
     free(m->first);
@@ -66,6 +67,42 @@ void mg_mlp_free(mg_mlp *m) {
     free(m->buf[0]);
     free(m->buf[1]);
     free(m);
+}
+
+/* A fresh copy of a + b (b may be NULL), or NULL when out of memory. */
+static char *concat(const char *a, const char *b) {
+    size_t na = strlen(a), nb = b ? strlen(b) : 0;
+    char *s = malloc(na + nb + 1);
+    if (!s) return NULL;
+    memcpy(s, a, na);
+    if (nb) memcpy(s + na, b, nb);
+    s[na + nb] = 0;
+    return s;
+}
+
+/* (Re)make the net and out labels of layer l's neurons, from names[j] or
+ * the default L<l>.N<j>.  Built once here so that forward passes copy
+ * strings instead of formatting them: formatting was most of the time of
+ * a teaching-graph forward pass. */
+static int set_labels(mg_mlp *m, size_t l, const char *const *names) {
+    for (size_t j = 0; j < m->sizes[l]; j++) {
+        size_t k = m->first_neuron[l] + j;
+        char dflt[64];
+        snprintf(dflt, sizeof dflt, "L%zu.N%zu.", l, j);
+        int named = names && names[j];
+        char *net = named ? concat("net_", names[j]) : concat(dflt, "net");
+        char *out = named ? concat("out_", names[j]) : concat(dflt, "out");
+        if (!net || !out) {
+            free(net);
+            free(out);
+            return -1;
+        }
+        free(m->net_label[k]);
+        free(m->out_label[k]);
+        m->net_label[k] = net;
+        m->out_label[k] = out;
+    }
+    return 0;
 }
 
 /* Check the shape and allocate the bookkeeping; parameters come later. */
@@ -119,10 +156,15 @@ static mg_mlp *mlp_alloc(mg_graph *g, const char *fn, size_t n_in, const size_t 
     m->max_width = width;
     m->params = calloc(np, sizeof *m->params);
     m->neuron_group = calloc(nn, sizeof *m->neuron_group);
-    m->names = calloc(nn, sizeof *m->names);
+    m->net_label = calloc(nn, sizeof *m->net_label);
+    m->out_label = calloc(nn, sizeof *m->out_label);
     m->buf[0] = malloc(width * sizeof *m->buf[0]);
     m->buf[1] = malloc(width * sizeof *m->buf[1]);
-    if (!m->params || !m->neuron_group || !m->names || !m->buf[0] || !m->buf[1]) goto oom;
+    if (!m->params || !m->neuron_group || !m->net_label || !m->out_label || !m->buf[0] ||
+        !m->buf[1])
+        goto oom;
+    for (size_t l = 0; l < n_layers; l++)
+        if (set_labels(m, l, NULL)) goto oom;
     return m;
 oom:
     mg__error(g, "%s: out of memory", fn);
@@ -217,25 +259,16 @@ void mg_mlp_set_fused(mg_mlp *m, int fused) {
 
 int mg_mlp_set_names(mg_mlp *m, size_t layer, const char *const *names) {
     if (!m || layer >= m->n_layers) return -1;
-    char **slot = m->names + m->first_neuron[layer];
-    char deflt[64];
+    if (set_labels(m, layer, names)) {
+        mg__error(m->g, "mg_mlp_set_names: out of memory");
+        return -1;
+    }
+    /* the neuron's DOT cluster carries its name too */
     for (size_t j = 0; j < m->sizes[layer]; j++) {
-        char *copy = NULL;
-        if (names && names[j]) {
-            size_t n = strlen(names[j]) + 1;
-            if (!(copy = malloc(n))) {
-                mg__error(m->g, "mg_mlp_set_names: out of memory");
-                return -1;
-            }
-            memcpy(copy, names[j], n);
-        }
-        free(slot[j]);
-        slot[j] = copy;
-        /* the neuron's DOT cluster carries its name too */
-        snprintf(deflt, sizeof deflt, "L%zu.N%zu", layer, j);
-        if (mg__group_relabel(m->g, m->neuron_group[m->first_neuron[layer] + j],
-                              copy ? copy : deflt))
-            return -1;
+        char dflt[64];
+        snprintf(dflt, sizeof dflt, "L%zu.N%zu", layer, j);
+        const char *name = names && names[j] ? names[j] : dflt;
+        if (mg__group_relabel(m->g, m->neuron_group[m->first_neuron[layer] + j], name)) return -1;
     }
     return 0;
 }
@@ -266,29 +299,45 @@ static mg_value *activate(mg_value *net, mg_activation act) {
     }
 }
 
+/* Write a, then sep, then b into buf[cap], truncating; returns buf. */
+static const char *join(char *buf, size_t cap, const char *a, char sep, const char *b) {
+    size_t na = strlen(a), nb = strlen(b);
+    if (na > cap - 2) na = cap - 2;
+    if (nb > cap - 2 - na) nb = cap - 2 - na;
+    memcpy(buf, a, na);
+    buf[na] = sep;
+    memcpy(buf + na + 1, b, nb);
+    buf[na + 1 + nb] = 0;
+    return buf;
+}
+
+/* The decimal digits of k (without printf: see set_labels). */
+static const char *digits(size_t k, char buf[24]) {
+    char *p = buf + 23;
+    *p = 0;
+    do *--p = (char)('0' + k % 10); while (k /= 10);
+    return p;
+}
+
 /* One neuron of the teaching graph: b, then acc = acc + w_i*x_i left to
  * right, every node named after the math (w5*out_h1, net_o1.1, net_o1,
  * out_o1) and in the neuron's cluster. */
 static mg_value *neuron_teaching(mg_mlp *m, size_t l, size_t j, mg_value *const *w,
                                  mg_value *b, mg_value *const *x, size_t n) {
-    unsigned grp = m->neuron_group[m->first_neuron[l] + j];
-    const char *name = m->names[m->first_neuron[l] + j];
-    char net[96], label[192], b1[32], b2[32];
-    if (name) snprintf(net, sizeof net, "net_%s", name);
-    else snprintf(net, sizeof net, "L%zu.N%zu.net", l, j);
+    size_t k = m->first_neuron[l] + j;
+    unsigned grp = m->neuron_group[k];
+    char label[192], b1[32], b2[32], num[24];
     mg_value *acc = b;
     for (size_t i = 0; i < n; i++) {
         if (!w[i] || !x[i]) return NULL;
-        snprintf(label, sizeof label, "%s*%s", mg__name(w[i], b1), mg__name(x[i], b2));
+        join(label, sizeof label, mg__name(w[i], b1), '*', mg__name(x[i], b2));
         mg_value *p = tag(mg_mul(w[i], x[i]), grp, label);
-        if (i + 1 < n) snprintf(label, sizeof label, "%s.%zu", net, i + 1);
-        acc = tag(mg_add(acc, p), grp, i + 1 < n ? label : net);
+        if (i + 1 < n) join(label, sizeof label, m->net_label[k], '.', digits(i + 1, num));
+        acc = tag(mg_add(acc, p), grp, i + 1 < n ? label : m->net_label[k]);
     }
     if (n == 0) return NULL;
     if (m->acts[l] == MG_ACT_LINEAR) return acc;
-    if (name) snprintf(label, sizeof label, "out_%s", name);
-    else snprintf(label, sizeof label, "L%zu.N%zu.out", l, j);
-    return tag(activate(acc, m->acts[l]), grp, label);
+    return tag(activate(acc, m->acts[l]), grp, m->out_label[k]);
 }
 
 size_t mg_mlp_forward(mg_mlp *m, mg_value *const *x, mg_value **out) {
@@ -344,191 +393,4 @@ size_t mg_mlp_forward_d(mg_mlp *m, const double *x, mg_value **out) {
 done:
     if (xs != stack) free(xs);
     return r;
-}
-
-/* ------------------------------------------------------------ save/load */
-
-/* Header: "mg_mlp 1 <n_in> <size>:<act> <size>:<act> ...", then the
- * parameters, one %.17g per line (round-trip exact). */
-int mg_mlp_save(const mg_mlp *m, FILE *out) {
-    if (!m || !out) return -1;
-    if (fprintf(out, "mg_mlp 1 %zu", m->n_in) < 0) return -1;
-    for (size_t l = 0; l < m->n_layers; l++)
-        if (fprintf(out, " %zu:%s", m->sizes[l], mg_activation_name(m->acts[l])) < 0) return -1;
-    if (fputc('\n', out) == EOF) return -1;
-    for (size_t i = 0; i < m->n_params; i++)
-        if (fprintf(out, "%.17g\n", m->params[i]->data) < 0) return -1;
-    return fflush(out) == 0 ? 0 : -1;
-}
-
-#define MAX_LINE 512
-#define MAX_LAYERS 64
-
-/* Read one line (without its newline) into buf.  Returns its length, -1 at
- * end of file, -2 when longer than MAX_LINE - 1 bytes, -3 on a NUL byte. */
-static int read_line(FILE *in, char buf[MAX_LINE]) {
-    int c, n = 0, nul = 0;
-    while ((c = getc(in)) != EOF && c != '\n') {
-        if (c == 0) nul = 1;
-        if (n < MAX_LINE - 1) buf[n] = (char)c;
-        n++;
-    }
-    if (c == EOF && n == 0) return -1;
-    if (n >= MAX_LINE) return -2;
-    if (n && buf[n - 1] == '\r') n--;   /* files edited on Windows */
-    buf[n] = 0;
-    return nul ? -3 : n;
-}
-
-static void load_error(char *err, size_t errlen, size_t line, const char *fmt, const char *what) {
-    if (!err || !errlen) return;
-    int k = snprintf(err, errlen, "line %zu: ", line);
-    if (k >= 0 && (size_t)k < errlen) snprintf(err + k, errlen - (size_t)k, fmt, what);
-}
-
-/* The next space-separated word of *s (cut off in place), or NULL. */
-static char *next_word(char **s) {
-    char *p = *s + strspn(*s, " \t");
-    if (!*p) return NULL;
-    char *end = p + strcspn(p, " \t");
-    *s = *end ? end + 1 : end;
-    *end = 0;
-    return p;
-}
-
-/* Parse the header line into n_in, sizes, acts; 0 or -1 (err written). */
-static int parse_header(char *s, size_t *n_in, size_t *sizes, mg_activation *acts,
-                        size_t *n_layers, char *err, size_t errlen) {
-    char *tok = next_word(&s);
-    if (!tok || strcmp(tok, "mg_mlp")) {
-        load_error(err, errlen, 1, "%s", "not an MLP file (the header must start with \"mg_mlp 1\")");
-        return -1;
-    }
-    tok = next_word(&s);
-    if (!tok || strcmp(tok, "1")) {
-        load_error(err, errlen, 1, "unsupported format version '%s' (expected 1)", tok ? tok : "");
-        return -1;
-    }
-    tok = next_word(&s);
-    char *end;
-    errno = 0;
-    unsigned long long v = tok ? strtoull(tok, &end, 10) : 0;
-    if (!tok || *end || v == 0 || errno || tok[0] == '-') {
-        load_error(err, errlen, 1, "the input count '%s' is not a positive integer", tok ? tok : "");
-        return -1;
-    }
-    *n_in = (size_t)v;
-    *n_layers = 0;
-    while ((tok = next_word(&s))) {
-        if (*n_layers == MAX_LAYERS) {
-            load_error(err, errlen, 1, "more than %s layers", "64");
-            return -1;
-        }
-        char *colon = strchr(tok, ':');
-        if (!colon) {
-            load_error(err, errlen, 1, "layer '%s' is not SIZE:ACTIVATION", tok);
-            return -1;
-        }
-        *colon = 0;
-        errno = 0;
-        v = strtoull(tok, &end, 10);
-        if (*end || v == 0 || errno || tok[0] == '-' || v > (1u << 24)) {
-            load_error(err, errlen, 1, "layer size '%s' is not a positive integer", tok);
-            return -1;
-        }
-        int act = mg_activation_parse(colon + 1);
-        if (act < 0) {
-            load_error(err, errlen, 1,
-                       "unknown activation '%s' (expected tanh, relu, sigmoid or linear)", colon + 1);
-            return -1;
-        }
-        sizes[*n_layers] = (size_t)v;
-        acts[(*n_layers)++] = (mg_activation)act;
-    }
-    if (*n_layers == 0) {
-        load_error(err, errlen, 1, "%s", "the header names no layers");
-        return -1;
-    }
-    return 0;
-}
-
-mg_mlp *mg_mlp_load(mg_graph *g, FILE *in, char *err, size_t errlen) {
-    if (err && errlen) err[0] = 0;
-    if (!g || !in) {
-        if (err && errlen) snprintf(err, errlen, "mg_mlp_load: the graph or file is NULL");
-        return NULL;
-    }
-    char line[MAX_LINE];
-    size_t sizes[MAX_LAYERS], n_in, n_layers;
-    mg_activation acts[MAX_LAYERS];
-    int len = read_line(in, line);
-    if (len == -1) {
-        load_error(err, errlen, 1, "%s", "the file is empty");
-        return NULL;
-    }
-    if (len < 0) {
-        load_error(err, errlen, 1, "%s", len == -2 ? "the header is too long" : "a NUL byte");
-        return NULL;
-    }
-    if (parse_header(line, &n_in, sizes, acts, &n_layers, err, errlen)) return NULL;
-
-    size_t n = 0, fan = n_in;
-    for (size_t l = 0; l < n_layers; l++) {
-        if (sizes[l] > (SIZE_MAX / 16 - n) / (fan + 1)) {
-            load_error(err, errlen, 1, "%s", "too many parameters");
-            return NULL;
-        }
-        n += sizes[l] * (fan + 1);
-        fan = sizes[l];
-    }
-    double *values = malloc(n * sizeof *values);
-    if (!values) {
-        load_error(err, errlen, 1, "%s", "out of memory for the parameters");
-        return NULL;
-    }
-    mg_mlp *m = NULL;
-    size_t lineno = 1;
-    for (size_t k = 0; k < n; k++) {
-        lineno++;
-        len = read_line(in, line);
-        if (len == -1) {
-            char msg[96];
-            snprintf(msg, sizeof msg, "the file ends after %zu of %zu parameters", k, n);
-            load_error(err, errlen, lineno, "%s", msg);
-            goto done;
-        }
-        if (len == -2 || len == -3) {
-            load_error(err, errlen, lineno, "%s", len == -2 ? "the line is too long" : "a NUL byte");
-            goto done;
-        }
-        char *end;
-        errno = 0;
-        double x = strtod(line, &end);
-        while (*end == ' ' || *end == '\t') end++;
-        if (end == line || *end) {
-            load_error(err, errlen, lineno, "'%s' is not a number", line);
-            goto done;
-        }
-        if (!isfinite(x)) {
-            load_error(err, errlen, lineno, "'%s' is not a finite number", line);
-            goto done;
-        }
-        values[k] = x;
-    }
-    /* anything but blank lines after the last parameter is a mistake */
-    while ((len = read_line(in, line)) != -1) {
-        lineno++;
-        size_t blank = len >= 0 ? strspn(line, " \t") : 0;
-        if (len < 0 || line[blank]) {
-            char msg[96];
-            snprintf(msg, sizeof msg, "more values than the %zu parameters the header declares", n);
-            load_error(err, errlen, lineno, "%s", msg);
-            goto done;
-        }
-    }
-    m = mg_mlp_new_from(g, n_in, sizes, n_layers, acts, values);
-    if (!m) load_error(err, errlen, 1, "%s", mg_graph_error(g) ? mg_graph_error(g) : "no memory");
-done:
-    free(values);
-    return m;
 }

@@ -409,3 +409,50 @@ Test(nn, every_load_error_names_the_line) {
     fclose(f);
     mg_graph_free(g);
 }
+
+Test(nn, forward_errors_are_recorded) {
+    mg_graph *g = mg_graph_new(), *other = mg_graph_new();
+    const size_t sizes[2] = {3, 1};
+    mg_mlp *m = mg_mlp_new(g, 2, sizes, 2, NULL, 9);
+    cr_assert(m);
+    mg_value *out[1];
+    cr_expect_eq(mg_mlp_forward(m, NULL, out), 0);
+    cr_expect(strstr(mg_graph_error(g), "NULL"), "%s", mg_graph_error(g));
+    mg_graph_clear_error(g);
+    mg_value *x[2] = {mg_leaf(g, 1.0, "a"), NULL};
+    cr_expect_eq(mg_mlp_forward(m, x, out), 0);
+    cr_expect(strstr(mg_graph_error(g), "input 1 of 2 is NULL"), "%s", mg_graph_error(g));
+    mg_graph_clear_error(g);
+    x[1] = mg_leaf(other, 2.0, "stranger");
+    for (int fused = 0; fused < 2; fused++) {
+        mg_mlp_set_fused(m, fused);
+        cr_expect_eq(mg_mlp_forward(m, x, out), 0);
+        cr_expect(strstr(mg_graph_error(g), "different graphs"), "%s", mg_graph_error(g));
+        mg_graph_clear_error(g);
+    }
+    cr_expect_eq(mg_mlp_forward_d(m, NULL, out), 0);
+    cr_expect_eq(mg_mlp_forward_d(NULL, (double[]){1, 2}, out), 0);
+    mg_mlp_free(m);
+    mg_graph_free(g);
+    mg_graph_free(other);
+}
+
+/* More inputs than forward_d's stack array holds, checked against the
+ * formula: one linear neuron is b + sum w_i x_i from the bias, in order. */
+Test(nn, wide_input_layer) {
+    mg_graph *g = mg_graph_new();
+    const size_t sizes[1] = {1};
+    mg_activation lin = MG_ACT_LINEAR;
+    mg_mlp *m = mg_mlp_new(g, 40, sizes, 1, &lin, 4);
+    cr_assert(m);
+    double x[40];
+    for (int i = 0; i < 40; i++) x[i] = 0.25 * (i - 20);
+    mg_value *y;
+    cr_assert_eq(mg_mlp_forward_d(m, x, &y), 1);
+    double want = mg_mlp_param(m, 0, 0, 40)->data;
+    for (int i = 0; i < 40; i++) want = want + mg_mlp_param(m, 0, 0, (size_t)i)->data * x[i];
+    cr_expect(y->data == want, "%.17g vs %.17g", y->data, want);
+    cr_expect_str_eq(mg_value_label(y), "L0.N0.net");
+    mg_mlp_free(m);
+    mg_graph_free(g);
+}

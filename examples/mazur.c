@@ -1,0 +1,522 @@
+/* mazur.c -- Matt Mazur's "A Step by Step Backpropagation Example" (2015),
+ * computed by the engine, section by section, every number printed next to
+ * the one the post publishes.
+ *
+ *     make run                      the whole walk-through
+ *     build/examples/mazur --trace  ... with the backward pass narrated
+ *     build/examples/mazur --dot | dot -Tsvg > mazur.svg
+ *
+ * The network: inputs i1, i2; hidden neurons h1, h2; outputs o1, o2; the
+ * logistic sigmoid everywhere; E = 1/2 (target_o1 - out_o1)^2 +
+ * 1/2 (target_o2 - out_o2)^2; learning rate 0.5; the biases never updated.
+ * Mazur's weights: w1 i1->h1, w2 i2->h1, w3 i1->h2, w4 i2->h2,
+ * w5 h1->o1, w6 h2->o1, w7 h1->o2, w8 h2->o2.
+ *
+ * The post shares one bias b1 between h1 and h2 (and b2 between o1 and o2);
+ * an MLP gives every neuron its own.  Both copies hold the same value and
+ * are frozen, so every number is the same; the post's dE/db1 is the sum of
+ * the two copies' gradients. */
+#include <micrograd.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------- the net */
+
+/* Parameters in the MLP's order: per neuron its weights, then its bias. */
+static const double mazur_params[12] = {
+    .15, .20, .35, /* h1: w1 w2 b1 */ .25, .30, .35, /* h2: w3 w4 b1 */
+    .40, .45, .60, /* o1: w5 w6 b2 */ .50, .55, .60, /* o2: w7 w8 b2 */
+};
+static const char *const param_names[12] = {"w1", "w2", "b1_h1", "w3", "w4", "b1_h2",
+                                            "w5", "w6", "b2_o1", "w7", "w8", "b2_o2"};
+static const double lr = 0.5;
+
+typedef struct net {
+    mg_graph *g;
+    mg_mlp *m;
+    mg_value *w[9];             /* w[1] .. w[8], Mazur's numbering */
+    mg_value *i1, *i2, *t1, *t2;
+    mg_value *out[2];           /* out_o1, out_o2 */
+    mg_value *e1, *e2, *e;      /* E_o1, E_o2, E_total */
+    size_t mark;
+} net;
+
+static int net_make(net *n) {
+    static const size_t sizes[2] = {2, 2};
+    static const mg_activation acts[2] = {MG_ACT_SIGMOID, MG_ACT_SIGMOID};
+    static const char *const hidden[2] = {"h1", "h2"}, *const output[2] = {"o1", "o2"};
+    memset(n, 0, sizeof *n);
+    if (!(n->g = mg_graph_new())) return -1;
+    n->m = mg_mlp_new_from(n->g, 2, sizes, 2, acts, mazur_params);
+    if (!n->m) return -1;
+    /* names for dumps and pictures: net_h1, out_h1, clusters h1 in "hidden layer" */
+    mg_mlp_set_names(n->m, 0, hidden);
+    mg_mlp_set_names(n->m, 1, output);
+    mg_mlp_set_layer_name(n->m, 0, "hidden layer");
+    mg_mlp_set_layer_name(n->m, 1, "output layer");
+    mg_value **p = mg_mlp_params(n->m);
+    for (int k = 0, wi = 1; k < 12; k++) {
+        mg_label(p[k], param_names[k]);
+        if (param_names[k][0] == 'b') mg_freeze(p[k], 1);   /* Mazur never updates them */
+        else n->w[wi++] = p[k];
+    }
+    n->i1 = mg_leaf(n->g, 0.05, "i1");
+    n->i2 = mg_leaf(n->g, 0.10, "i2");
+    n->t1 = mg_leaf(n->g, 0.01, "target_o1");
+    n->t2 = mg_leaf(n->g, 0.99, "target_o2");
+    n->mark = mg_graph_mark(n->g);   /* everything after this is one pass */
+    return mg_graph_error(n->g) ? -1 : 0;
+}
+
+static void net_free(net *n) {
+    mg_mlp_free(n->m);
+    mg_graph_free(n->g);
+}
+
+/* E_o = 1/2 (target - out)^2, its nodes named err_o1 = target_o1 - out_o1
+ * and err_o1^2 so that explanations read like the math. */
+static mg_value *half_sq(mg_value *target, mg_value *out, const char *o) {
+    char err[32], sq[32], e[32];
+    snprintf(err, sizeof err, "err_%s", o);
+    snprintf(sq, sizeof sq, "err_%s^2", o);
+    snprintf(e, sizeof e, "E_%s", o);
+    mg_value *half = mg_leaf(mg_value_graph(out), 0.5, "1/2");
+    return mg_label(mg_mul(mg_label(mg_pow(mg_label(mg_sub(target, out), err), 2.0), sq), half), e);
+}
+
+/* Build the forward pass and the error after the mark; 0 or -1. */
+static int net_forward(net *n) {
+    mg_graph_reset(n->g, n->mark);
+    mg_value *x[2] = {n->i1, n->i2};
+    if (mg_mlp_forward(n->m, x, n->out) != 2) return -1;
+    mg_group_push(n->g, "error");
+    n->e1 = half_sq(n->t1, n->out[0], "o1");
+    n->e2 = half_sq(n->t2, n->out[1], "o2");
+    n->e = mg_label(mg_add(n->e1, n->e2), "E_total");
+    mg_group_pop(n->g);
+    return n->e ? 0 : -1;
+}
+
+/* p -= lr * grad for the parameters that are not frozen. */
+static void net_update(net *n) {
+    mg_value **p = mg_mlp_params(n->m);
+    for (size_t k = 0; k < mg_mlp_n_params(n->m); k++)
+        if (!mg_is_frozen(p[k])) p[k]->data -= lr * p[k]->grad;
+}
+
+/* One step of gradient descent: forward, backward, update.  Returns E
+ * before the update, or NAN on error. */
+static double net_step(net *n) {
+    if (net_forward(n)) return NAN;
+    mg_mlp_zero_grad(n->m);
+    mg_backward(n->e);
+    net_update(n);
+    return n->e->data;
+}
+
+/* The same step as the post's first script took it: the output weights
+ * were updated before the hidden layer's gradients were computed, so those
+ * used the new w5..w8.  In the graph that is: update w5..w8, then run
+ * backward again without recomputing the forward values (the local
+ * derivative of w5*out_h1 towards out_h1 reads w5's current value). */
+static void net_step_buggy(net *n) {
+    if (net_forward(n)) return;
+    mg_mlp_zero_grad(n->m);
+    mg_backward(n->e);
+    for (int k = 5; k <= 8; k++) n->w[k]->data -= lr * n->w[k]->grad;
+    mg_mlp_zero_grad(n->m);
+    mg_backward(n->e);
+    for (int k = 1; k <= 4; k++) n->w[k]->data -= lr * n->w[k]->grad;
+}
+
+/* ------------------------------------------------------------- printing */
+
+static int quiet;
+static int n_checked, n_ok, n_explained, n_bad;
+
+/* Does `x` round to the published figure at the digits it prints? */
+static int matches(double x, const char *published) {
+    const char *dot = strchr(published, '.');
+    int decimals = dot ? (int)strlen(dot + 1) : 0;
+    return fabs(x - strtod(published, NULL)) <= 0.5 * pow(10.0, -decimals) * (1 + 1e-9);
+}
+
+/* Run a teaching writer into a temporary file and print what it wrote,
+ * indented by two, folding lines longer than WIDTH at " * ", " + " or
+ * " = " (else at a space) so that the walk-through fits 100 columns. */
+#define WIDTH 99
+static void folded(int (*write)(FILE *, void *), void *arg) {
+    FILE *tmp = tmpfile();
+    if (!tmp) {   /* no temporary file: print unfolded rather than nothing */
+        write(stdout, arg);
+        return;
+    }
+    write(tmp, arg);
+    rewind(tmp);
+    char line[8192];
+    while (fgets(line, sizeof line, tmp)) {
+        line[strcspn(line, "\n")] = 0;
+        char *p = line;
+        size_t indent = 2, next = 2 + strspn(p, " ") + 4;
+        while (strlen(p) + indent > WIDTH) {
+            size_t room = WIDTH - indent, cut = 0;
+            for (size_t k = 1; k + 3 <= room; k++)
+                if (p[k] == ' ' && strchr("*+=", p[k + 1]) && p[k + 2] == ' ') cut = k;
+            for (size_t k = room; !cut && k > 0; k--)   /* else at the last space */
+                if (p[k] == ' ') cut = k;
+            if (!cut) break;   /* nothing to fold at: print it long */
+            printf("%*s%.*s\n", (int)indent, "", (int)cut, p);
+            p += cut + 1;
+            indent = next;
+        }
+        printf("%*s%s\n", (int)indent, "", p);
+    }
+    fclose(tmp);
+}
+
+typedef struct explain_args { const mg_value *root, *x; } explain_args;
+static int write_explain(FILE *f, void *a) {
+    explain_args *e = a;
+    return mg_explain(f, e->root, e->x);
+}
+static int write_trace(FILE *f, void *root) { return mg_trace_backward(f, root); }
+static int write_dump(FILE *f, void *root) { return mg_dump(f, root, 0); }
+
+static void section(const char *title) {
+    if (quiet) return;
+    printf("\n== %s ", title);
+    for (int k = (int)strlen(title) + 4; k < 96; k++) putchar('=');
+    printf("\n\n");
+}
+
+static void say(const char *text) {
+    if (!quiet) fputs(text, stdout);
+}
+
+/* One row: what it is, how it is computed, the engine's value, the post's
+ * figure ("-" when it prints none) and whether they agree.  `why` (or NULL)
+ * is the reason the post differs, when it is known to. */
+static void row(const char *name, const char *formula, double x, const char *published,
+                const char *why) {
+    const char *verdict = "";
+    if (strcmp(published, "-")) {
+        n_checked++;
+        if (matches(x, published)) verdict = "ok", n_ok++;
+        else if (why) verdict = "differs *", n_explained++;
+        else verdict = "WRONG", n_bad++;
+    }
+    if (quiet && strcmp(verdict, "WRONG")) return;
+    /* tiny numbers (E late in training) keep their digits in e-notation */
+    char line[160];
+    snprintf(line, sizeof line, fabs(x) >= 1e-3 || x == 0 ? "  %-16s %-36s %15.9f  %-13s %s"
+                              : fabs(x) >= 1e-6             ? "  %-16s %-36s %15.12f  %-13s %s"
+                                                            : "  %-16s %-36s %15.9e  %-13s %s",
+             name, formula, x, published, verdict);
+    size_t len = strlen(line);
+    while (len && line[len - 1] == ' ') line[--len] = 0;
+    printf("%s\n", line);
+    if (why && !matches(x, published)) printf("%s\n", why);
+}
+
+static void header(void) {
+    if (!quiet) printf("  %-16s %-36s %15s  post\n", "", "", "engine");
+}
+
+/* ------------------------------------------------------------- sections */
+
+static void show_network(const net *n) {
+    section("1. The network and its weights");
+    say("  i1, i2 -> h1, h2 -> o1, o2, the logistic sigmoid in every neuron:\n"
+        "    out = 1 / (1 + e^-net),  net = bias + sum of weight * input\n"
+        "  E = 1/2 (target_o1 - out_o1)^2 + 1/2 (target_o2 - out_o2)^2, learning rate 0.5\n\n");
+    if (quiet) return;
+    printf("  inputs   i1 = %.2f  i2 = %.2f     targets  target_o1 = %.2f  target_o2 = %.2f\n",
+           n->i1->data, n->i2->data, n->t1->data, n->t2->data);
+    static const char *const edge[9] = {"", "i1->h1", "i2->h1", "i1->h2", "i2->h2",
+                                        "h1->o1", "h2->o1", "h1->o2", "h2->o2"};
+    for (int k = 1; k <= 8; k++)
+        printf("%s w%d = %.2f (%s)%s", k % 4 == 1 ? "  weights " : "", k, n->w[k]->data,
+               edge[k], k % 4 == 0 ? "\n" : "  ");
+    printf("  biases   b1 = %.2f (h1, h2)  b2 = %.2f (o1, o2), never updated\n\n",
+           mg_mlp_param(n->m, 0, 0, 2)->data, mg_mlp_param(n->m, 1, 0, 2)->data);
+    say("  The post shares b1 between h1 and h2; the MLP gives each neuron its own copy\n"
+        "  (b1_h1, b1_h2), both 0.35 and frozen, so every number below is the same.\n");
+}
+
+static void show_forward(const net *n) {
+    section("2. The forward pass");
+    header();
+    mg_value *net_o1 = mg_value_input(n->out[0], 0), *net_o2 = mg_value_input(n->out[1], 0);
+    mg_value *out_h1 = mg_value_input(mg_value_input(mg_value_input(net_o1, 0), 1), 1);
+    mg_value *out_h2 = mg_value_input(mg_value_input(net_o1, 1), 1);
+    mg_value *net_h1 = mg_value_input(out_h1, 0), *net_h2 = mg_value_input(out_h2, 0);
+    row("net_h1", "b1 + w1*i1 + w2*i2", net_h1->data, "0.3775", NULL);
+    row("net_h2", "b1 + w3*i1 + w4*i2", net_h2->data, "-", NULL);
+    row("out_h1", "1 / (1 + e^-net_h1)", out_h1->data, "0.593269992", NULL);
+    row("out_h2", "1 / (1 + e^-net_h2)", out_h2->data, "0.596884378", NULL);
+    row("net_o1", "b2 + w5*out_h1 + w6*out_h2", net_o1->data, "1.105905967", NULL);
+    row("net_o2", "b2 + w7*out_h1 + w8*out_h2", net_o2->data, "-", NULL);
+    row("out_o1", "1 / (1 + e^-net_o1)", n->out[0]->data, "0.75136507", NULL);
+    row("out_o2", "1 / (1 + e^-net_o2)", n->out[1]->data, "0.772928465", NULL);
+    row("E_o1", "1/2 (target_o1 - out_o1)^2", n->e1->data, "0.274811083", NULL);
+    row("E_o2", "1/2 (target_o2 - out_o2)^2", n->e2->data, "0.023560026", NULL);
+    row("E_total", "E_o1 + E_o2", n->e->data, "0.298371109", NULL);
+}
+
+/* The product node of `weight` inside neuron output `out`'s net. */
+static mg_value *product_of(mg_value *out, const mg_value *weight) {
+    mg_value *v = mg_value_input(out, 0);   /* net */
+    while (mg_value_op(v) == MG_OP_ADD) {
+        mg_value *p = mg_value_input(v, 1);
+        if (mg_value_input(p, 0) == weight) return p;
+        v = mg_value_input(v, 0);
+    }
+    return NULL;
+}
+
+static void show_output_layer(const net *n) {
+    section("3. Backward pass: the output layer");
+    say("  dE/dw5 = dE/dout_o1 * dout_o1/dnet_o1 * dnet_o1/dw5, each factor from the graph:\n\n");
+    header();
+    mg_value *out_o1 = n->out[0], *out_o2 = n->out[1];
+    mg_value *net_o1 = mg_value_input(out_o1, 0), *net_o2 = mg_value_input(out_o2, 0);
+    mg_value *w5x = product_of(out_o1, n->w[5]);
+    row("dE/dout_o1", "-(target_o1 - out_o1)", out_o1->grad, "0.74136507", NULL);
+    row("dE/dout_o2", "-(target_o2 - out_o2)", out_o2->grad, "-", NULL);
+    row("dout_o1/dnet_o1", "out_o1 (1 - out_o1)", mg_local_grad(out_o1, 0), "0.186815602", NULL);
+    row("dout_o2/dnet_o2", "out_o2 (1 - out_o2)", mg_local_grad(out_o2, 0), "-", NULL);
+    row("dnet_o1/dw5", "out_h1", mg_local_grad(w5x, 0), "0.593269992", NULL);
+    row("dE/dw5", "the product of the three", n->w[5]->grad, "0.082167041", NULL);
+    if (!quiet) {
+        printf("\n  The same, as the engine's paths from w5 to E (mg_explain):\n\n");
+        folded(write_explain, &(explain_args){n->e, n->w[5]});
+        printf("\n  The first four factors multiply to dE/dout_o1 (err_o1 = target_o1 - out_o1);"
+               " the\n  factors 1 are the + nodes: the graph adds b2 + w5*out_h1 first, then"
+               " w6*out_h2.\n\n");
+        header();
+    }
+    row("dE/dw6", "dE/dnet_o1 * out_h2", n->w[6]->grad, "-", NULL);
+    row("dE/dw7", "dE/dnet_o2 * out_h1", n->w[7]->grad, "-", NULL);
+    row("dE/dw8", "dE/dnet_o2 * out_h2", n->w[8]->grad, "-", NULL);
+    row("dE/dnet_o1", "dE/dout_o1 * dout_o1/dnet_o1", net_o1->grad, "0.138498562", NULL);
+    row("dE/dnet_o2", "dE/dout_o2 * dout_o2/dnet_o2", net_o2->grad, "-", NULL);
+}
+
+static void show_hidden_layer(const net *n) {
+    section("4. Backward pass: the hidden layer");
+    say("  out_h1 feeds both outputs, so its gradient is a sum of two paths:\n"
+        "  dE/dw1 = (dE_o1/dout_h1 + dE_o2/dout_h1) * dout_h1/dnet_h1 * dnet_h1/dw1\n\n");
+    header();
+    mg_value *net_o1 = mg_value_input(n->out[0], 0), *net_o2 = mg_value_input(n->out[1], 0);
+    mg_value *w5x = product_of(n->out[0], n->w[5]), *w7x = product_of(n->out[1], n->w[7]);
+    mg_value *out_h1 = mg_value_input(w5x, 1);
+    mg_value *out_h2 = mg_value_input(product_of(n->out[0], n->w[6]), 1);
+    mg_value *w1x = product_of(out_h1, n->w[1]);
+    /* what the engine adds into out_h1 along each path */
+    double via_o1 = mg_local_grad(w5x, 1) * net_o1->grad;
+    double via_o2 = mg_local_grad(w7x, 1) * net_o2->grad;
+    row("dnet_o1/dout_h1", "w5", mg_local_grad(w5x, 1), "0.40", NULL);
+    row("dE_o1/dout_h1", "dE/dnet_o1 * w5", via_o1, "0.055399425", NULL);
+    row("dE_o2/dout_h1", "dE/dnet_o2 * w7", via_o2, "-0.019049119",
+        "    * the post multiplied rounded intermediates; the exact product is -0.0190491182...");
+    row("dE/dout_h1", "dE_o1/dout_h1 + dE_o2/dout_h1", out_h1->grad, "0.036350306", NULL);
+    row("dE/dout_h2", "dE/dnet_o1 * w6 + dE/dnet_o2 * w8", out_h2->grad, "-", NULL);
+    row("dout_h1/dnet_h1", "out_h1 (1 - out_h1)", mg_local_grad(out_h1, 0), "0.241300709", NULL);
+    row("dout_h2/dnet_h2", "out_h2 (1 - out_h2)", mg_local_grad(out_h2, 0), "-", NULL);
+    row("dnet_h1/dw1", "i1", mg_local_grad(w1x, 0), "0.05", NULL);
+    row("dE/dw1", "the product of the three", n->w[1]->grad, "0.000438568", NULL);
+    if (!quiet) {
+        printf("\n  The same, path by path (mg_explain):\n\n");
+        folded(write_explain, &(explain_args){n->e, n->w[1]});
+        printf("\n");
+        header();
+    }
+    row("dE/dw2", "dE/dnet_h1 * i2", n->w[2]->grad, "-", NULL);
+    row("dE/dw3", "dE/dnet_h2 * i1", n->w[3]->grad, "-", NULL);
+    row("dE/dw4", "dE/dnet_h2 * i2", n->w[4]->grad, "-", NULL);
+    mg_value *b[4] = {mg_mlp_param(n->m, 0, 0, 2), mg_mlp_param(n->m, 0, 1, 2),
+                      mg_mlp_param(n->m, 1, 0, 2), mg_mlp_param(n->m, 1, 1, 2)};
+    row("dE/db1", "dE/db1_h1 + dE/db1_h2 (not used)", b[0]->grad + b[1]->grad, "-", NULL);
+    row("dE/db2", "dE/db2_o1 + dE/db2_o2 (not used)", b[2]->grad + b[3]->grad, "-", NULL);
+}
+
+static void show_update(const net *n) {
+    static const char *const published[9] = {"",          "0.149780716", "0.19956143",
+                                             "0.24975114", "0.29950229",  "0.35891648",
+                                             "0.408666186", "0.511301270", "0.561370121"};
+    section("5. The eight updated weights: w+ = w - 0.5 * dE/dw");
+    header();
+    char name[8], formula[40];
+    for (int k = 1; k <= 8; k++) {
+        snprintf(name, sizeof name, "w%d+", k);
+        snprintf(formula, sizeof formula, "%.2f - 0.5 * %.9f", n->w[k]->data, n->w[k]->grad);
+        row(name, formula, n->w[k]->data - lr * n->w[k]->grad, published[k], NULL);
+    }
+}
+
+/* Section 6: train on; report E after 1, 2, 10, ... updates. */
+static int show_training(net *n, long steps) {
+    section("6. The error after the first update, and training on");
+    say("  Each update: forward, backward, w -= 0.5 * dE/dw; E below is measured after it.\n\n");
+    header();
+    double e_prev = NAN, e = NAN;
+    for (long s = 1; s <= steps; s++) {
+        e_prev = e;
+        net_step(n);                 /* update number s */
+        if (net_forward(n)) return -1;
+        e = n->e->data;              /* E after s updates */
+        char name[32];
+        snprintf(name, sizeof name, "E after %ld", s);
+        if (s == 1) {
+            row("out_o1", "after 1 update", n->out[0]->data, "-", NULL);
+            row("out_o2", "after 1 update", n->out[1]->data, "-", NULL);
+            row(name, "", e, "0.291027924",
+                "    * the post's first script computed the hidden gradients with the already\n"
+                "      updated w5..w8 (fixed a day later; the post kept its numbers).");
+        } else if (s == 10000) {
+            row(name, "", e, "0.0000351085",
+                "    * the post's figure is the error after 9,999 updates, one fewer:");
+            if (!quiet)
+                printf("  %-16s %-36s %15.12f  %-13s %s\n", "E after 9999", "", e_prev,
+                       "0.0000351085", matches(e_prev, "0.0000351085") ? "ok" : "no");
+        } else if (s == 2 || s == 10 || s == 100 || s == 1000 || s == steps) {
+            row(name, "", e, "-", NULL);
+        }
+    }
+    if (steps == 10000) {
+        row("out_o1", "after 10000 updates", n->out[0]->data, "0.015912196",
+            "    * the post's outputs come from its first, buggy script (below).");
+        row("out_o2", "after 10000 updates", n->out[1]->data, "0.984065734",
+            "    * the same script.");
+    } else {
+        row("out_o1", "", n->out[0]->data, "-", NULL);
+        row("out_o2", "", n->out[1]->data, "-", NULL);
+    }
+    return 0;
+}
+
+/* The post's first script, replayed: hidden gradients from updated w5..w8. */
+static int show_buggy(long steps) {
+    net b;
+    double e1 = NAN;
+    int ok = !net_make(&b);
+    for (long s = 1; ok && s <= steps; s++) {
+        net_step_buggy(&b);
+        if (s == 1 && (ok = !net_forward(&b))) e1 = b.e->data;
+    }
+    if (!ok || net_forward(&b)) {
+        net_free(&b);
+        return -1;
+    }
+    {
+        printf("\n  The post's first script, replayed by the engine (update w5..w8 first, then\n"
+               "  backpropagate into the hidden layer through the new weights):\n\n");
+        printf("  %-16s %-36s %15.9f  %-13s %s\n", "E after 1", "buggy order", e1, "0.291027924",
+               matches(e1, "0.291027924") ? "ok" : "no");
+        if (steps == 10000) {
+            printf("  %-16s %-36s %15.9f  %-13s %s\n", "out_o1", "buggy order, 10000 updates",
+                   b.out[0]->data, "0.015912196",
+                   matches(b.out[0]->data, "0.015912196") ? "ok" : "no");
+            printf("  %-16s %-36s %15.9f  %-13s %s\n", "out_o2", "buggy order, 10000 updates",
+                   b.out[1]->data, "0.984065734",
+                   matches(b.out[1]->data, "0.984065734") ? "ok" : "no");
+        }
+    }
+    net_free(&b);
+    return 0;
+}
+
+/* ----------------------------------------------------------------- main */
+
+static void usage(FILE *f) {
+    fprintf(f, "usage: mazur [--dot] [--dump] [--trace] [--steps N] [--quiet]\n"
+               "  (no flag)   the walk-through of Mazur's post, each number beside the post's\n"
+               "  --dot       only the graph of the first forward pass, as Graphviz DOT, one\n"
+               "              cluster per neuron (pipe into: dot -Tsvg > mazur.svg)\n"
+               "  --dump      also print every node (id, label, op, data, grad, local grads)\n"
+               "  --trace     also narrate the first backward pass edge by edge\n"
+               "  --steps N   train for N updates in section 6 (default 10000)\n"
+               "  --quiet     print only the summary line (and any number that disagrees)\n");
+}
+
+int main(int argc, char **argv) {
+    int dot = 0, dump = 0, trace = 0;
+    long steps = 10000;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--dot")) dot = 1;
+        else if (!strcmp(argv[i], "--dump")) dump = 1;
+        else if (!strcmp(argv[i], "--trace")) trace = 1;
+        else if (!strcmp(argv[i], "--quiet")) quiet = 1;
+        else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            usage(stdout);
+            return 0;
+        } else if (!strcmp(argv[i], "--steps") && i + 1 < argc) {
+            char *end;
+            steps = strtol(argv[++i], &end, 10);
+            if (*end || end == argv[i] || steps < 1 || steps > 10000000) {
+                fprintf(stderr, "mazur: --steps wants a whole number from 1 to 10000000, "
+                                "not '%s'\n", argv[i]);
+                usage(stderr);
+                return 2;
+            }
+        } else {
+            fprintf(stderr, "mazur: unknown option '%s'\n", argv[i]);
+            usage(stderr);
+            return 2;
+        }
+    }
+
+    net n;
+    if (net_make(&n) || net_forward(&n)) {
+        const char *why = n.g ? mg_graph_error(n.g) : NULL;
+        fprintf(stderr, "mazur: %s\n", why ? why : "out of memory");
+        net_free(&n);
+        return 1;
+    }
+    if (dot) {   /* the graph with its gradients, and nothing else */
+        mg_backward(n.e);
+        int rc = mg_dot_write(stdout, n.e, NULL);
+        net_free(&n);
+        return rc ? 1 : 0;
+    }
+
+    if (!quiet)
+        printf("Matt Mazur, \"A Step by Step Backpropagation Example\" (2015), "
+               "computed by micrograd-c\n");
+    show_network(&n);
+    show_forward(&n);
+    if (trace && !quiet) {
+        section("The backward pass, edge by edge (mg_trace_backward)");
+        folded(write_trace, n.e);
+    } else {
+        mg_backward(n.e);
+    }
+    if (dump && !quiet) {
+        section("Every node after the backward pass (mg_dump)");
+        folded(write_dump, n.e);
+    }
+    show_output_layer(&n);
+    show_hidden_layer(&n);
+    show_update(&n);
+    /* the walk-through continues from the same net: the update of section 5
+     * is the first step of section 6 */
+    mg_graph_reset(n.g, n.mark);
+    if (show_training(&n, steps) || (!quiet && show_buggy(steps))) {
+        fprintf(stderr, "mazur: %s\n", mg_graph_error(n.g) ? mg_graph_error(n.g) : "out of memory");
+        net_free(&n);
+        return 1;
+    }
+    net_free(&n);
+
+    if (quiet)
+        printf("mazur: %d published numbers: %d reproduced, %d where the post is wrong, %d wrong\n",
+               n_checked, n_ok, n_explained, n_bad);
+    else
+        printf("\n%d published numbers compared: %d reproduced to the digits printed, %d differ "
+               "where the post\nis known to be wrong (marked *), %d wrong.\n",
+               n_checked, n_ok, n_explained, n_bad);
+    return n_bad ? 1 : 0;
+}
