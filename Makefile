@@ -194,8 +194,9 @@ uninstall-mgrad:
 # clang from the sources (not the .a, so the whole library is instrumented)
 # and run for FUZZ_SECONDS on a scratch copy of its seed corpus
 # tests/fuzz/corpus_NAME (with the dictionary tests/fuzz/NAME.dict when there
-# is one).  A crash stops make; the input is left in
-# $(BUILD)/fuzz/ and goes into tests as a regression case.
+# is one).  A crash stops make and leaves its input in $(BUILD)/fuzz/; copied
+# into tests/fuzz/corpus_NAME/ it is a regression test from then on, since
+# tests/test_fuzz_corpus.c replays every corpus file through the targets.
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_DIR      = $(BUILD)/fuzz
