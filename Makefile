@@ -161,7 +161,7 @@ MGRAD_LIB = $(BUILD)/libmgradtool.a
 MGRAD     = $(BUILD)/mgrad
 TEST_EXTRA_LIBS += $(MGRAD_LIB)
 
-.PHONY: mgrad fuzz valgrind install-mgrad uninstall-mgrad
+.PHONY: mgrad fuzz check-fuzzer valgrind install-mgrad uninstall-mgrad
 
 all: $(MGRAD)
 mgrad: $(MGRAD)
@@ -204,7 +204,10 @@ FUZZ_TARGETS  = $(patsubst tests/fuzz/%.c,$(FUZZ_DIR)/%,$(wildcard tests/fuzz/fu
 FUZZ_FLAGS    = -std=c11 -Wall -Wextra -Werror -g -O1 -ffp-contract=off \
                 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Iinclude -Isrc -Itools/mgrad
 
-$(FUZZ_DIR)/%: tests/fuzz/%.c $(LIB_SRC) $(MGRAD_SRC) $(HEADERS) $(MGRAD_HDR)
+check-fuzzer:
+	@sh tests/fuzz/ensure_fuzzer.sh "$(FUZZ_CC)"
+
+$(FUZZ_DIR)/%: tests/fuzz/%.c $(LIB_SRC) $(MGRAD_SRC) $(HEADERS) $(MGRAD_HDR) | check-fuzzer
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC) $(MGRAD_SRC) -lm
 
