@@ -480,6 +480,14 @@ Test(mgrad_cli, json) {
     cr_expect(strstr(r.out, "\"finite\": false"), "%s", r.out);
     cr_expect(strstr(r.out, "{\"name\": \"y\", \"data\": null, \"grad\": 1}"), "%s", r.out);
     cli_free(&r);
+
+    /* an unnamed last statement is the row "(result)", and root says so */
+    r = RUN("eval", "--json", "x*x", "x=3");
+    cr_expect_str_eq(r.out, "{\"root\": \"(result)\", \"finite\": true, \"nodes\": [\n"
+                            "  {\"name\": \"x\", \"data\": 3, \"grad\": 6},\n"
+                            "  {\"name\": \"(result)\", \"data\": 9, \"grad\": 1}\n"
+                            "]}\n");
+    cli_free(&r);
 }
 
 Test(mgrad_cli, numeric_trouble_is_reported_not_an_input_error) {

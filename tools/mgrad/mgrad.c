@@ -110,10 +110,11 @@ static void json_str(FILE *out, const char *s) {
     fputc('"', out);
 }
 
+/* {"root": NAME, "finite": BOOL, "nodes": [{"name", "data", "grad"}...]};
+ * root names a row of nodes: the last statement's name, or "(result)". */
 static void print_json(FILE *out, const mgrad_prog *p, const row *r, size_t n, int finite) {
     fputs("{\"root\": ", out);
-    if (p->root_name) json_str(out, p->root_name);
-    else fputs("null", out);
+    json_str(out, p->root_name ? p->root_name : "(result)");
     fprintf(out, ", \"finite\": %s, \"nodes\": [", finite ? "true" : "false");
     for (size_t i = 0; i < n; i++) {
         fputs(i ? ",\n  {\"name\": " : "\n  {\"name\": ", out);
