@@ -67,7 +67,7 @@ run: $(BUILD)/examples/mazur
 # All suites link into one Criterion binary, so one summary line covers them.
 $(TEST_BIN): $(TEST_SRC) tests/test_util.h bench/baseline.h $(STATIC) | check-criterion
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Isrc -Ibench $(ALL_LDFLAGS) -o $@ $(TEST_SRC) $(STATIC) -lcriterion $(LIBS)
+	$(CC) $(ALL_CFLAGS) -Isrc -Ibench $(ALL_LDFLAGS) -o $@ $(TEST_SRC) $(TEST_EXTRA_LIBS) $(STATIC) -lcriterion $(LIBS)
 
 check-criterion:
 	@sh tests/ensure_criterion.sh "$(CC)"
@@ -150,3 +150,77 @@ plots: $(BUILD)/examples/moons $(BUILD)/examples/xor
 	@mkdir -p $(BUILD)/plots
 	$(BUILD)/examples/moons --quiet --plot $(BUILD)/plots/moons.svg
 	$(BUILD)/examples/xor --plot $(BUILD)/plots/xor.svg
+
+# ------------------------------------------------------ mgrad (issue 7)
+# The command-line tool.  Everything but main.c also goes into a small
+# library that the test binary and the fuzzer link, so they run the same code.
+MGRAD_SRC = $(filter-out tools/mgrad/main.c,$(wildcard tools/mgrad/*.c))
+MGRAD_OBJ = $(MGRAD_SRC:tools/mgrad/%.c=$(BUILD)/mgrad-obj/%.o)
+MGRAD_HDR = $(wildcard tools/mgrad/*.h) include/micrograd.h
+MGRAD_LIB = $(BUILD)/libmgradtool.a
+MGRAD     = $(BUILD)/mgrad
+TEST_EXTRA_LIBS += $(MGRAD_LIB)
+
+.PHONY: mgrad fuzz check-fuzzer valgrind install-mgrad uninstall-mgrad
+
+all: $(MGRAD)
+mgrad: $(MGRAD)
+
+$(BUILD)/mgrad-obj/%.o: tools/mgrad/%.c $(MGRAD_HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(MGRAD_LIB): $(MGRAD_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(MGRAD): $(BUILD)/mgrad-obj/main.o $(MGRAD_LIB) $(STATIC)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(TEST_BIN): $(MGRAD_LIB)
+
+install: install-mgrad
+uninstall: uninstall-mgrad
+
+install-mgrad: $(MGRAD)
+	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	cp $(MGRAD) $(DESTDIR)$(PREFIX)/bin/mgrad
+	cp docs/mgrad.1 $(DESTDIR)$(PREFIX)/share/man/man1/mgrad.1
+
+uninstall-mgrad:
+	rm -f $(DESTDIR)$(PREFIX)/bin/mgrad $(DESTDIR)$(PREFIX)/share/man/man1/mgrad.1
+
+# Fuzzing with libFuzzer: every tests/fuzz/fuzz_*.c is a target, built with
+# clang from the sources (not the .a, so the whole library is instrumented)
+# and run for FUZZ_SECONDS on a scratch copy of its seed corpus
+# tests/fuzz/corpus_NAME (with the dictionary tests/fuzz/NAME.dict when there
+# is one).  A crash stops make and leaves its input in $(BUILD)/fuzz/; copied
+# into tests/fuzz/corpus_NAME/ it is a regression test from then on, since
+# tests/test_fuzz_corpus.c replays every corpus file through the targets.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_DIR      = $(BUILD)/fuzz
+FUZZ_TARGETS  = $(patsubst tests/fuzz/%.c,$(FUZZ_DIR)/%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_FLAGS    = -std=c11 -Wall -Wextra -Werror -g -O1 -ffp-contract=off \
+                -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Iinclude -Isrc -Itools/mgrad
+
+check-fuzzer:
+	@sh tests/fuzz/ensure_fuzzer.sh "$(FUZZ_CC)"
+
+$(FUZZ_DIR)/%: tests/fuzz/%.c $(LIB_SRC) $(MGRAD_SRC) $(HEADERS) $(MGRAD_HDR) | check-fuzzer
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC) $(MGRAD_SRC) -lm
+
+fuzz: $(FUZZ_TARGETS)
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		name=$${t##*/fuzz_}; work=$(FUZZ_DIR)/work_$$name; mkdir -p $$work; \
+		echo "fuzz: $$t for $(FUZZ_SECONDS) s (seeds tests/fuzz/corpus_$$name)"; \
+		dict=; [ -f tests/fuzz/$$name.dict ] && dict=-dict=tests/fuzz/$$name.dict; \
+		$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+			$$dict -artifact_prefix=$(FUZZ_DIR)/ $$work tests/fuzz/corpus_$$name; \
+	done
+
+# Every example with its default arguments, and mgrad on good and bad
+# input, under valgrind: any memory error or definite/indirect leak fails.
+valgrind: $(EXAMPLES) $(MGRAD)
+	sh tests/valgrind.sh $(BUILD)
