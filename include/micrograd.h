@@ -236,8 +236,10 @@ mg_value *mg_mul_c(mg_value *a, double c);
  * root, in reverse topological order, add grad * local derivative into each
  * input.  The gradients of non-leaf nodes are recomputed from scratch on
  * every call; leaves accumulate, as in PyTorch (call mg_zero_grad between
- * steps).  No recursion: a chain of ten million nodes is fine.  Does
- * nothing for NULL. */
+ * steps).  No recursion: a chain of ten million nodes is fine.  A node whose
+ * gradient is zero adds nothing to its inputs (local * 0 is a signed zero),
+ * except where a local derivative is infinite or NaN: there inf * 0 = NaN
+ * flows on, as IEEE says.  Does nothing for NULL. */
 void mg_backward(mg_value *root);
 
 /* Set grad = 0 on every node reachable from root (root included). */

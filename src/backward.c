@@ -119,21 +119,25 @@ static void backward_sweep(mg_graph *g, mg_value *root) {
                 pending--;
                 const double grad = v->grad;
                 /* one case per op, generated from the op table: reach each
-                 * input, then grad(input) += local derivative * grad(v) */
+                 * input (so it is zeroed and visited), then, unless v passes
+                 * nothing back, grad(input) += local derivative * grad(v) */
                 switch ((mg_op)v->op) {
 #define MG_SWEEP_CASE_(name, str, sym, arity)                                          \
     case MG_OP_##name:                                                                 \
         if ((arity) == 1) {                                                            \
             reach(v->u.in[0], &pending);                                               \
-            v->u.in[0]->grad += local_grad_##name(v, 0) * grad;                        \
+            if (!mg__passes_nothing(v, MG_OP_##name))                                  \
+                v->u.in[0]->grad += local_grad_##name(v, 0) * grad;                    \
         } else if ((arity) == 2) {                                                     \
             reach(v->u.in[0], &pending);                                               \
             reach(v->u.in[1], &pending);                                               \
-            v->u.in[0]->grad += local_grad_##name(v, 0) * grad;                        \
-            v->u.in[1]->grad += local_grad_##name(v, 1) * grad;                        \
+            if (!mg__passes_nothing(v, MG_OP_##name)) {                                \
+                v->u.in[0]->grad += local_grad_##name(v, 0) * grad;                    \
+                v->u.in[1]->grad += local_grad_##name(v, 1) * grad;                    \
+            }                                                                          \
         } else if ((arity) < 0) {                                                      \
             for (size_t i = 0; i < v->u.many.n; i++) reach(v->u.many.args[i], &pending); \
-            mg__chain_nary(v, grad);                                                   \
+            if (!mg__passes_nothing(v, MG_OP_##name)) mg__chain_nary(v, grad);         \
         }                                                                              \
         break;
                     MG_OP_LIST(MG_SWEEP_CASE_)

@@ -139,46 +139,12 @@ static inline double mg__local_grad(const mg_value *v, size_t i) {
     }
 }
 
-/* The chain rule at an n-ary node, with a loop per op: the generic loop
- * would re-derive each local derivative through a branch per input.  The
- * arithmetic and its order are those of local_grad_OP, input by input. */
-static inline void mg__chain_nary(mg_value *v, double g) {
-    mg_value *const *x = v->u.many.args;
-    const size_t n = v->u.many.n;
-    if (v->op == MG_OP_NEURON) {
-        x[0]->grad += 1.0 * g;
-        for (size_t i = 1; i + 1 < n; i += 2) {
-            const double w = x[i]->data, in = x[i + 1]->data;
-            x[i]->grad += in * g;
-            x[i + 1]->grad += w * g;
-        }
-    } else if (v->op == MG_OP_SUM) {
-        for (size_t i = 0; i < n; i++) x[i]->grad += 1.0 * g;
-    } else {
-        for (size_t i = 0; i < n; i++) x[i]->grad += mg__local_grad(v, i) * g;
-    }
-}
-
-/* The chain rule at one node: grad(input i) += d v/d input i * grad(v). */
-static inline void mg__chain(mg_value *v) {
-    const double g = v->grad;
-    switch ((mg_op)v->op) {
-#define MG_CHAIN_CASE_(name, str, sym, arity)                                  \
-    case MG_OP_##name:                                                         \
-        if ((arity) == 1) {                                                    \
-            v->u.in[0]->grad += local_grad_##name(v, 0) * g;                   \
-        } else if ((arity) == 2) {                                             \
-            v->u.in[0]->grad += local_grad_##name(v, 0) * g;                   \
-            v->u.in[1]->grad += local_grad_##name(v, 1) * g;                   \
-        } else if ((arity) < 0) {                                              \
-            mg__chain_nary(v, g);                                              \
-        }                                                                      \
-        break;
-        MG_OP_LIST(MG_CHAIN_CASE_)
-#undef MG_CHAIN_CASE_
-    default: break;
-    }
-}
+/* Each op's number of inputs, -1 for any (n-ary ops keep theirs in u.many). */
+static const signed char mg__op_arity[MG_OP_COUNT] = {
+#define MG_ARITY_ROW_(name, str, sym, arity) arity,
+    MG_OP_LIST(MG_ARITY_ROW_)
+#undef MG_ARITY_ROW_
+};
 
 /* Whether op takes any number of inputs (kept in u.many). */
 static inline int mg__is_nary(mg_op op) {
@@ -205,6 +171,73 @@ static inline size_t mg__arity(const mg_value *v) {
 /* Input i of v (i < arity). */
 static inline mg_value *mg__input(const mg_value *v, size_t i) {
     return mg__is_nary((mg_op)v->op) ? v->u.many.args[i] : v->u.in[i];
+}
+
+/* Whether the chain rule at v would add nothing to its inputs' grads: true
+ * when v's grad is zero and every local derivative is finite, for then each
+ * contribution local * 0 is a signed zero, and adding a signed zero leaves a
+ * grad as it was (grads start at +0, and sums that start at +0 never become
+ * -0).  A non-finite local derivative times 0 is NaN, which must flow, so
+ * those nodes are not skipped.  Subgraphs behind a dead ReLU or an inactive
+ * hinge are where this saves the most. */
+static inline int mg__passes_nothing(const mg_value *v, mg_op op) {
+    if (v->grad != 0.0) return 0;
+    switch (op) {
+    case MG_OP_ADD: case MG_OP_SUB: case MG_OP_NEG: case MG_OP_SUM: case MG_OP_RELU:
+        return 1;   /* constant local derivatives */
+    case MG_OP_MUL:
+        return isfinite(v->u.in[0]->data) && isfinite(v->u.in[1]->data);
+    case MG_OP_NEURON:
+        /* b + sum w*x is finite only if every w, x and b is: an infinite or
+         * NaN factor makes its product, and so the sum, non-finite */
+        return isfinite(v->data);
+    default:
+        for (size_t i = 0; i < mg__arity(v); i++)
+            if (!isfinite(mg__local_grad(v, i))) return 0;
+        return 1;
+    }
+}
+
+/* The chain rule at an n-ary node, with a loop per op: the generic loop
+ * would re-derive each local derivative through a branch per input.  The
+ * arithmetic and its order are those of local_grad_OP, input by input. */
+static inline void mg__chain_nary(mg_value *v, double g) {
+    mg_value *const *x = v->u.many.args;
+    const size_t n = v->u.many.n;
+    if (v->op == MG_OP_NEURON) {
+        x[0]->grad += 1.0 * g;
+        for (size_t i = 1; i + 1 < n; i += 2) {
+            const double w = x[i]->data, in = x[i + 1]->data;
+            x[i]->grad += in * g;
+            x[i + 1]->grad += w * g;
+        }
+    } else if (v->op == MG_OP_SUM) {
+        for (size_t i = 0; i < n; i++) x[i]->grad += 1.0 * g;
+    } else {
+        for (size_t i = 0; i < n; i++) x[i]->grad += mg__local_grad(v, i) * g;
+    }
+}
+
+/* The chain rule at one node: grad(input i) += d v/d input i * grad(v). */
+static inline void mg__chain(mg_value *v) {
+    const double g = v->grad;
+    if (mg__passes_nothing(v, (mg_op)v->op)) return;
+    switch ((mg_op)v->op) {
+#define MG_CHAIN_CASE_(name, str, sym, arity)                                  \
+    case MG_OP_##name:                                                         \
+        if ((arity) == 1) {                                                    \
+            v->u.in[0]->grad += local_grad_##name(v, 0) * g;                   \
+        } else if ((arity) == 2) {                                             \
+            v->u.in[0]->grad += local_grad_##name(v, 0) * g;                   \
+            v->u.in[1]->grad += local_grad_##name(v, 1) * g;                   \
+        } else if ((arity) < 0) {                                              \
+            mg__chain_nary(v, g);                                              \
+        }                                                                      \
+        break;
+        MG_OP_LIST(MG_CHAIN_CASE_)
+#undef MG_CHAIN_CASE_
+    default: break;
+    }
 }
 
 #endif

@@ -245,3 +245,30 @@ Test(backward, check_finite_names_the_first_bad_node_in_topological_order) {
     cr_expect_str_eq(mg_value_label(gbad), "z");
     mg_graph_free(g);
 }
+
+/* A node whose grad is 0 passes nothing back, except where a local
+ * derivative is infinite: there IEEE says inf * 0 = NaN, and the NaN must
+ * reach the input (on the sweep and on the replayed path alike). */
+Test(backward, zero_gradient_times_infinite_local_derivative_is_nan) {
+    mg_graph *g = mg_graph_new();
+    mg_value *x = mg_leaf(g, 0.0, "x"), *c = mg_leaf(g, 0.0, "c");
+    mg_value *lx = mg_label(mg_log(x), "log_x");       /* d/dx = 1/0 = inf */
+    mg_value *L = mg_mul(lx, c);                        /* dL/dlog_x = c = 0 */
+    mg_backward(L);
+    cr_expect_eq(lx->grad, 0.0);
+    cr_expect(isnan(x->grad), "x.grad = %g, want NaN (inf * 0)", x->grad);
+    cr_expect_eq(mg_check_finite(L), x);
+    x->grad = 0;
+    mg_forward(L);   /* caches the order: backward now takes the replay path */
+    mg_backward(L);
+    cr_expect(isnan(x->grad), "replayed: x.grad = %g, want NaN", x->grad);
+    /* a dead relu with finite derivatives behind it passes exact zeros */
+    mg_value *w = mg_leaf(g, 3.0, "w"), *y = mg_leaf(g, -2.0, "y");
+    mg_value *dead = mg_relu(mg_mul(w, y));
+    mg_value *L2 = mg_add(dead, mg_mul(w, w));
+    mg_backward(L2);
+    cr_expect_eq(w->grad, 6.0);
+    cr_expect_eq(y->grad, 0.0);
+    cr_expect(!signbit(y->grad), "a skipped contribution leaves +0");
+    mg_graph_free(g);
+}
