@@ -134,7 +134,10 @@ size_t mg_graph_mark(const mg_graph *g);
 /* Drop every node made after `mark` (and the labels and groups made after
  * it).  Pointers to dropped nodes become invalid; the memory is kept and
  * reused, so a loop that resets every step runs in flat memory.  A mark
- * beyond the current size is recorded as an error and changes nothing. */
+ * beyond the current size is recorded as an error and changes nothing.  A
+ * plain node count works as a mark too; its label memory is reclaimed from
+ * the second reset to it on (take marks with mg_graph_mark to reclaim it
+ * from the first). */
 void mg_graph_reset(mg_graph *g, size_t mark);
 
 /* Number of nodes alive in the graph (0 for NULL). */

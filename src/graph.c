@@ -132,7 +132,8 @@ void *mg__aux_alloc(mg_graph *g, size_t bytes) {
 static char *aux_strdup(mg_graph *g, const char *s, size_t *cap) {
     size_t n = strlen(s) + 1;
     char *p = mg__aux_alloc(g, n);
-    if (p) memcpy(p, s, n);
+    if (!p) return NULL;   /* *cap untouched: it describes the old bytes */
+    memcpy(p, s, n);
     if (cap) *cap = n;
     return p;
 }
@@ -288,7 +289,7 @@ mg_value *mg_label(mg_value *v, const char *label) {
     if (!m) goto oom;
     size_t n = strlen(label) + 1;
     if (m->label && n <= m->label_cap) {   /* reuse the old label's bytes */
-        memcpy(m->label, label, n);
+        memmove(m->label, label, n);           /* label may be a tail of the old one */
         return v;
     }
     char *copy = aux_strdup(g, label, &m->label_cap);
@@ -330,7 +331,7 @@ unsigned mg_group_push(mg_graph *g, const char *label) {
         return 0;
     }
     unsigned id = g->n_groups++;
-    g->groups[id] = (mg_group){copy, g->n_open ? g->open[g->n_open - 1] : 0};
+    g->groups[id] = (mg_group){copy, g->n_open ? g->open[g->n_open - 1] : 0, g->n_nodes};
     g->open[g->n_open++] = id;
     return id;
 }
@@ -386,6 +387,16 @@ unsigned mg_group_count(const mg_graph *g) { return g ? g->n_groups - 1 : 0; }
 
 /* ----------------------------------------------------------- mark/reset */
 
+/* Forget groups n and above: close the open ones, and take kept nodes out
+ * of them (their ids will be given to new groups). */
+static void drop_groups(mg_graph *g, unsigned n) {
+    if (n >= g->n_groups) return;
+    g->n_groups = n;
+    while (g->n_open && g->open[g->n_open - 1] >= n) g->n_open--;
+    for (size_t i = 1; i < g->n_meta; i++)
+        if (g->meta[i].group >= n) g->meta[i].group = 0;
+}
+
 size_t mg_graph_mark(const mg_graph *g_const) {
     if (!g_const) return 0;
     /* Taking a mark records where the aux arena and the groups stand, so a
@@ -415,14 +426,23 @@ void mg_graph_reset(mg_graph *g, size_t mark) {
     g->generation++;
     while (g->n_meta > 1 && g->meta[g->n_meta - 1].node_id >= mark) g->n_meta--;
     while (g->n_marks && g->marks[g->n_marks - 1].n_nodes > mark) g->n_marks--;
+    unsigned n_groups = g->n_groups;
     if (g->n_marks && g->marks[g->n_marks - 1].n_nodes == mark) {
         const mg_checkpoint *cp = &g->marks[g->n_marks - 1];
         aux_restore(g, cp->aux);
-        g->n_groups = cp->n_groups;
+        n_groups = cp->n_groups;
     } else if (mark == 0) {
         aux_restore(g, (mg_aux_pos){0, 0});
-        g->n_groups = 1;
+        n_groups = 1;
+    } else {
+        /* a mark not taken with mg_graph_mark (a plain node count): drop the
+         * groups pushed since the graph had that many nodes; the label bytes
+         * made since cannot be told from older ones this time, so record a
+         * checkpoint here and reclaim from it on the next reset to this mark */
+        while (n_groups > 1 && g->groups[n_groups - 1].made_at >= mark) n_groups--;
+        mg_graph_mark(g);
+        if (g->n_marks && g->marks[g->n_marks - 1].n_nodes == mark)
+            g->marks[g->n_marks - 1].n_groups = n_groups;
     }
-    /* groups still open that were dropped are closed */
-    while (g->n_open && g->open[g->n_open - 1] >= g->n_groups) g->n_open--;
+    drop_groups(g, n_groups);
 }

@@ -37,6 +37,7 @@ typedef struct mg_meta {
 typedef struct mg_group {
     char *label;          /* in the aux arena */
     unsigned parent;
+    size_t made_at;       /* nodes alive when it was pushed */
 } mg_group;
 
 /* The aux arena holds labels and the input arrays of n-ary nodes: chained

@@ -42,7 +42,7 @@ double mg_local_grad(const mg_value *v, size_t i) {
  * `fn` names the operation in the message. */
 static mg_graph *common_graph(const char *fn, mg_value *const *xs, size_t n) {
     mg_graph *g = NULL;
-    size_t null_at = n;
+    size_t null_at = n, first = n;   /* first: the operand that fixed g */
     for (size_t i = 0; i < n; i++) {
         if (!xs[i]) {
             if (null_at == n) null_at = i;
@@ -51,12 +51,13 @@ static mg_graph *common_graph(const char *fn, mg_value *const *xs, size_t n) {
         mg_graph *gi = mg__graph_of(xs[i]);
         if (!g) {
             g = gi;
+            first = i;
         } else if (gi != g) {
             char b1[32], b2[32];
             mg__error(g, "%s: operands from different graphs ('%s' and '%s')", fn,
-                      mg__name(xs[0], b1), mg__name(xs[i], b2));
+                      mg__name(xs[first], b1), mg__name(xs[i], b2));
             mg__error(gi, "%s: operands from different graphs ('%s' and '%s')", fn,
-                      mg__name(xs[0], b1), mg__name(xs[i], b2));
+                      mg__name(xs[first], b1), mg__name(xs[i], b2));
             return NULL;
         }
     }

@@ -187,10 +187,14 @@ static inline int mg__passes_nothing(const mg_value *v, mg_op op) {
         return 1;   /* constant local derivatives */
     case MG_OP_MUL:
         return isfinite(v->u.in[0]->data) && isfinite(v->u.in[1]->data);
-    case MG_OP_NEURON:
-        /* b + sum w*x is finite only if every w, x and b is: an infinite or
-         * NaN factor makes its product, and so the sum, non-finite */
-        return isfinite(v->data);
+    case MG_OP_NEURON: {
+        /* the local derivatives are the inputs' data (read them, not v's own
+         * value, which is stale if a leaf changed without mg_forward) */
+        mg_value *const *x = v->u.many.args;
+        for (size_t i = 1; i < v->u.many.n; i++)
+            if (!isfinite(x[i]->data)) return 0;
+        return 1;
+    }
     default:
         for (size_t i = 0; i < mg__arity(v); i++)
             if (!isfinite(mg__local_grad(v, i))) return 0;
