@@ -163,7 +163,7 @@ void mg_backward(mg_value *root) {
     /* a replayed graph: its order is cached, so walk the array instead */
     mg_value **topo = g->topo;
     size_t n = g->n_topo;
-    for (size_t i = 0; i + 1 < n; i++)
+    for (size_t i = 0; i + 1 < n; i++)   /* all but the root, last, which holds its 1 */
         if (topo[i]->op != MG_OP_LEAF) topo[i]->grad = 0.0;
     for (size_t i = n; i-- > 0;) mg__chain(topo[i]);
 }

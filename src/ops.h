@@ -148,24 +148,13 @@ static const signed char mg__op_arity[MG_OP_COUNT] = {
 
 /* Whether op takes any number of inputs (kept in u.many). */
 static inline int mg__is_nary(mg_op op) {
-    switch (op) {
-#define MG_NARY_CASE_(name, str, sym, arity) \
-    case MG_OP_##name: return (arity) < 0;
-        MG_OP_LIST(MG_NARY_CASE_)
-#undef MG_NARY_CASE_
-    default: return 0;
-    }
+    return (unsigned)op < MG_OP_COUNT && mg__op_arity[op] < 0;
 }
 
 /* Number of inputs of v. */
 static inline size_t mg__arity(const mg_value *v) {
-    switch ((mg_op)v->op) {
-#define MG_ARITY_CASE_(name, str, sym, arity) \
-    case MG_OP_##name: return (arity) < 0 ? v->u.many.n : (size_t)(arity);
-        MG_OP_LIST(MG_ARITY_CASE_)
-#undef MG_ARITY_CASE_
-    default: return 0;
-    }
+    if (v->op >= MG_OP_COUNT) return 0;
+    return mg__op_arity[v->op] < 0 ? v->u.many.n : (size_t)mg__op_arity[v->op];
 }
 
 /* Input i of v (i < arity). */
