@@ -126,18 +126,18 @@ static void backward_sweep(mg_graph *g, mg_value *root) {
     case MG_OP_##name:                                                                 \
         if ((arity) == 1) {                                                            \
             reach(v->u.in[0], &pending);                                               \
-            if (!mg__passes_nothing(v, MG_OP_##name))                                  \
+            if (!mg__passes_nothing(v, MG_OP_##name, 0))                                  \
                 v->u.in[0]->grad += local_grad_##name(v, 0) * grad;                    \
         } else if ((arity) == 2) {                                                     \
             reach(v->u.in[0], &pending);                                               \
             reach(v->u.in[1], &pending);                                               \
-            if (!mg__passes_nothing(v, MG_OP_##name)) {                                \
+            if (!mg__passes_nothing(v, MG_OP_##name, 0)) {                                \
                 v->u.in[0]->grad += local_grad_##name(v, 0) * grad;                    \
                 v->u.in[1]->grad += local_grad_##name(v, 1) * grad;                    \
             }                                                                          \
         } else if ((arity) < 0) {                                                      \
             for (size_t i = 0; i < v->u.many.n; i++) reach(v->u.many.args[i], &pending); \
-            if (!mg__passes_nothing(v, MG_OP_##name)) mg__chain_nary(v, grad);         \
+            if (!mg__passes_nothing(v, MG_OP_##name, 0)) mg__chain_nary(v, grad);         \
         }                                                                              \
         break;
                     MG_OP_LIST(MG_SWEEP_CASE_)
@@ -160,12 +160,19 @@ void mg_backward(mg_value *root) {
         backward_sweep(g, root);
         return;
     }
-    /* a replayed graph: its order is cached, so walk the array instead */
+    /* a replayed graph: its order is cached, so walk the array instead.
+     * The zeroing pass already touches every node, so it also checks that
+     * all data is finite: then the zero-grad skip needs no per-node look at
+     * the inputs (see mg__passes_nothing). */
     mg_value **topo = g->topo;
     size_t n = g->n_topo;
-    for (size_t i = 0; i + 1 < n; i++)   /* all but the root, last, which holds its 1 */
-        if (topo[i]->op != MG_OP_LEAF) topo[i]->grad = 0.0;
-    for (size_t i = n; i-- > 0;) mg__chain(topo[i]);
+    int finite = isfinite(root->data);
+    for (size_t i = 0; i + 1 < n; i++) {   /* all but the root, last, which holds its 1 */
+        mg_value *v = topo[i];
+        finite &= isfinite(v->data);
+        if (v->op != MG_OP_LEAF) v->grad = 0.0;
+    }
+    for (size_t i = n; i-- > 0;) mg__chain(topo[i], finite);
 }
 
 void mg_zero_grad(mg_value *root) {

@@ -168,22 +168,31 @@ static inline mg_value *mg__input(const mg_value *v, size_t i) {
  * grad as it was (grads start at +0, and sums that start at +0 never become
  * -0).  A non-finite local derivative times 0 is NaN, which must flow, so
  * those nodes are not skipped.  Subgraphs behind a dead ReLU or an inactive
- * hinge are where this saves the most. */
-static inline int mg__passes_nothing(const mg_value *v, mg_op op) {
+ * hinge are where this saves the most.
+ *
+ * data_finite: the caller has checked that every node of the graph being
+ * walked has finite data right now.  Then the local derivatives of mul and
+ * neuron (their inputs' data) and of exp (its own) are finite with no
+ * further look.  (Not tanh's 1 - t*t: a t written by hand may overflow.) */
+static inline int mg__passes_nothing(const mg_value *v, mg_op op, int data_finite) {
     if (v->grad != 0.0) return 0;
     switch (op) {
     case MG_OP_ADD: case MG_OP_SUB: case MG_OP_NEG: case MG_OP_SUM: case MG_OP_RELU:
         return 1;   /* constant local derivatives */
     case MG_OP_MUL:
-        return isfinite(v->u.in[0]->data) && isfinite(v->u.in[1]->data);
+        return data_finite || (isfinite(v->u.in[0]->data) && isfinite(v->u.in[1]->data));
     case MG_OP_NEURON: {
         /* the local derivatives are the inputs' data (read them, not v's own
          * value, which is stale if a leaf changed without mg_forward) */
+        if (data_finite) return 1;
         mg_value *const *x = v->u.many.args;
         for (size_t i = 1; i < v->u.many.n; i++)
             if (!isfinite(x[i]->data)) return 0;
         return 1;
     }
+    case MG_OP_EXP:
+        if (data_finite) return 1;
+        /* fall through */
     default:
         for (size_t i = 0; i < mg__arity(v); i++)
             if (!isfinite(mg__local_grad(v, i))) return 0;
@@ -211,10 +220,11 @@ static inline void mg__chain_nary(mg_value *v, double g) {
     }
 }
 
-/* The chain rule at one node: grad(input i) += d v/d input i * grad(v). */
-static inline void mg__chain(mg_value *v) {
+/* The chain rule at one node: grad(input i) += d v/d input i * grad(v).
+ * data_finite as for mg__passes_nothing. */
+static inline void mg__chain(mg_value *v, int data_finite) {
     const double g = v->grad;
-    if (mg__passes_nothing(v, (mg_op)v->op)) return;
+    if (mg__passes_nothing(v, (mg_op)v->op, data_finite)) return;
     switch ((mg_op)v->op) {
 #define MG_CHAIN_CASE_(name, str, sym, arity)                                  \
     case MG_OP_##name:                                                         \
