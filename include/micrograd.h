@@ -216,7 +216,7 @@ mg_value *mg_pow(mg_value *a, double exponent);    /* a ** exponent (a constant)
 mg_value *mg_exp(mg_value *a);                     /* e ** a */
 mg_value *mg_log(mg_value *a);                     /* natural log of a */
 mg_value *mg_tanh(mg_value *a);                    /* tanh a, no overflow */
-mg_value *mg_relu(mg_value *a);                    /* max(0, a); gradient 0 at 0 */
+mg_value *mg_relu(mg_value *a);                    /* 0 if a < 0, else a; gradient 0 at 0 */
 mg_value *mg_sigmoid(mg_value *a);                 /* 1/(1+e^-a), stable at +-1000 */
 
 /* One node for xs[0] + xs[1] + ... + xs[n-1], added left to right.  The

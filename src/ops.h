@@ -16,6 +16,7 @@
 #include "internal.h"
 
 #include <math.h>
+#include <string.h>
 
 #define A(v) ((v)->u.in[0]->data)
 #define B(v) ((v)->u.in[1]->data)
@@ -70,10 +71,17 @@ static inline double local_grad_TANH(const mg_value *v, size_t i) {
     return 1.0 - v->data * v->data;
 }
 
-/* max(0, a), NaN stays NaN;  d/da = 1 where a > 0, else 0 (0 at a = 0) */
+/* 0 where a < 0, else a: micrograd's rule, so NaN stays NaN and -0 stays
+ * -0.  Written as a mask on the bits, with no branch: a branch here
+ * mispredicts on about every other neuron.
+ * d/da = 1 where a > 0, else 0 (0 at a = 0) */
 static inline double forward_RELU(const mg_value *v) {
     double a = A(v);
-    return a > 0.0 || a != a ? a : 0.0;
+    uint64_t bits;
+    memcpy(&bits, &a, sizeof bits);
+    bits &= (uint64_t)(a < 0.0) - 1;   /* all ones to keep a, zero to clear it */
+    memcpy(&a, &bits, sizeof a);
+    return a;
 }
 static inline double local_grad_RELU(const mg_value *v, size_t i) { (void)i; return A(v) > 0.0 ? 1.0 : 0.0; }
 
@@ -104,8 +112,15 @@ static inline double local_grad_SUM(const mg_value *v, size_t i) { (void)v; (voi
  * d/db = 1, d/dwj = xj, d/dxj = wj: each weight's partner. */
 static inline double forward_NEURON(const mg_value *v) {
     mg_value *const *x = v->u.many.args;
+    const size_t n = v->u.many.n;
     double s = x[0]->data;
-    for (size_t i = 1; i + 1 < v->u.many.n; i += 2) s += x[i]->data * x[i + 1]->data;
+    size_t i = 1;
+    for (; i + 3 < n; i += 4) {
+        const double p0 = x[i]->data * x[i + 1]->data, p1 = x[i + 2]->data * x[i + 3]->data;
+        s += p0;
+        s += p1;
+    }
+    for (; i + 1 < n; i += 2) s += x[i]->data * x[i + 1]->data;
     return s;
 }
 static inline double local_grad_NEURON(const mg_value *v, size_t i) {

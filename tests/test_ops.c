@@ -186,10 +186,22 @@ Test(ops, domain_trouble_follows_ieee) {
     mg_graph_free(g);
 }
 
-Test(ops, relu_keeps_nan) {
+/* micrograd's relu is `0 if x < 0 else x`: NaN and -0 pass through as they
+ * are, -inf becomes +0; the same on replay. */
+Test(ops, relu_follows_micrograds_rule_for_nan_signed_zero_and_inf) {
     mg_graph *g = mg_graph_new();
-    mg_value *y = mg_relu(mg_leaf(g, NAN, "nan"));
+    mg_value *x = mg_leaf(g, NAN, "x");
+    mg_value *y = mg_relu(x);
     cr_expect(isnan(y->data));
+    const double in[] = {-0.0, 0.0, -INFINITY, INFINITY, -1e-320, 2.5};
+    const double want[] = {-0.0, 0.0, 0.0, INFINITY, 0.0, 2.5};
+    for (size_t i = 0; i < sizeof in / sizeof *in; i++) {
+        x->data = in[i];
+        mg_forward(y);
+        cr_expect(y->data == want[i] && !signbit(y->data) == !signbit(want[i]),
+                  "relu(%g) = %g, want %g", in[i], y->data, want[i]);
+        cr_expect_eq(mg_relu(x)->data, y->data, "built and replayed relu(%g) differ", in[i]);
+    }
     mg_graph_free(g);
 }
 
