@@ -25,6 +25,8 @@ mg_value **mg__topo(const mg_value *root, size_t *n_out) {
     }
     g->topo_root = NULL;
     g->n_topo = 0;
+    g->topo_walks = 0;
+    g->skip_ready = 0;
 
     size_t id = mg_value_id(root);
     size_t pending = 1;
@@ -151,6 +153,87 @@ static void backward_sweep(mg_graph *g, mg_value *root) {
     }
 }
 
+/* Skipping whole subgraphs on a replayed graph.
+ *
+ * When a node's grad is 0 and it passes nothing back, its inputs get
+ * nothing from it.  If every other node of a stretch of the order just below
+ * it is used only inside that stretch or by the node itself (the subgraph of
+ * an inactive hinge: the point's neurons, relus and constants), then every
+ * node of the stretch has grad 0 too and passes nothing: the walk can jump
+ * over the whole stretch, which gives exactly the grads of visiting it.
+ *
+ * skip[p] is the lowest position s such that the stretch [s, p) is closed
+ * (every node in it has all its consumers in [s, p]) and every node of
+ * [s, p] is of an op that passes nothing when its grad is 0 and all data is
+ * finite.  Built once per cached order, in O(edges log nodes): the closed
+ * stretches below p nest, so each is jumped over in one step. */
+
+/* Ops whose local derivatives are finite whenever all data is finite. */
+static int skip_safe(mg_op op) {
+    switch (op) {
+    case MG_OP_LEAF: case MG_OP_ADD: case MG_OP_SUB: case MG_OP_NEG: case MG_OP_SUM:
+    case MG_OP_RELU: case MG_OP_MUL: case MG_OP_NEURON: case MG_OP_EXP:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* Position of node v in the order (which is sorted by id). */
+static size_t topo_position(mg_value *const *topo, size_t n, const mg_value *v) {
+    size_t id = mg_value_id(v), lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (mg_value_id(topo[mid]) < id) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
+/* 0, or -1 when out of memory (then backward simply visits every node). */
+static int build_skips(mg_graph *g) {
+    mg_value **topo = g->topo;
+    const size_t n = g->n_topo;
+    if (g->cap_skip < n) {
+        size_t *t = realloc(g->skip, n * sizeof *t);
+        if (!t) return -1;
+        g->skip = t;
+        g->cap_skip = n;
+    }
+    size_t *last_use = malloc(n * sizeof *last_use);
+    if (!last_use) return -1;
+    for (size_t p = 0; p < n; p++) {
+        last_use[p] = p;   /* no consumer yet (only the root keeps that) */
+        for (size_t i = 0, arity = mg__arity(topo[p]); i < arity; i++)
+            last_use[topo_position(topo, p, mg__input(topo[p], i))] = p;
+    }
+    size_t *skip = g->skip;
+    for (size_t p = 0; p < n; p++) {
+        /* absorb the stretch that ends just below, while it is used only
+         * up to p and safe; skip[q] == q for an unsafe q */
+        size_t s = p;
+        if (skip_safe((mg_op)topo[p]->op))
+            while (s > 0 && last_use[s - 1] <= p && skip_safe((mg_op)topo[s - 1]->op))
+                s = skip[s - 1];
+        skip[p] = s;
+    }
+    free(last_use);
+    return 0;
+}
+
+/* Zero the grads of the n intermediates of topo (leaves accumulate) and
+ * tell whether all their data is finite: one pass, as both touch the same
+ * bytes of each node. */
+static int zero_grads_check_data(mg_value *const *topo, size_t n) {
+    unsigned not_finite = 0;
+    for (size_t i = 0; i < n; i++) {
+        mg_value *v = topo[i];
+        not_finite |= !isfinite(v->data);
+        if (v->op != MG_OP_LEAF) v->grad = 0.0;
+    }
+    return !not_finite;
+}
+
 void mg_backward(mg_value *root) {
     if (!root) return;
     mg_graph *g = mg__graph_of(root);
@@ -166,13 +249,20 @@ void mg_backward(mg_value *root) {
      * the inputs (see mg__passes_nothing). */
     mg_value **topo = g->topo;
     size_t n = g->n_topo;
-    int finite = isfinite(root->data);
-    for (size_t i = 0; i + 1 < n; i++) {   /* all but the root, last, which holds its 1 */
+    int finite = zero_grads_check_data(topo, n - 1) && isfinite(root->data);
+    /* the skip table pays off from the second walk: a graph walked once
+     * (rebuilt every step) never builds it */
+    if (g->topo_walks < 2) g->topo_walks++;
+    if (!g->skip_ready && g->topo_walks == 2) g->skip_ready = build_skips(g) == 0;
+    const size_t *skip = finite && g->skip_ready ? g->skip : NULL;
+    for (size_t i = n; i-- > 0;) {
         mg_value *v = topo[i];
-        finite &= isfinite(v->data);
-        if (v->op != MG_OP_LEAF) v->grad = 0.0;
+        if (skip && skip[i] < i && v->grad == 0.0) {
+            i = skip[i];   /* v and the stretch below it pass nothing */
+            continue;
+        }
+        mg__chain(v, finite);
     }
-    for (size_t i = n; i-- > 0;) mg__chain(topo[i], finite);
 }
 
 void mg_zero_grad(mg_value *root) {

@@ -74,6 +74,7 @@ void mg_graph_free(mg_graph *g) {
     free(g->open);
     free(g->marks);
     free(g->topo);
+    free(g->skip);
     free(g);
 }
 
@@ -87,7 +88,8 @@ size_t mg_graph_bytes(const mg_graph *g) {
     for (size_t i = 0; i < g->n_aux; i++) bytes += g->aux[i].cap;
     bytes += g->cap_aux * sizeof *g->aux + g->cap_meta * sizeof *g->meta;
     bytes += (size_t)g->cap_groups * sizeof *g->groups + (size_t)g->cap_open * sizeof *g->open;
-    bytes += g->cap_marks * sizeof *g->marks + g->cap_topo * sizeof *g->topo;
+    bytes += g->cap_marks * sizeof *g->marks + g->cap_topo * sizeof *g->topo +
+             g->cap_skip * sizeof *g->skip;
     return bytes;
 }
 

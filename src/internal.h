@@ -89,6 +89,13 @@ struct mg_graph {
     size_t n_topo, cap_topo;
     const mg_value *topo_root;
     uint64_t topo_generation;
+    /* For the cached order, built on its second backward walk: skip[p] is
+     * where that walk may jump when node p passes nothing back (backward.c,
+     * build_skips).  Valid while skip_ready. */
+    size_t *skip;
+    size_t cap_skip;
+    unsigned topo_walks;  /* backward walks of the cached order so far */
+    int skip_ready;
     uint64_t generation;  /* bumped by every reset */
 
     /* fault injection for the tests: while nonzero, allocations of node

@@ -223,7 +223,17 @@ static inline void mg__chain_nary(mg_value *v, double g) {
     const size_t n = v->u.many.n;
     if (v->op == MG_OP_NEURON) {
         x[0]->grad += 1.0 * g;
-        for (size_t i = 1; i + 1 < n; i += 2) {
+        size_t i = 1;
+        for (; i + 3 < n; i += 4) {   /* two pairs a step, same order of updates */
+            mg_value *w0 = x[i], *x0 = x[i + 1], *w1 = x[i + 2], *x1 = x[i + 3];
+            const double dw0 = x0->data * g, dx0 = w0->data * g;
+            w0->grad += dw0;
+            x0->grad += dx0;
+            const double dw1 = x1->data * g, dx1 = w1->data * g;
+            w1->grad += dw1;
+            x1->grad += dx1;
+        }
+        for (; i + 1 < n; i += 2) {
             const double w = x[i]->data, in = x[i + 1]->data;
             x[i]->grad += in * g;
             x[i + 1]->grad += w * g;
