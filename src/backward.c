@@ -271,11 +271,32 @@ void mg_zero_grad(mg_value *root) {
     for (size_t i = 0; i < n; i++) topo[i]->grad = 0.0;
 }
 
+/* The value of activation `act` (relu, tanh or sigmoid) of input value a. */
+static inline double activation(mg_op act, double a) {
+    switch (act) {
+    case MG_OP_RELU: return mg__relu(a);
+    case MG_OP_TANH: return tanh(a);
+    default: return mg__sigmoid(a);
+    }
+}
+
 void mg_forward(mg_value *root) {
     size_t n;
     mg_value **topo = mg__topo(root, &n);
-    for (size_t i = 0; i < n; i++)
-        if (topo[i]->op != MG_OP_LEAF) topo[i]->data = mg__forward_node(topo[i]);
+    for (size_t i = 0; i < n; i++) {
+        mg_value *v = topo[i];
+        if (v->op == MG_OP_LEAF) continue;
+        const double d = mg__forward_node(v);
+        v->data = d;
+        /* an activation of v usually comes next (a neuron's): hand it v's
+         * value in a register, not through memory and another dispatch */
+        mg_value *next = i + 1 < n ? topo[i + 1] : NULL;
+        if (next && (next->op == MG_OP_RELU || next->op == MG_OP_TANH || next->op == MG_OP_SIGMOID) &&
+            next->u.in[0] == v) {
+            next->data = activation((mg_op)next->op, d);
+            i++;
+        }
+    }
 }
 
 const mg_value *mg_check_finite(const mg_value *root) {

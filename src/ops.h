@@ -75,24 +75,24 @@ static inline double local_grad_TANH(const mg_value *v, size_t i) {
  * -0.  Written as a mask on the bits, with no branch: a branch here
  * mispredicts on about every other neuron.
  * d/da = 1 where a > 0, else 0 (0 at a = 0) */
-static inline double forward_RELU(const mg_value *v) {
-    double a = A(v);
+static inline double mg__relu(double a) {
     uint64_t bits;
     memcpy(&bits, &a, sizeof bits);
     bits &= (uint64_t)(a < 0.0) - 1;   /* all ones to keep a, zero to clear it */
     memcpy(&a, &bits, sizeof a);
     return a;
 }
+static inline double forward_RELU(const mg_value *v) { return mg__relu(A(v)); }
 static inline double local_grad_RELU(const mg_value *v, size_t i) { (void)i; return A(v) > 0.0 ? 1.0 : 0.0; }
 
 /* 1/(1+e^-a), computed so that e^x never overflows: for a < 0 it is
  * e^a/(1+e^a).  d/da = s (1 - s) */
-static inline double forward_SIGMOID(const mg_value *v) {
-    double a = A(v);
+static inline double mg__sigmoid(double a) {
     if (a >= 0.0) return 1.0 / (1.0 + exp(-a));
     double e = exp(a);
     return e / (1.0 + e);
 }
+static inline double forward_SIGMOID(const mg_value *v) { return mg__sigmoid(A(v)); }
 static inline double local_grad_SIGMOID(const mg_value *v, size_t i) {
     (void)i;
     return v->data * (1.0 - v->data);
