@@ -124,7 +124,7 @@ static double ref_forward(const snode *nd, const double *x) {
     case K_EXP: return exp(a);
     case K_LOG: return log(a);
     case K_TANH: return tanh(a);
-    case K_RELU: return a > 0.0 || isnan(a) ? a : 0.0;
+    case K_RELU: return a < 0.0 ? 0.0 : a;   /* micrograd: 0 if a < 0 else a */
     case K_SIGMOID:
         if (a >= 0.0) return 1.0 / (1.0 + exp(-a));
         else {
