@@ -120,18 +120,21 @@ mg_value *mg__new_node(mg_graph *g, mg_op op);
 /* A fresh node with zero grad and no label: the bump-pointer fast path of
  * mg__new_node, inlined into every constructor.  The caller sets data and
  * the inputs.  NULL (error recorded) when out of memory. */
+static inline int mg__can_bump(const mg_graph *g) {
+    return g->next < g->limit && !g->n_open;
+}
+static inline mg_value *mg__bump(mg_graph *g, mg_op op) {
+    mg_value *v = g->next++;
+    g->n_nodes++;
+    v->grad = 0.0;
+    v->meta = 0;
+    v->op = (uint8_t)op;
+    v->flags = 0;
+    v->spare_ = 0;
+    return v;
+}
 static inline mg_value *mg__node(mg_graph *g, mg_op op) {
-    if (g->next < g->limit && !g->n_open) {
-        mg_value *v = g->next++;
-        g->n_nodes++;
-        v->grad = 0.0;
-        v->meta = 0;
-        v->op = (uint8_t)op;
-        v->flags = 0;
-        v->spare_ = 0;
-        return v;
-    }
-    return mg__new_node(g, op);
+    return mg__can_bump(g) ? mg__bump(g, op) : mg__new_node(g, op);
 }
 void *mg__aux_alloc(mg_graph *g, size_t bytes);
 void mg__error(mg_graph *g, const char *fmt, ...)

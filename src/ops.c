@@ -76,17 +76,38 @@ static mg_graph *common_graph(const char *fn, mg_value *const *xs, size_t n) {
  * they bump-allocate a node and compute its value with the op's own forward,
  * inlined: building a graph costs little more than evaluating it. */
 
+/* Out of line and marked cold, so that the constructors' fast path needs
+ * no stack frame. */
+#if defined(__GNUC__)
+__attribute__((noinline, cold))
+#endif
 static mg_value *operand_error(const char *fn, mg_value *a, mg_value *b, size_t n) {
     mg_value *ab[2] = {a, b};
     common_graph(fn, ab, n);
     return NULL;
 }
 
+/* A unary or binary node (b NULL for unary) made the slow way: a new
+ * block, or an open group to join.  Out of line, so that the constructors'
+ * fast path below is a leaf function with no stack frame. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static mg_value *node_slow(mg_graph *g, mg_op op, mg_value *a, mg_value *b) {
+    mg_value *v = mg__new_node(g, op);
+    if (!v) return NULL;
+    v->u.in[0] = a;
+    v->u.in[1] = b;
+    v->data = mg__forward_node(v);
+    return v;
+}
+
 #define MG_UNARY(fn, OP)                                              \
     mg_value *fn(mg_value *a) {                                       \
         if (!a) return operand_error(#fn, a, NULL, 1);                \
-        mg_value *v = mg__node(mg__graph_of(a), MG_OP_##OP);          \
-        if (!v) return NULL;                                          \
+        mg_graph *g = mg__graph_of(a);                                \
+        if (!mg__can_bump(g)) return node_slow(g, MG_OP_##OP, a, NULL); \
+        mg_value *v = mg__bump(g, MG_OP_##OP);                        \
         v->u.in[0] = a;                                               \
         v->u.in[1] = NULL;                                            \
         v->data = forward_##OP(v);                                    \
@@ -97,8 +118,9 @@ static mg_value *operand_error(const char *fn, mg_value *a, mg_value *b, size_t 
     mg_value *fn(mg_value *a, mg_value *b) {                          \
         if (!a || !b || mg__block_of(a)->graph != mg__block_of(b)->graph) \
             return operand_error(#fn, a, b, 2);                       \
-        mg_value *v = mg__node(mg__graph_of(a), MG_OP_##OP);          \
-        if (!v) return NULL;                                          \
+        mg_graph *g = mg__graph_of(a);                                \
+        if (!mg__can_bump(g)) return node_slow(g, MG_OP_##OP, a, b);  \
+        mg_value *v = mg__bump(g, MG_OP_##OP);                        \
         v->u.in[0] = a;                                               \
         v->u.in[1] = b;                                               \
         v->data = forward_##OP(v);                                    \
