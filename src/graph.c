@@ -259,6 +259,12 @@ static mg_meta *meta_of(mg_value *v, int create) {
     /* keep entries sorted by node id: usually v is the newest, so this
      * appends; naming an older node shifts the entries after it */
     size_t at = g->n_meta;
+    if (at == 1 || g->meta[at - 1].node_id < id) {   /* the common case */
+        g->meta[at] = (mg_meta){id, NULL, 0, 0};
+        g->n_meta++;
+        v->meta = (uint32_t)at;
+        return &g->meta[at];
+    }
     while (at > 1 && g->meta[at - 1].node_id > id) at--;
     memmove(&g->meta[at + 1], &g->meta[at], (g->n_meta - at) * sizeof *g->meta);
     g->n_meta++;

@@ -304,15 +304,16 @@ static mg_value *activate(mg_value *net, mg_activation act) {
     }
 }
 
-/* Write a, then sep, then b into buf[cap], truncating; returns buf. */
+/* Write a, then sep, then b into buf[cap], truncating; returns buf.  One
+ * pass over the bytes: labels are short, and gcc's inline memcpy for them
+ * (rep movsq) took a third of the time to build a named graph. */
 static const char *join(char *buf, size_t cap, const char *a, char sep, const char *b) {
-    size_t na = strlen(a), nb = strlen(b);
-    if (na > cap - 2) na = cap - 2;
-    if (nb > cap - 2 - na) nb = cap - 2 - na;
-    memcpy(buf, a, na);
-    buf[na] = sep;
-    memcpy(buf + na + 1, b, nb);
-    buf[na + 1 + nb] = 0;
+    char *p = buf, *end = buf + cap - 2;   /* room for sep and the NUL */
+    while (*a && p < end) *p++ = *a++;
+    *p++ = sep;
+    end++;
+    while (*b && p < end) *p++ = *b++;
+    *p = 0;
     return buf;
 }
 
