@@ -153,7 +153,12 @@ static void backward_sweep(mg_graph *g, mg_value *root) {
                 if (op == MG_OP_MUL) {
                     MG_SWEEP_BINARY_(MUL)
                 } else if (op == MG_OP_ADD) {
-                    MG_SWEEP_BINARY_(ADD)
+                    /* constant local derivatives: adding 1 * grad is no
+                     * slower than testing grad first */
+                    reach(v->u.in[0], &pending);
+                    reach(v->u.in[1], &pending);
+                    v->u.in[0]->grad += 1.0 * grad;
+                    v->u.in[1]->grad += 1.0 * grad;
                 } else {
                     switch (op) {
                         MG_OP_LIST(MG_SWEEP_CASE_)
