@@ -280,6 +280,7 @@ void mg_backward(mg_value *root) {
     const size_t *skip = finite && g->skip_ready ? g->skip : NULL;
     for (size_t i = n; i-- > 0;) {
         mg_value *v = topo[i];
+        if (v->op == MG_OP_LEAF) continue;   /* nothing to pass on */
         if (skip && skip[i] < i && v->grad == 0.0) {
             i = skip[i];   /* v and the stretch below it pass nothing */
             continue;
