@@ -250,7 +250,9 @@ void mg_zero_grad(mg_value *root);
 
 /* Recompute the data of every non-leaf node reachable from root, in
  * topological order, from the current data of the leaves (graph replay: no
- * allocation once the order is cached). */
+ * allocation once the order is cached).  It also sets those nodes' grads to
+ * 0, ready for mg_backward(root), which then skips a pass of its own: write
+ * only leaves between the two. */
 void mg_forward(mg_value *root);
 
 /* The nodes reachable from root in topological order, inputs first (which is

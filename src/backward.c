@@ -27,6 +27,8 @@ mg_value **mg__topo(const mg_value *root, size_t *n_out) {
     g->n_topo = 0;
     g->topo_walks = 0;
     g->skip_ready = 0;
+    g->fwd_fresh = 0;
+    g->leaves_ready = 0;
 
     size_t id = mg_value_id(root);
     size_t pending = 1;
@@ -84,6 +86,18 @@ oom:
 mg_value *const *mg_topo(const mg_value *root, size_t *n) {
     size_t dummy;
     return mg__topo(root, n ? n : &dummy);
+}
+
+size_t mg__topo_index(mg_value *const *topo, size_t n, const mg_value *v) {
+    size_t id = mg_value_id(v), lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        size_t mid_id = mg_value_id(topo[mid]);
+        if (mid_id == id) return topo[mid] == v ? mid : n;
+        if (mid_id < id) lo = mid + 1;
+        else hi = mid;
+    }
+    return n;
 }
 
 /* Backward in one sweep down the ids, with no topological array at all.
@@ -202,17 +216,6 @@ static int skip_safe(mg_op op) {
     }
 }
 
-/* Position of node v in the order (which is sorted by id). */
-static size_t topo_position(mg_value *const *topo, size_t n, const mg_value *v) {
-    size_t id = mg_value_id(v), lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (mg_value_id(topo[mid]) < id) lo = mid + 1;
-        else hi = mid;
-    }
-    return lo;
-}
-
 /* 0, or -1 when out of memory (then backward simply visits every node). */
 static int build_skips(mg_graph *g) {
     mg_value **topo = g->topo;
@@ -228,7 +231,7 @@ static int build_skips(mg_graph *g) {
     for (size_t p = 0; p < n; p++) {
         last_use[p] = p;   /* no consumer yet (only the root keeps that) */
         for (size_t i = 0, arity = mg__arity(topo[p]); i < arity; i++)
-            last_use[topo_position(topo, p, mg__input(topo[p], i))] = p;
+            last_use[mg__topo_index(topo, p, mg__input(topo[p], i))] = p;
     }
     size_t *skip = g->skip;
     for (size_t p = 0; p < n; p++) {
@@ -257,9 +260,34 @@ static int zero_grads_check_data(mg_value *const *topo, size_t n) {
     return !not_finite;
 }
 
+/* Whether the data of every leaf of the cached order is finite.  The list
+ * of leaves is made once per cached order; 0 when out of memory for it
+ * (which only turns the all-finite shortcut off). */
+static int leaves_finite(mg_graph *g) {
+    if (!g->leaves_ready) {
+        size_t k = 0;
+        for (size_t i = 0; i < g->n_topo; i++) k += g->topo[i]->op == MG_OP_LEAF;
+        if (k > g->cap_topo_leaves) {
+            mg_value **t = realloc(g->topo_leaves, k * sizeof *t);
+            if (!t) return 0;
+            g->topo_leaves = t;
+            g->cap_topo_leaves = k;
+        }
+        g->n_topo_leaves = 0;
+        for (size_t i = 0; i < g->n_topo; i++)
+            if (g->topo[i]->op == MG_OP_LEAF) g->topo_leaves[g->n_topo_leaves++] = g->topo[i];
+        g->leaves_ready = 1;
+    }
+    unsigned not_finite = 0;
+    for (size_t i = 0; i < g->n_topo_leaves; i++) not_finite |= !isfinite(g->topo_leaves[i]->data);
+    return !not_finite;
+}
+
 void mg_backward(mg_value *root) {
     if (!root) return;
     mg_graph *g = mg__graph_of(root);
+    const int fresh = g->fwd_fresh;
+    g->fwd_fresh = 0;   /* grads are about to change */
     if (root->op == MG_OP_LEAF) root->grad += 1.0;
     else root->grad = 1.0;
     if (g->topo_root != root || g->topo_generation != g->generation) {
@@ -267,12 +295,14 @@ void mg_backward(mg_value *root) {
         return;
     }
     /* a replayed graph: its order is cached, so walk the array instead.
-     * The zeroing pass already touches every node, so it also checks that
-     * all data is finite: then the zero-grad skip needs no per-node look at
-     * the inputs (see mg__passes_nothing). */
+     * Right after mg_forward the intermediates' grads are 0 already and
+     * their data was checked as it was computed; otherwise one pass zeroes
+     * the grads and checks all data.  All data finite lets the zero-grad
+     * skip decide without looking at the inputs (see mg__passes_nothing). */
     mg_value **topo = g->topo;
     size_t n = g->n_topo;
-    int finite = zero_grads_check_data(topo, n - 1) && isfinite(root->data);
+    int finite = fresh ? g->fwd_finite && leaves_finite(g)
+                       : zero_grads_check_data(topo, n - 1) && isfinite(root->data);
     /* the skip table pays off from the second walk: a graph walked once
      * (rebuilt every step) never builds it */
     if (g->topo_walks < 2) g->topo_walks++;
@@ -304,23 +334,38 @@ static inline double activation(mg_op act, double a) {
     }
 }
 
+/* Recompute every intermediate in order; also zero its grad (the same
+ * bytes, so nearly free) and note whether all the values came out finite,
+ * which saves mg_backward a pass over the graph (see fwd_fresh). */
 void mg_forward(mg_value *root) {
     size_t n;
     mg_value **topo = mg__topo(root, &n);
+    if (!n) return;
+    mg_graph *g = mg__graph_of(root);
+    /* probe stays 0 while every value is finite: x * 0 is NaN for inf and
+     * NaN, a signed zero otherwise (two flops, cheaper here than isfinite) */
+    double probe = 0.0;
     for (size_t i = 0; i < n; i++) {
         mg_value *v = topo[i];
         if (v->op == MG_OP_LEAF) continue;
         const double d = mg__forward_node(v);
         v->data = d;
+        v->grad = 0.0;
+        probe += d * 0.0;
         /* an activation of v usually comes next (a neuron's): hand it v's
          * value in a register, not through memory and another dispatch */
         mg_value *next = i + 1 < n ? topo[i + 1] : NULL;
         if (next && (next->op == MG_OP_RELU || next->op == MG_OP_TANH || next->op == MG_OP_SIGMOID) &&
             next->u.in[0] == v) {
-            next->data = activation((mg_op)next->op, d);
+            const double a = activation((mg_op)next->op, d);
+            next->data = a;
+            next->grad = 0.0;
+            probe += a * 0.0;
             i++;
         }
     }
+    g->fwd_fresh = 1;
+    g->fwd_finite = probe == 0.0;
 }
 
 const mg_value *mg_check_finite(const mg_value *root) {

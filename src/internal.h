@@ -96,6 +96,15 @@ struct mg_graph {
     size_t cap_skip;
     unsigned topo_walks;  /* backward walks of the cached order so far */
     int skip_ready;
+    /* mg_forward on the cached order also zeroes the intermediates' grads
+     * and notes whether their data is finite: the next mg_backward then
+     * skips its own zeroing pass (it checks only the leaves' data, listed
+     * in topo_leaves).  fwd_fresh is cleared by anything else that writes
+     * grads. */
+    int fwd_fresh, fwd_finite;
+    mg_value **topo_leaves;
+    size_t n_topo_leaves, cap_topo_leaves;
+    int leaves_ready;
     uint64_t generation;  /* bumped by every reset */
 
     /* fault injection for the tests: while nonzero, allocations of node
@@ -149,5 +158,8 @@ int mg__group_relabel(mg_graph *g, unsigned group, const char *label);
 
 /* backward.c */
 mg_value **mg__topo(const mg_value *root, size_t *n);
+/* Index of v in topo[0..n) (sorted by id, as mg__topo returns it), or n
+ * when v is not there.  Binary search: O(log n). */
+size_t mg__topo_index(mg_value *const *topo, size_t n, const mg_value *v);
 
 #endif

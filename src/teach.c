@@ -82,18 +82,6 @@ char *mg__fmt_num(char buf[32], double x) {
     return buf;
 }
 
-size_t mg__topo_index(mg_value *const *topo, size_t n, const mg_value *v) {
-    size_t id = mg_value_id(v), lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        size_t mid_id = mg_value_id(topo[mid]);
-        if (mid_id == id) return topo[mid] == v ? mid : n;
-        if (mid_id < id) lo = mid + 1;
-        else hi = mid;
-    }
-    return n;
-}
-
 int mg__finish(FILE *out) {
     return fflush(out) == 0 && !ferror(out) ? 0 : -1;
 }

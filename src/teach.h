@@ -32,10 +32,6 @@ size_t mg__put_dname(FILE *out, const mg_value *v);   /* same return as above */
  * Returns buf. */
 char *mg__fmt_num(char buf[32], double x);
 
-/* Index of v in topo[0..n) (sorted by id, as mg__topo returns it), or n
- * when v is not there.  Binary search: O(log n). */
-size_t mg__topo_index(mg_value *const *topo, size_t n, const mg_value *v);
-
 /* 0 when everything written to out so far has reached it, -1 otherwise. */
 int mg__finish(FILE *out);
 

@@ -144,6 +144,7 @@ int mg_trace_backward(FILE *out, mg_value *root) {
 
     /* the same start as mg_backward: intermediates from zero, leaves keep
      * what they have (they accumulate across calls) */
+    mg__graph_of(root)->fwd_fresh = 0;
     for (size_t i = 0; i < n; i++)
         if (topo[i]->op != MG_OP_LEAF) topo[i]->grad = 0.0;
     fputs("# backward from ", out);

@@ -147,3 +147,34 @@ Test(review, replayed_neuron_skipping_sees_a_leaf_changed_after_forward) {
     cr_expect(isnan(got[0]), "unfused: %g", got[0]);
     cr_expect(isnan(got[1]), "fused: %g (the unfused graph gives %g)", got[1], got[0]);
 }
+
+/* mg_forward zeroes the intermediates' grads so that the next mg_backward
+ * need not: any other backward in between (another root, a trace, the same
+ * root twice) writes grads again, and the backward after it must zero them
+ * itself. */
+Test(review, backward_after_forward_then_another_backward_starts_from_zero) {
+    mg_graph *g = mg_graph_new();
+    mg_value *x = mg_leaf(g, 1.5, "x"), *y = mg_leaf(g, -2.0, "y");
+    mg_value *h = mg_tanh(mg_mul(x, y));            /* shared by both roots */
+    mg_value *A = mg_add(mg_mul(h, h), x);
+    mg_value *B = mg_mul(mg_add_c(h, 3.0), y);
+    mg_backward(A);
+    const double want_x = x->grad, want_y = y->grad, want_h = h->grad;
+    for (int other = 0; other < 3; other++) {
+        mg_forward(A);                 /* caches A's order, zeroes h's grad */
+        if (other == 0) mg_backward(B);
+        if (other == 1) {
+            FILE *devnull = fopen("/dev/null", "w");
+            cr_assert_not_null(devnull);
+            mg_trace_backward(devnull, A);   /* A's own order: no re-sort */
+            fclose(devnull);
+        }
+        if (other == 2) mg_backward(A);
+        x->grad = y->grad = 0;
+        mg_backward(A);
+        cr_expect_eq(h->grad, want_h, "case %d: h.grad %.17g, want %.17g", other, h->grad, want_h);
+        cr_expect_eq(x->grad, want_x, "case %d: x.grad %.17g, want %.17g", other, x->grad, want_x);
+        cr_expect_eq(y->grad, want_y, "case %d: y.grad %.17g, want %.17g", other, y->grad, want_y);
+    }
+    mg_graph_free(g);
+}
