@@ -156,6 +156,9 @@ const char *mg__name(const mg_value *v, char buf[32]);
 /* Give group `group` a new label (copied); 0, or -1 (error recorded). */
 int mg__group_relabel(mg_graph *g, unsigned group, const char *label);
 
+/* replay.c: backward over the cached order of root (see mg_backward) */
+void mg__backward_replayed(mg_graph *g, mg_value *root, int fresh);
+
 /* backward.c */
 mg_value **mg__topo(const mg_value *root, size_t *n);
 /* Index of v in topo[0..n) (sorted by id, as mg__topo returns it), or n
