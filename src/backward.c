@@ -28,6 +28,8 @@ mg_value **mg__topo(const mg_value *root, size_t *n_out) {
     g->n_topo = 0;
     g->topo_walks = 0;
     g->skip_ready = 0;
+    g->fwd_walks = 0;
+    g->bundle_ready = 0;
     g->fwd_fresh = 0;
     g->leaves_ready = 0;
 

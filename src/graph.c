@@ -76,6 +76,7 @@ void mg_graph_free(mg_graph *g) {
     free(g->topo);
     free(g->skip);
     free(g->topo_leaves);
+    free(g->bundle);
     free(g);
 }
 
@@ -90,7 +91,8 @@ size_t mg_graph_bytes(const mg_graph *g) {
     bytes += g->cap_aux * sizeof *g->aux + g->cap_meta * sizeof *g->meta;
     bytes += (size_t)g->cap_groups * sizeof *g->groups + (size_t)g->cap_open * sizeof *g->open;
     bytes += g->cap_marks * sizeof *g->marks + g->cap_topo * sizeof *g->topo +
-             g->cap_skip * sizeof *g->skip + g->cap_topo_leaves * sizeof *g->topo_leaves;
+             g->cap_skip * sizeof *g->skip + g->cap_topo_leaves * sizeof *g->topo_leaves +
+             g->cap_bundle * sizeof *g->bundle;
     return bytes;
 }
 

@@ -96,6 +96,13 @@ struct mg_graph {
     size_t cap_skip;
     unsigned topo_walks;  /* backward walks of the cached order so far */
     int skip_ready;
+    /* For the cached order, built on its second forward replay: neurons
+     * that share their inputs, evaluated together (replay.c, build_bundles).
+     * bundle[p] is 0, or describes the bundle that starts at position p. */
+    size_t *bundle;
+    size_t cap_bundle;
+    unsigned fwd_walks;   /* forward replays of the cached order so far */
+    int bundle_ready;
     /* mg_forward on the cached order also zeroes the intermediates' grads
      * and notes whether their data is finite: the next mg_backward then
      * skips its own zeroing pass (it checks only the leaves' data, listed

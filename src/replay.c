@@ -5,6 +5,7 @@
 #include "ops.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 /* Skipping whole subgraphs on a replayed graph.
  *
@@ -136,37 +137,144 @@ static inline double activation(mg_op act, double a) {
     }
 }
 
+/* Whether a is a relu, tanh or sigmoid of v. */
+static inline int activation_of(const mg_value *a, const mg_value *v) {
+    return (a->op == MG_OP_RELU || a->op == MG_OP_TANH || a->op == MG_OP_SIGMOID) &&
+           a->u.in[0] == v;
+}
+
+/* Store v's new value d, zero its grad (mg_forward's promise to
+ * mg_backward), and add d * 0 to the finiteness probe: NaN for inf and NaN,
+ * a signed zero otherwise (two flops, cheaper here than isfinite). */
+static inline void set_value(mg_value *v, double d, double *probe) {
+    v->data = d;
+    v->grad = 0.0;
+    *probe += d * 0.0;
+}
+
+/* v's value d is known; if its activation comes next in the order, compute
+ * that too from the register (not through memory and another dispatch).
+ * Returns how many nodes it set: 1 or 2. */
+static inline size_t set_value_and_activation(mg_value *const *topo, size_t i, size_t n, double d,
+                                              double *probe) {
+    set_value(topo[i], d, probe);
+    if (i + 1 >= n || !activation_of(topo[i + 1], topo[i])) return 1;
+    set_value(topo[i + 1], activation((mg_op)topo[i + 1]->op, d), probe);
+    return 2;
+}
+
+/* Bundles: neurons that share their inputs.
+ *
+ * For each layer and point the fused MLP makes m neurons over the same
+ * inputs x, each followed by its activation: N1 A1 N2 A2 ... in the order.
+ * One at a time, each product w*x loads two pointers and two values, and
+ * one neuron's sum waits on its previous term.  Four at a time, each x is
+ * loaded once for four products and four sums run side by side.  Each sum is
+ * still taken in its own order (bias, then w0 x0, w1 x1, ...), so the values
+ * are the same bits.
+ *
+ * bundle[p] = 2m + a for a bundle of m >= 2 neurons starting at position p,
+ * a = 1 when each is followed by its activation (members at p, p+1+a, ...).
+ * A neuron joins when it has the first's inputs x and its bias and weights
+ * come before the bundle (none is made inside it). */
+
+/* Whether neuron v can join the bundle of `first` (whose id is first_id). */
+static int joins_bundle(const mg_value *first, size_t first_id, const mg_value *v) {
+    if (v->op != MG_OP_NEURON || v->u.many.n != first->u.many.n) return 0;
+    mg_value *const *a = v->u.many.args, *const *f = first->u.many.args;
+    if (mg_value_id(a[0]) >= first_id) return 0;
+    for (size_t i = 1; i + 1 < v->u.many.n; i += 2)
+        if (a[i + 1] != f[i + 1] || mg_value_id(a[i]) >= first_id) return 0;
+    return 1;
+}
+
+/* 0, or -1 when out of memory (then mg_forward goes node by node). */
+static int build_bundles(mg_graph *g) {
+    mg_value *const *topo = g->topo;
+    const size_t n = g->n_topo;
+    if (g->cap_bundle < n) {
+        size_t *t = realloc(g->bundle, n * sizeof *t);
+        if (!t) return -1;
+        g->bundle = t;
+        g->cap_bundle = n;
+    }
+    memset(g->bundle, 0, n * sizeof *g->bundle);
+    for (size_t p = 0; p < n;) {
+        const mg_value *first = topo[p];
+        if (first->op != MG_OP_NEURON) {
+            p++;
+            continue;
+        }
+        const size_t act = p + 1 < n && activation_of(topo[p + 1], first), stride = 1 + act;
+        const size_t first_id = mg_value_id(first);
+        size_t m = 1;
+        for (size_t q = p + stride; q < n && joins_bundle(first, first_id, topo[q]); q += stride) {
+            if (act && !(q + 1 < n && activation_of(topo[q + 1], topo[q]))) break;
+            m++;
+        }
+        if (m < 2) {
+            p++;
+            continue;
+        }
+        g->bundle[p] = 2 * m + act;
+        p += m * stride;
+    }
+    return 0;
+}
+
+/* Four neurons of a bundle at once: members at positions p, p+stride, ... */
+static void forward_four(mg_value *const *topo, size_t p, size_t stride, size_t n_topo,
+                         double *probe) {
+    mg_value *const *a0 = topo[p]->u.many.args, *const *a1 = topo[p + stride]->u.many.args;
+    mg_value *const *a2 = topo[p + 2 * stride]->u.many.args;
+    mg_value *const *a3 = topo[p + 3 * stride]->u.many.args;
+    const size_t n = topo[p]->u.many.n;
+    double s0 = a0[0]->data, s1 = a1[0]->data, s2 = a2[0]->data, s3 = a3[0]->data;
+    for (size_t i = 1; i + 1 < n; i += 2) {
+        const double x = a0[i + 1]->data;   /* the same node in all four */
+        s0 += a0[i]->data * x;
+        s1 += a1[i]->data * x;
+        s2 += a2[i]->data * x;
+        s3 += a3[i]->data * x;
+    }
+    set_value_and_activation(topo, p, n_topo, s0, probe);
+    set_value_and_activation(topo, p + stride, n_topo, s1, probe);
+    set_value_and_activation(topo, p + 2 * stride, n_topo, s2, probe);
+    set_value_and_activation(topo, p + 3 * stride, n_topo, s3, probe);
+}
+
+/* The bundle at p, described by b = bundle[p]; returns the nodes it set. */
+static size_t forward_bundle(mg_value *const *topo, size_t p, size_t b, size_t n_topo,
+                             double *probe) {
+    const size_t m = b / 2, stride = 1 + b % 2;
+    size_t j = 0;
+    for (; j + 4 <= m; j += 4) forward_four(topo, p + j * stride, stride, n_topo, probe);
+    for (; j < m; j++) {
+        size_t q = p + j * stride;
+        set_value_and_activation(topo, q, n_topo, forward_NEURON(topo[q]), probe);
+    }
+    return m * stride;
+}
+
 /* Recompute every intermediate in order; also zero its grad (the same
  * bytes, so nearly free) and note whether all the values came out finite,
- * which saves mg_backward a pass over the graph (see fwd_fresh). */
+ * which saves mg_backward a pass over the graph (see fwd_fresh).  From the
+ * second replay of the same order on, bundles of neurons go four at a time. */
 void mg_forward(mg_value *root) {
     size_t n;
     mg_value **topo = mg__topo(root, &n);
     if (!n) return;
     mg_graph *g = mg__graph_of(root);
-    /* probe stays 0 while every value is finite: x * 0 is NaN for inf and
-     * NaN, a signed zero otherwise (two flops, cheaper here than isfinite) */
-    double probe = 0.0;
-    for (size_t i = 0; i < n; i++) {
+    if (g->fwd_walks < 2) g->fwd_walks++;
+    if (!g->bundle_ready && g->fwd_walks == 2) g->bundle_ready = build_bundles(g) == 0;
+    const size_t *bundle = g->bundle_ready ? g->bundle : NULL;
+    double probe = 0.0;   /* stays 0 while every value is finite */
+    for (size_t i = 0; i < n;) {
         mg_value *v = topo[i];
-        if (v->op == MG_OP_LEAF) continue;
-        const double d = mg__forward_node(v);
-        v->data = d;
-        v->grad = 0.0;
-        probe += d * 0.0;
-        /* an activation of v usually comes next (a neuron's): hand it v's
-         * value in a register, not through memory and another dispatch */
-        mg_value *next = i + 1 < n ? topo[i + 1] : NULL;
-        if (next && (next->op == MG_OP_RELU || next->op == MG_OP_TANH || next->op == MG_OP_SIGMOID) &&
-            next->u.in[0] == v) {
-            const double a = activation((mg_op)next->op, d);
-            next->data = a;
-            next->grad = 0.0;
-            probe += a * 0.0;
-            i++;
-        }
+        if (bundle && bundle[i]) i += forward_bundle(topo, i, bundle[i], n, &probe);
+        else if (v->op == MG_OP_LEAF) i++;
+        else i += set_value_and_activation(topo, i, n, mg__forward_node(v), &probe);
     }
     g->fwd_fresh = 1;
     g->fwd_finite = probe == 0.0;
 }
-

@@ -1,0 +1,186 @@
+/* test_replay.c -- replaying a cached order (src/replay.c) gives, bit for
+ * bit, the values and grads of building the same graph afresh: with the
+ * bundles of neurons that share inputs (from the second mg_forward on), the
+ * grads mg_forward zeroes, and the backward's skip table.  The fresh graph
+ * is made by the constructors and differentiated by the sweep, which share
+ * none of that code. */
+#include "test_util.h"
+#include "internal.h"
+
+#include <micrograd.h>
+
+static int same_bits(double a, double b) {
+    return (isnan(a) && isnan(b)) || (a == b && !signbit(a) == !signbit(b));
+}
+
+enum { MAX_IN = 6, MAX_PTS = 8, MAX_LAYERS = 3 };
+
+typedef struct {
+    size_t n_in, n_layers, sizes[MAX_LAYERS], n_pts;
+    mg_activation acts[MAX_LAYERS];
+} shape;
+
+typedef struct {
+    mg_graph *g;
+    mg_mlp *m;
+    mg_value *x[MAX_PTS][MAX_IN], *c[MAX_PTS], *root;
+} net;
+
+/* The loss: sum over points of (first output) * c[point]; a c of 0 leaves
+ * that point's whole subgraph with grad 0. */
+static void build(net *t, const shape *s, const double *p, const double *xs, const double *cs) {
+    t->g = mg_graph_new();
+    t->m = mg_mlp_new_from(t->g, s->n_in, s->sizes, s->n_layers, s->acts, p);
+    cr_assert_not_null(t->m, "%s", mg_graph_error(t->g));
+    mg_mlp_set_fused(t->m, 1);
+    mg_value *terms[MAX_PTS], *out[16];
+    for (size_t k = 0; k < s->n_pts; k++) {
+        for (size_t i = 0; i < s->n_in; i++) t->x[k][i] = mg_leaf(t->g, xs[k * MAX_IN + i], NULL);
+        t->c[k] = mg_leaf(t->g, cs[k], NULL);
+        cr_assert(mg_mlp_forward(t->m, t->x[k], out), "%s", mg_graph_error(t->g));
+        terms[k] = mg_mul(out[0], t->c[k]);
+    }
+    t->root = mg_sum(terms, s->n_pts);
+    cr_assert_not_null(t->root, "%s", mg_graph_error(t->g));
+}
+
+static void drop(net *t) {
+    mg_mlp_free(t->m);
+    mg_graph_free(t->g);
+}
+
+/* Mostly ordinary numbers; now and then 0, -0, a huge one, inf or NaN. */
+static double draw(mg_rng *r, int specials) {
+    static const double odd[] = {0.0, -0.0, 1e300, -1e300, INFINITY, -INFINITY, NAN, 4.9e-324};
+    if (specials && mg_rng_below(r, 40) == 0) return odd[mg_rng_below(r, 8)];
+    return mg_rng_uniform(r, -2.0, 2.0);
+}
+
+static size_t n_params(const shape *s) {
+    size_t n = 0, in = s->n_in;
+    for (size_t l = 0; l < s->n_layers; l++) {
+        n += s->sizes[l] * (in + 1);
+        in = s->sizes[l];
+    }
+    return n;
+}
+
+static size_t bundled_nodes(const mg_graph *g) {
+    size_t k = 0;
+    if (g->bundle_ready)
+        for (size_t p = 0; p < g->n_topo; p++) k += g->bundle[p] / 2;
+    return k;
+}
+
+/* Compare every node of the replayed graph a with the fresh graph b. */
+static void compare(const net *a, const net *b, unsigned seed, int round) {
+    size_t na, nb;
+    mg_value *const *ta = mg_topo(a->root, &na);
+    mg_value *const *tb = mg_topo(b->root, &nb);
+    cr_assert_eq(na, nb);
+    for (size_t i = 0; i < na; i++) {
+        cr_assert(same_bits(ta[i]->data, tb[i]->data),
+                  "seed %u round %d node %zu (%s): data %a replayed, %a fresh", seed, round, i,
+                  mg_op_name(mg_value_op(ta[i])), ta[i]->data, tb[i]->data);
+        cr_assert(same_bits(ta[i]->grad, tb[i]->grad),
+                  "seed %u round %d node %zu (%s): grad %a replayed, %a fresh", seed, round, i,
+                  mg_op_name(mg_value_op(ta[i])), ta[i]->grad, tb[i]->grad);
+    }
+}
+
+Test(replay, bundled_neurons_and_skips_match_a_fresh_graph_bit_for_bit, .timeout = 60) {
+    size_t bundled = 0, rounds_with_bundles = 0;
+    for (unsigned seed = 1; seed <= 300; seed++) {
+        mg_rng r;
+        mg_rng_seed(&r, seed);
+        shape s;
+        s.n_in = 1 + (size_t)mg_rng_below(&r, MAX_IN);
+        s.n_layers = 1 + (size_t)mg_rng_below(&r, MAX_LAYERS);
+        for (size_t l = 0; l < s.n_layers; l++) {
+            s.sizes[l] = l + 1 == s.n_layers && mg_rng_below(&r, 2) ? 1 : 1 + (size_t)mg_rng_below(&r, 9);
+            s.acts[l] = (mg_activation)mg_rng_below(&r, 4);
+        }
+        s.n_pts = 1 + (size_t)mg_rng_below(&r, MAX_PTS);
+        const int specials = seed % 3 == 0;
+        const size_t np = n_params(&s);
+        double *p = malloc(np * sizeof *p), xs[MAX_PTS * MAX_IN], cs[MAX_PTS];
+        cr_assert_not_null(p);
+        for (size_t k = 0; k < np; k++) p[k] = draw(&r, specials);
+        for (size_t k = 0; k < MAX_PTS * MAX_IN; k++) xs[k] = draw(&r, specials);
+        for (size_t k = 0; k < MAX_PTS; k++) cs[k] = mg_rng_below(&r, 3) ? draw(&r, specials) : 0.0;
+
+        net a;
+        build(&a, &s, p, xs, cs);
+        mg_value **pa = mg_mlp_params(a.m);
+        for (int round = 0; round < 4; round++) {
+            /* new leaf values, set by hand in a and built afresh in b */
+            for (size_t k = 0; k < np; k++) pa[k]->data = p[k];
+            for (size_t k = 0; k < s.n_pts; k++) {
+                for (size_t i = 0; i < s.n_in; i++) a.x[k][i]->data = xs[k * MAX_IN + i];
+                a.c[k]->data = cs[k];
+            }
+            for (size_t k = 0; k < np; k++) pa[k]->grad = 0.0;
+            for (size_t k = 0; k < s.n_pts; k++) {
+                for (size_t i = 0; i < s.n_in; i++) a.x[k][i]->grad = 0.0;
+                a.c[k]->grad = 0.0;
+            }
+            mg_forward(a.root);
+            mg_backward(a.root);
+            net b;
+            build(&b, &s, p, xs, cs);
+            mg_backward(b.root);
+            compare(&a, &b, seed, round);
+            drop(&b);
+            if (bundled_nodes(a.g)) rounds_with_bundles++;
+            bundled += bundled_nodes(a.g);
+            for (size_t k = 0; k < np; k++) p[k] = draw(&r, specials);
+            for (size_t k = 0; k < MAX_PTS * MAX_IN; k++) xs[k] = draw(&r, specials);
+            for (size_t k = 0; k < MAX_PTS; k++) cs[k] = mg_rng_below(&r, 3) ? draw(&r, specials) : 0.0;
+        }
+        drop(&a);
+        free(p);
+    }
+    /* the test is only worth something if bundles were really used */
+    cr_expect_gt(rounds_with_bundles, 300, "rounds that replayed bundles: %zu", rounds_with_bundles);
+    cr_expect_gt(bundled, 5000, "neurons evaluated in bundles: %zu", bundled);
+}
+
+/* Neurons that share their inputs but must not be bundled with the first:
+ * the second's weight is the first's relu, made inside what would be the
+ * bundle.  Four at once, it would read that relu before it is computed.
+ * The second and the three after it may form a bundle of their own. */
+Test(replay, a_neuron_fed_from_inside_the_bundle_is_not_bundled) {
+    mg_graph *g = mg_graph_new();
+    mg_value *x[2] = {mg_leaf(g, 0.5, "x0"), mg_leaf(g, -1.5, "x1")};
+    mg_value *w[2] = {mg_leaf(g, 1.25, "w0"), mg_leaf(g, -0.75, "w1")};
+    mg_value *b = mg_leaf(g, 0.125, "b");
+    mg_value *n1 = mg_neuron(b, w, x, 2), *a1 = mg_relu(n1);
+    mg_value *w2[2] = {a1, w[1]};
+    mg_value *n2 = mg_neuron(b, w2, x, 2), *a2 = mg_relu(n2);
+    mg_value *parts[5] = {a1, a2, NULL, NULL, NULL};
+    for (int k = 2; k < 5; k++) parts[k] = mg_relu(mg_neuron(b, w, x, 2));
+    mg_value *root = mg_sum(parts, 5);
+    for (int round = 0; round < 4; round++) {
+        x[0]->data = 0.5 + round;
+        w[1]->data = -0.75 * (round + 1);
+        mg_forward(root);
+        const double s1 = (0.125 + 1.25 * x[0]->data) + w[1]->data * x[1]->data;
+        const double r1 = s1 < 0 ? 0 : s1;
+        const double s2 = (0.125 + r1 * x[0]->data) + w[1]->data * x[1]->data;
+        cr_expect(same_bits(n1->data, s1), "round %d: n1 %a, want %a", round, n1->data, s1);
+        cr_expect(same_bits(n2->data, s2), "round %d: n2 %a, want %a", round, n2->data, s2);
+        for (int k = 2; k < 5; k++) {
+            const double nk = mg_value_input(parts[k], 0)->data;
+            cr_expect(same_bits(nk, s1), "round %d: neuron %d %a, want %a", round, k + 1, nk, s1);
+        }
+        cr_expect(same_bits(a2->data, s2 < 0 ? 0 : s2), "round %d: relu(n2) %a", round, a2->data);
+    }
+    size_t n;
+    mg_value *const *topo = mg_topo(root, &n);
+    cr_assert(g->bundle_ready);
+    cr_expect(g->bundle[mg__topo_index(topo, n, n1)] == 0, "n1 starts a bundle of %zu",
+              g->bundle[mg__topo_index(topo, n, n1)] / 2);
+    cr_expect(g->bundle[mg__topo_index(topo, n, n2)] == 2 * 4 + 1, "n2's bundle: %zu",
+              g->bundle[mg__topo_index(topo, n, n2)]);
+    mg_graph_free(g);
+}
