@@ -91,8 +91,10 @@ typedef enum mg_op {
 typedef struct mg_graph mg_graph;
 
 /* One scalar node.  `data` and `grad` are the caller's to read and write
- * (write `data` of leaves only: parameters, inputs).  Everything below them is
- * the library's: read it through the accessors further down. */
+ * (write `data` of leaves only: parameters, inputs; and between
+ * mg_forward(root) and mg_backward(root), write nothing but leaves).
+ * Everything below them is the library's: read it through the accessors
+ * further down. */
 typedef struct mg_value {
     double data;   /* forward value */
     double grad;   /* d(root)/d(this node) after mg_backward(root) */
@@ -237,9 +239,9 @@ mg_value *mg_mul_c(mg_value *a, double c);
 
 /* Backpropagate from root: root->grad = 1, then for every node reachable from
  * root, in reverse topological order, add grad * local derivative into each
- * input.  The gradients of non-leaf nodes are recomputed from scratch on
- * every call; leaves accumulate, as in PyTorch (call mg_zero_grad between
- * steps).  No recursion: a chain of ten million nodes is fine.  A node whose
+ * input.  The gradients of non-leaf nodes are recomputed from zero on every
+ * call (right after mg_forward(root), from the zeros it left); leaves
+ * accumulate, as in PyTorch (call mg_zero_grad between steps).  No recursion: a chain of ten million nodes is fine.  A node whose
  * gradient is zero adds nothing to its inputs (local * 0 is a signed zero),
  * except where a local derivative is infinite or NaN: there inf * 0 = NaN
  * flows on, as IEEE says.  Does nothing for NULL. */
@@ -373,7 +375,8 @@ int mg_explain(FILE *out, const mg_value *root, const mg_value *x);
  * and the given leaves' grads, are zeroed first).  Afterwards every leaf
  * holds its data again, every other node the value mg_forward gives it
  * (the same as before, unless a leaf had been changed without replaying),
- * and the leaves' grads hold d(root)/d(leaf).  Central differences of
+ * the leaves' grads hold d(root)/d(leaf), and the other nodes' grads are 0
+ * (its last replay clears them).  Central differences of
  * smooth functions of moderate size agree to about 1e-9; a long chain of
  * rounding (a million additions) can reach 1e-5, a kink (relu at 0) 0.5.  Returns the worst error |num - ana| / max(1, |num|,
  * |ana|), NaN if any number is not finite or when root is NULL or a leaf

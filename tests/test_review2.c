@@ -52,8 +52,8 @@
  * ignored on the fast path, scratch flags or the frozen bit clobbered, an
  * allocation failure taken for success or leaving a stale capacity).
  *
- * The one finding is a contract question, kept as a disabled test at the
- * end of this file (intermediate_grad_written_between_forward_and_backward).
+ * The one finding was a contract question, now settled in the header
+ * (see the last test of this file).
  */
 #include "test_util.h"
 #include "internal.h"
@@ -1317,27 +1317,24 @@ Test(review2, constructors_slow_path_at_a_block_boundary) {
     mg_graph_free(g);
 }
 
-/* FINDING (contract, not run): the header says `grad` is the caller's to
- * read and write, and that mg_backward recomputes the non-leaf grads "from
- * scratch on every call"; but right after mg_forward(root), mg_backward
- * (root) trusts the zeroing mg_forward did (fwd_fresh) and skips its own,
- * so an intermediate's grad written by the caller in between is added to:
- *     x = 2; h = x*x; L = h + x; mg_forward(L); h->grad = 5; mg_backward(L);
- *     expected (plain rule, and what the engine gives without mg_forward
- *     first): h.grad 1, x.grad 5;   actual: h.grad 6, x.grad 25.
- * mg_forward's comment does say "write only leaves between the two", so
- * this is documented there, against the two promises above; disabled so
- * that the suite stays green until the contract is settled one way or the
- * other (enable it to see the failure). */
-Test(review2, intermediate_grad_written_between_forward_and_backward, .disabled = true) {
+/* The review's one finding was a contract question: right after
+ * mg_forward(root), mg_backward(root) starts from the zeros mg_forward left,
+ * so an intermediate grad the caller wrote in between was added to.  The
+ * header now says so (write only leaves between the two).  What it promises
+ * about mg_gradcheck, which ends with a replay, is checked here: the leaves
+ * hold their analytic grads, every other node's grad is 0. */
+Test(review2, gradcheck_leaves_analytic_leaf_grads_and_zero_intermediate_grads) {
     mg_graph *g = mg_graph_new();
-    mg_value *x = mg_leaf(g, 2.0, "x");
-    mg_value *h = mg_mul(x, x);
-    mg_value *L = mg_add(h, x);
-    mg_forward(L);
-    h->grad = 5.0;
-    mg_backward(L);
-    cr_expect(same(h->grad, 1.0), "h.grad %g, want 1 (from scratch)", h->grad);
-    cr_expect(same(x->grad, 5.0), "x.grad %g, want 5", x->grad);
+    mg_value *x = mg_leaf(g, 2.0, "x"), *y = mg_leaf(g, -0.5, "y");
+    mg_value *h = mg_mul(x, y);
+    mg_value *L = mg_add(mg_tanh(h), x);
+    mg_value *leaves[2] = {x, y};
+    double err = mg_gradcheck(L, leaves, 2, 0, NULL);
+    cr_expect(err < 1e-6, "gradcheck error %g", err);
+    const double t = tanh(-1.0), dh = 1.0 - t * t;
+    cr_expect(same(x->grad, dh * -0.5 + 1.0), "x.grad %a", x->grad);
+    cr_expect(same(y->grad, dh * 2.0), "y.grad %a", y->grad);
+    cr_expect(same(h->grad, 0.0), "h.grad %a, want 0", h->grad);
+    cr_expect(same(L->grad, 0.0), "L.grad %a, want 0", L->grad);
     mg_graph_free(g);
 }
