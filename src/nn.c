@@ -13,7 +13,7 @@
  * neuron inside one per layer; the fused graph makes one mg_neuron node per
  * neuron and names nothing, for speed.  Both give identical numbers.
  * Saving and loading the parameters as text is in nn_io.c. */
-#include "internal.h"
+#include "ops.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -335,7 +335,7 @@ static mg_value *neuron_teaching(mg_mlp *m, size_t l, size_t j, mg_value *const 
     char label[192], b1[32], b2[32], num[24];
     mg_value *acc = b;
     if (m->unnamed) {   /* the same nodes, in the same order, without names */
-        for (size_t i = 0; i < n; i++) acc = mg_add(acc, mg_mul(w[i], x[i]));
+        for (size_t i = 0; i < n; i++) acc = mg__add_in(m->g, acc, mg__mul_in(m->g, w[i], x[i]));
         return n == 0 ? NULL : activate(acc, m->acts[l]);
     }
     for (size_t i = 0; i < n; i++) {
@@ -359,6 +359,11 @@ size_t mg_mlp_forward(mg_mlp *m, mg_value *const *x, mg_value **out) {
     for (size_t i = 0; i < m->n_in; i++) {
         if (!x[i]) {
             mg__error(m->g, "mg_mlp_forward: input %zu of %zu is NULL", i, m->n_in);
+            return 0;
+        }
+        if (mg__graph_of(x[i]) != m->g) {
+            mg__error(m->g, "mg_mlp_forward: input %zu of %zu and the MLP are in different graphs", i,
+                      m->n_in);
             return 0;
         }
     }

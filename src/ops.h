@@ -132,6 +132,27 @@ static inline double local_grad_NEURON(const mg_value *v, size_t i) {
 #undef A
 #undef B
 
+/* a*b and a+b for a builder that knows a and b are nodes of g whenever they
+ * are not NULL (the MLP's teaching graph): the constructors without the
+ * call and the same-graph check.  Anything unusual (NULL, a new block, an
+ * open group) goes through mg_mul / mg_add, which also report errors. */
+static inline mg_value *mg__mul_in(mg_graph *g, mg_value *a, mg_value *b) {
+    if (!a || !b || !mg__can_bump(g)) return mg_mul(a, b);
+    mg_value *v = mg__bump(g, MG_OP_MUL);
+    v->u.in[0] = a;
+    v->u.in[1] = b;
+    v->data = a->data * b->data;
+    return v;
+}
+static inline mg_value *mg__add_in(mg_graph *g, mg_value *a, mg_value *b) {
+    if (!a || !b || !mg__can_bump(g)) return mg_add(a, b);
+    mg_value *v = mg__bump(g, MG_OP_ADD);
+    v->u.in[0] = a;
+    v->u.in[1] = b;
+    v->data = a->data + b->data;
+    return v;
+}
+
 /* v's value from its inputs (leaves keep theirs). */
 static inline double mg__forward_node(const mg_value *v) {
     switch ((mg_op)v->op) {
