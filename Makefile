@@ -83,8 +83,17 @@ $(BUILD)/bench/bench: bench/bench.c bench/baseline.c bench/baseline.h $(STATIC)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Ibench $(ALL_LDFLAGS) -o $@ bench/bench.c bench/baseline.c $(STATIC) $(LIBS)
 
+# The PyTorch comparison runs when TORCH_PYTHON can import torch (Debian:
+# apt-get install python3-torch, for /usr/bin/python3).
+TORCH_PYTHON ?= /usr/bin/python3
+
 bench: $(BUILD)/bench/bench
-	$(BUILD)/bench/bench
+	$(BUILD)/bench/bench $(BUILD)/bench/figures.txt
+	@if $(TORCH_PYTHON) -c 'import torch' 2>/dev/null; then \
+		$(TORCH_PYTHON) bench/torch_step.py $(BUILD)/bench/figures.txt; \
+	else \
+		echo; echo "PyTorch: not measured ($(TORCH_PYTHON) cannot import torch; on Debian: apt-get install python3-torch)"; \
+	fi
 
 install: lib
 	mkdir -p $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
