@@ -222,9 +222,16 @@ static int build_bundles(mg_graph *g) {
     return 0;
 }
 
+/* A bundle member's value d, and its activation's (the bundle knows it
+ * follows, when stride is 2). */
+static inline void set_member(mg_value *const *topo, size_t q, size_t stride, double d,
+                              double *probe) {
+    set_value(topo[q], d, probe);
+    if (stride == 2) set_value(topo[q + 1], activation((mg_op)topo[q + 1]->op, d), probe);
+}
+
 /* Four neurons of a bundle at once: members at positions p, p+stride, ... */
-static void forward_four(mg_value *const *topo, size_t p, size_t stride, size_t n_topo,
-                         double *probe) {
+static void forward_four(mg_value *const *topo, size_t p, size_t stride, double *probe) {
     mg_value *const *a0 = topo[p]->u.many.args, *const *a1 = topo[p + stride]->u.many.args;
     mg_value *const *a2 = topo[p + 2 * stride]->u.many.args;
     mg_value *const *a3 = topo[p + 3 * stride]->u.many.args;
@@ -237,21 +244,20 @@ static void forward_four(mg_value *const *topo, size_t p, size_t stride, size_t 
         s2 += a2[i]->data * x;
         s3 += a3[i]->data * x;
     }
-    set_value_and_activation(topo, p, n_topo, s0, probe);
-    set_value_and_activation(topo, p + stride, n_topo, s1, probe);
-    set_value_and_activation(topo, p + 2 * stride, n_topo, s2, probe);
-    set_value_and_activation(topo, p + 3 * stride, n_topo, s3, probe);
+    set_member(topo, p, stride, s0, probe);
+    set_member(topo, p + stride, stride, s1, probe);
+    set_member(topo, p + 2 * stride, stride, s2, probe);
+    set_member(topo, p + 3 * stride, stride, s3, probe);
 }
 
 /* The bundle at p, described by b = bundle[p]; returns the nodes it set. */
-static size_t forward_bundle(mg_value *const *topo, size_t p, size_t b, size_t n_topo,
-                             double *probe) {
+static size_t forward_bundle(mg_value *const *topo, size_t p, size_t b, double *probe) {
     const size_t m = b / 2, stride = 1 + b % 2;
     size_t j = 0;
-    for (; j + 4 <= m; j += 4) forward_four(topo, p + j * stride, stride, n_topo, probe);
+    for (; j + 4 <= m; j += 4) forward_four(topo, p + j * stride, stride, probe);
     for (; j < m; j++) {
         size_t q = p + j * stride;
-        set_value_and_activation(topo, q, n_topo, forward_NEURON(topo[q]), probe);
+        set_member(topo, q, stride, forward_NEURON(topo[q]), probe);
     }
     return m * stride;
 }
@@ -271,7 +277,7 @@ void mg_forward(mg_value *root) {
     double probe = 0.0;   /* stays 0 while every value is finite */
     for (size_t i = 0; i < n;) {
         mg_value *v = topo[i];
-        if (bundle && bundle[i]) i += forward_bundle(topo, i, bundle[i], n, &probe);
+        if (bundle && bundle[i]) i += forward_bundle(topo, i, bundle[i], &probe);
         else if (v->op == MG_OP_LEAF) i++;
         else i += set_value_and_activation(topo, i, n, mg__forward_node(v), &probe);
     }
