@@ -44,13 +44,8 @@ mg_value **mg__topo(const mg_value *root, size_t *n_out) {
             if (v->flags & MG_SEEN) {
                 v->flags &= (uint8_t)~MG_SEEN;
                 pending--;
-                if (g->n_topo == g->cap_topo) {
-                    size_t cap = g->cap_topo ? 2 * g->cap_topo : 256;
-                    mg_value **t = realloc(g->topo, cap * sizeof *t);
-                    if (!t) goto oom;
-                    g->topo = t;
-                    g->cap_topo = cap;
-                }
+                if (!mg__grow((void **)&g->topo, &g->cap_topo, g->n_topo + 1, sizeof *g->topo))
+                    goto oom;
                 g->topo[g->n_topo++] = v;
                 size_t arity = mg__arity(v);
                 for (size_t i = 0; i < arity; i++) {

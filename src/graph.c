@@ -13,8 +13,7 @@
 
 #define MG_AUX_BLOCK_BYTES ((size_t)1 << 16)
 
-/* Grow *arr (of *cap elements of `size` bytes) to hold at least `need`. */
-static int grow(void **arr, size_t *cap, size_t need, size_t size) {
+int mg__grow(void **arr, size_t *cap, size_t need, size_t size) {
     if (need <= *cap) return 1;
     size_t cap2 = *cap ? *cap : 16;
     while (cap2 < need) {
@@ -126,7 +125,7 @@ void *mg__aux_alloc(mg_graph *g, size_t bytes) {
         }
     }
     size_t cap = bytes > MG_AUX_BLOCK_BYTES ? bytes : MG_AUX_BLOCK_BYTES;
-    if (!grow((void **)&g->aux, &g->cap_aux, g->n_aux + 1, sizeof *g->aux)) return NULL;
+    if (!mg__grow((void **)&g->aux, &g->cap_aux, g->n_aux + 1, sizeof *g->aux)) return NULL;
     char *mem = malloc(cap);
     if (!mem) return NULL;
     g->aux[g->n_aux] = (mg_aux_block){mem, cap, bytes};
@@ -179,7 +178,7 @@ static mg_block *next_block(mg_graph *g) {
     if (g->slab_next == g->slab_end) {
         size_t k = 1;
         for (size_t i = 0; i < g->n_slabs && k < MG_SLAB_MAX_BLOCKS; i++) k *= 2;
-        if (!grow((void **)&g->slabs, &g->cap_slabs, g->n_slabs + 1, sizeof *g->slabs))
+        if (!mg__grow((void **)&g->slabs, &g->cap_slabs, g->n_slabs + 1, sizeof *g->slabs))
             return NULL;
         char *raw = malloc((k + 1) * MG_BLOCK_BYTES);
         if (!raw) return NULL;
@@ -205,7 +204,7 @@ mg_value *mg__new_node(mg_graph *g, mg_op op) {
                 return NULL;
             }
             if (g->fail_allocs) goto oom;
-            if (!grow((void **)&g->blocks, &g->cap_blocks, bi + 1, sizeof *g->blocks)) goto oom;
+            if (!mg__grow((void **)&g->blocks, &g->cap_blocks, bi + 1, sizeof *g->blocks)) goto oom;
             mg_block *b = next_block(g);
             if (!b) goto oom;
             b->graph = g;
@@ -257,7 +256,7 @@ static mg_meta *meta_of(mg_value *v, int create) {
     mg_graph *g = mg__graph_of(v);
     if (v->meta) return &g->meta[v->meta];
     if (!create) return NULL;
-    if (!grow((void **)&g->meta, &g->cap_meta, g->n_meta + 1, sizeof *g->meta)) return NULL;
+    if (!mg__grow((void **)&g->meta, &g->cap_meta, g->n_meta + 1, sizeof *g->meta)) return NULL;
     size_t id = mg_value_id(v);
     /* keep entries sorted by node id: usually v is the newest, so this
      * appends; naming an older node shifts the entries after it */
@@ -332,8 +331,8 @@ int mg_is_frozen(const mg_value *v) { return v && (v->flags & MG_FROZEN); }
 unsigned mg_group_push(mg_graph *g, const char *label) {
     if (!g) return 0;
     size_t cap = g->cap_groups, cap_open = g->cap_open;
-    int ok = grow((void **)&g->groups, &cap, (size_t)g->n_groups + 1, sizeof *g->groups) &&
-             grow((void **)&g->open, &cap_open, (size_t)g->n_open + 1, sizeof *g->open);
+    int ok = mg__grow((void **)&g->groups, &cap, (size_t)g->n_groups + 1, sizeof *g->groups) &&
+             mg__grow((void **)&g->open, &cap_open, (size_t)g->n_open + 1, sizeof *g->open);
     g->cap_groups = (unsigned)cap;
     g->cap_open = (unsigned)cap_open;
     char *copy = ok ? aux_strdup(g, label ? label : "", NULL) : NULL;
@@ -419,7 +418,7 @@ size_t mg_graph_mark(const mg_graph *g_const) {
         mg_checkpoint *top = &g->marks[g->n_marks - 1];
         top->aux = aux_pos(g);
         top->n_groups = g->n_groups;
-    } else if (grow((void **)&g->marks, &g->cap_marks, g->n_marks + 1, sizeof *g->marks)) {
+    } else if (mg__grow((void **)&g->marks, &g->cap_marks, g->n_marks + 1, sizeof *g->marks)) {
         g->marks[g->n_marks++] = (mg_checkpoint){g->n_nodes, aux_pos(g), g->n_groups};
     }
     return g->n_nodes;

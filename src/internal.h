@@ -90,7 +90,7 @@ struct mg_graph {
     const mg_value *topo_root;
     uint64_t topo_generation;
     /* For the cached order, built on its second backward walk: skip[p] is
-     * where that walk may jump when node p passes nothing back (backward.c,
+     * where that walk may jump when node p passes nothing back (replay.c,
      * build_skips).  Valid while skip_ready. */
     size_t *skip;
     size_t cap_skip;
@@ -132,13 +132,17 @@ static inline mg_graph *mg__graph_of(const mg_value *v) {
 
 /* graph.c */
 mg_value *mg__new_node(mg_graph *g, mg_op op);
+/* Grow *arr (of *cap elements of `size` bytes) to hold at least `need`,
+ * doubling; 1, or 0 when out of memory (*arr and *cap unchanged). */
+int mg__grow(void **arr, size_t *cap, size_t need, size_t size);
 
-/* A fresh node with zero grad and no label: the bump-pointer fast path of
- * mg__new_node, inlined into every constructor.  The caller sets data and
- * the inputs.  NULL (error recorded) when out of memory. */
+/* Whether the next node can take the bump-pointer fast path: a free slot
+ * in the current block and no open group to join. */
 static inline int mg__can_bump(const mg_graph *g) {
     return g->next < g->limit && !g->n_open;
 }
+/* That fast path: a fresh node with zero grad and no label, inlined into
+ * every constructor.  The caller sets data and the inputs. */
 static inline mg_value *mg__bump(mg_graph *g, mg_op op) {
     mg_value *v = g->next++;
     g->n_nodes++;
@@ -149,6 +153,7 @@ static inline mg_value *mg__bump(mg_graph *g, mg_op op) {
     v->spare_ = 0;
     return v;
 }
+/* A fresh node either way; NULL (error recorded) when out of memory. */
 static inline mg_value *mg__node(mg_graph *g, mg_op op) {
     return mg__can_bump(g) ? mg__bump(g, op) : mg__new_node(g, op);
 }

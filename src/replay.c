@@ -37,12 +37,7 @@ static int skip_safe(mg_op op) {
 static int build_skips(mg_graph *g) {
     mg_value **topo = g->topo;
     const size_t n = g->n_topo;
-    if (g->cap_skip < n) {
-        size_t *t = realloc(g->skip, n * sizeof *t);
-        if (!t) return -1;
-        g->skip = t;
-        g->cap_skip = n;
-    }
+    if (!mg__grow((void **)&g->skip, &g->cap_skip, n, sizeof *g->skip)) return -1;
     size_t *last_use = malloc(n * sizeof *last_use);
     if (!last_use) return -1;
     for (size_t p = 0; p < n; p++) {
@@ -84,12 +79,8 @@ static int leaves_finite(mg_graph *g) {
     if (!g->leaves_ready) {
         size_t k = 0;
         for (size_t i = 0; i < g->n_topo; i++) k += g->topo[i]->op == MG_OP_LEAF;
-        if (k > g->cap_topo_leaves) {
-            mg_value **t = realloc(g->topo_leaves, k * sizeof *t);
-            if (!t) return 0;
-            g->topo_leaves = t;
-            g->cap_topo_leaves = k;
-        }
+        if (!mg__grow((void **)&g->topo_leaves, &g->cap_topo_leaves, k, sizeof *g->topo_leaves))
+            return 0;
         g->n_topo_leaves = 0;
         for (size_t i = 0; i < g->n_topo; i++)
             if (g->topo[i]->op == MG_OP_LEAF) g->topo_leaves[g->n_topo_leaves++] = g->topo[i];
@@ -192,12 +183,7 @@ static int joins_bundle(const mg_value *first, size_t first_id, const mg_value *
 static int build_bundles(mg_graph *g) {
     mg_value *const *topo = g->topo;
     const size_t n = g->n_topo;
-    if (g->cap_bundle < n) {
-        size_t *t = realloc(g->bundle, n * sizeof *t);
-        if (!t) return -1;
-        g->bundle = t;
-        g->cap_bundle = n;
-    }
+    if (!mg__grow((void **)&g->bundle, &g->cap_bundle, n, sizeof *g->bundle)) return -1;
     memset(g->bundle, 0, n * sizeof *g->bundle);
     for (size_t p = 0; p < n;) {
         const mg_value *first = topo[p];
