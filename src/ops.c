@@ -107,9 +107,7 @@ static mg_value *node_slow(mg_graph *g, mg_op op, mg_value *a, mg_value *b) {
         if (!a) return operand_error(#fn, a, NULL, 1);                \
         mg_graph *g = mg__graph_of(a);                                \
         if (!mg__can_bump(g)) return node_slow(g, MG_OP_##OP, a, NULL); \
-        mg_value *v = mg__bump(g, MG_OP_##OP);                        \
-        v->u.in[0] = a;                                               \
-        v->u.in[1] = NULL;                                            \
+        mg_value *v = mg__bump_op(g, MG_OP_##OP, a, NULL);            \
         v->data = forward_##OP(v);                                    \
         return v;                                                     \
     }
@@ -120,9 +118,7 @@ static mg_value *node_slow(mg_graph *g, mg_op op, mg_value *a, mg_value *b) {
             return operand_error(#fn, a, b, 2);                       \
         mg_graph *g = mg__graph_of(a);                                \
         if (!mg__can_bump(g)) return node_slow(g, MG_OP_##OP, a, b);  \
-        mg_value *v = mg__bump(g, MG_OP_##OP);                        \
-        v->u.in[0] = a;                                               \
-        v->u.in[1] = b;                                               \
+        mg_value *v = mg__bump_op(g, MG_OP_##OP, a, b);               \
         v->data = forward_##OP(v);                                    \
         return v;                                                     \
     }

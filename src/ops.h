@@ -132,27 +132,6 @@ static inline double local_grad_NEURON(const mg_value *v, size_t i) {
 #undef A
 #undef B
 
-/* a*b and a+b for a builder that knows a and b are nodes of g whenever they
- * are not NULL (the MLP's teaching graph): the constructors without the
- * call and the same-graph check.  Anything unusual (NULL, a new block, an
- * open group) goes through mg_mul / mg_add, which also report errors. */
-static inline mg_value *mg__mul_in(mg_graph *g, mg_value *a, mg_value *b) {
-    if (!a || !b || !mg__can_bump(g)) return mg_mul(a, b);
-    mg_value *v = mg__bump(g, MG_OP_MUL);
-    v->u.in[0] = a;
-    v->u.in[1] = b;
-    v->data = a->data * b->data;
-    return v;
-}
-static inline mg_value *mg__add_in(mg_graph *g, mg_value *a, mg_value *b) {
-    if (!a || !b || !mg__can_bump(g)) return mg_add(a, b);
-    mg_value *v = mg__bump(g, MG_OP_ADD);
-    v->u.in[0] = a;
-    v->u.in[1] = b;
-    v->data = a->data + b->data;
-    return v;
-}
-
 /* v's value from its inputs (leaves keep theirs). */
 static inline double mg__forward_node(const mg_value *v) {
     switch ((mg_op)v->op) {
@@ -162,6 +141,33 @@ static inline double mg__forward_node(const mg_value *v) {
 #undef MG_FORWARD_CASE_
     default: return v->data;
     }
+}
+
+/* A fresh node op(a, b) (b NULL for a unary op) by the bump pointer, which
+ * mg__can_bump(g) must allow; the caller computes its data with the op's
+ * forward_OP (named, so that it inlines). */
+static inline mg_value *mg__bump_op(mg_graph *g, mg_op op, mg_value *a, mg_value *b) {
+    mg_value *v = mg__bump(g, op);
+    v->u.in[0] = a;
+    v->u.in[1] = b;
+    return v;
+}
+
+/* a*b and a+b for a builder that knows a and b are nodes of g whenever they
+ * are not NULL (the MLP's teaching graph): the constructors without the
+ * call and the same-graph check.  Anything unusual (NULL, a new block, an
+ * open group) goes through mg_mul / mg_add, which also report errors. */
+static inline mg_value *mg__mul_in(mg_graph *g, mg_value *a, mg_value *b) {
+    if (!a || !b || !mg__can_bump(g)) return mg_mul(a, b);
+    mg_value *v = mg__bump_op(g, MG_OP_MUL, a, b);
+    v->data = forward_MUL(v);
+    return v;
+}
+static inline mg_value *mg__add_in(mg_graph *g, mg_value *a, mg_value *b) {
+    if (!a || !b || !mg__can_bump(g)) return mg_add(a, b);
+    mg_value *v = mg__bump_op(g, MG_OP_ADD, a, b);
+    v->data = forward_ADD(v);
+    return v;
 }
 
 /* d v / d input i. */
