@@ -22,7 +22,8 @@
  * arises: leaf grads are only ever set to values that are not -0.)
  *
  * The model (`model` below) keeps its own copy of every node's op, inputs,
- * data, grad and frozen bit, and applies those rules with its own code;
+ * data, grad and frozen bit, and applies those rules with its own code
+ * (each op's value and local derivative: tests/ref_math.h, from the math);
  * after every step of a random program the whole engine state --
  * reachable or not, and no scratch flag left set -- must equal the
  * model's.  Some programs run in pairs on two graphs, their steps
@@ -56,6 +57,7 @@
  * (see the last test of this file).
  */
 #include "test_util.h"
+#include "ref_math.h"
 #include "internal.h"
 #include <micrograd.h>
 
@@ -109,64 +111,17 @@ static void m_free(model *M) {
     memset(M, 0, sizeof *M);
 }
 
-/* The value of nd from the data x, written from the header's definitions. */
-static double m_op(const rnode *nd, const double *x) {
-    double a = nd->nin > 0 ? x[nd->in[0]] : 0.0, b = nd->nin > 1 ? x[nd->in[1]] : 0.0;
-    switch (nd->kind) {
-    case K_ADD: return a + b;
-    case K_SUB: return a - b;
-    case K_MUL: return a * b;
-    case K_DIV: return a / b;
-    case K_NEG: return -a;
-    case K_POW: return pow(a, nd->k);
-    case K_EXP: return exp(a);
-    case K_LOG: return log(a);
-    case K_TANH: return tanh(a);
-    case K_RELU: return a < 0.0 ? 0.0 : a;   /* micrograd: -0 and NaN pass */
-    case K_SIGMOID:
-        if (a >= 0.0) return 1.0 / (1.0 + exp(-a));
-        else {
-            double e = exp(a);
-            return e / (1.0 + e);
-        }
-    case K_SUM: {
-        double s = a;
-        for (int j = 1; j < nd->nin; j++) s += x[nd->in[j]];
-        return s;
-    }
-    case K_NEURON: {
-        double s = a;
-        for (int j = 1; j + 1 < nd->nin; j += 2) s += x[nd->in[j]] * x[nd->in[j + 1]];
-        return s;
-    }
-    default: cr_assert_fail("m_op: kind %d", nd->kind); return NAN;
-    }
+/* The values of nd's inputs, in order, from the data x. */
+static void m_inputs(const rnode *nd, const double *x, double in[MAX_IN]) {
+    for (int j = 0; j < nd->nin; j++) in[j] = x[nd->in[j]];
 }
 
-/* d node / d input j from the data x (the node's own value for exp, tanh
- * and sigmoid, as the header's table says). */
-static double m_local(const rnode *nd, int j, const double *x, size_t self) {
-    double a = x[nd->in[0]];
-    switch (nd->kind) {
-    case K_ADD: case K_SUM: return 1.0;
-    case K_SUB: return j == 0 ? 1.0 : -1.0;
-    case K_MUL: return j == 0 ? x[nd->in[1]] : a;
-    case K_DIV: {
-        double b = x[nd->in[1]];
-        return j == 0 ? 1.0 / b : -(a / b) / b;
-    }
-    case K_NEG: return -1.0;
-    case K_POW: return nd->k == 0.0 ? 0.0 : nd->k * pow(a, nd->k - 1.0);
-    case K_EXP: return x[self];
-    case K_LOG: return 1.0 / a;
-    case K_TANH: return 1.0 - x[self] * x[self];
-    case K_RELU: return a > 0.0 ? 1.0 : 0.0;
-    case K_SIGMOID: return x[self] * (1.0 - x[self]);
-    case K_NEURON:
-        if (j == 0) return 1.0;
-        return j % 2 ? x[nd->in[j + 1]] : x[nd->in[j - 1]];
-    default: cr_assert_fail("m_local: kind %d", nd->kind); return NAN;
-    }
+/* The value of nd from the data x (ref_math.h's rules, written from the
+ * header's definitions). */
+static double m_op(const rnode *nd, const double *x) {
+    double in[MAX_IN];
+    m_inputs(nd, x, in);
+    return mgt_ref_value(kind_op[nd->kind], in, nd->nin, nd->k);
 }
 
 static void m_reach(model *M, size_t r) {
@@ -196,7 +151,13 @@ static void m_backward(model *M, size_t r) {
         const rnode *nd = &M->node[i];
         if (!M->reach[i] || nd->kind == K_LEAF) continue;
         const double g = M->grad[i];
-        for (int j = 0; j < nd->nin; j++) M->grad[nd->in[j]] += m_local(nd, j, M->data, i) * g;
+        double in[MAX_IN];
+        m_inputs(nd, M->data, in);
+        /* the local derivatives from the inputs' data and the node's own
+         * (exp, tanh and sigmoid), as the header's table says */
+        for (int j = 0; j < nd->nin; j++)
+            M->grad[nd->in[j]] +=
+                mgt_ref_local(kind_op[nd->kind], in, nd->nin, nd->k, M->data[i], j) * g;
     }
 }
 
@@ -206,22 +167,7 @@ static void m_zero_grad(model *M, size_t r) {
         if (M->reach[i]) M->grad[i] = 0.0;
 }
 
-/* Equal with the same sign bit, or both NaN. */
-static int same(double a, double b) {
-    if (isnan(a) || isnan(b)) return isnan(a) && isnan(b);
-    return a == b && !signbit(a) == !signbit(b);
-}
-
 /* ========================================================== generation */
-
-static uint64_t sm_next(uint64_t *s) {   /* splitmix64 */
-    uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-static size_t below(uint64_t *s, size_t n) { return (size_t)(sm_next(s) % n); }
-static double unit(uint64_t *s) { return (double)(sm_next(s) >> 11) * 0x1p-53; }
 
 static const double special[] = {
     0.0, -0.0, 1.0, -1.0, 0.5, -2.0, 4.9e-324, -1e-310, 40.0, -40.0,
@@ -238,10 +184,12 @@ static const double special[] = {
 static int tame;
 
 static double leaf_value(uint64_t *s, double p_bad) {
-    if (unit(s) < p_bad) return special[N_FINITE_SPECIAL + below(s, N_SPECIAL - N_FINITE_SPECIAL)];
-    if (below(s, 6) == 0)
-        return special[below(s, tame && below(s, 10) ? N_TAME_SPECIAL : N_FINITE_SPECIAL)];
-    return unit(s) * 6.0 - 3.0;
+    if (mgt_unit(s) < p_bad)
+        return special[N_FINITE_SPECIAL + mgt_below(s, N_SPECIAL - N_FINITE_SPECIAL)];
+    if (mgt_below(s, 6) == 0)
+        return special[mgt_below(s, tame && mgt_below(s, 10) ? N_TAME_SPECIAL
+                                                             : N_FINITE_SPECIAL)];
+    return mgt_unit(s) * 6.0 - 3.0;
 }
 
 /* The engine's node for record nd (inputs already in the model). */
@@ -312,9 +260,9 @@ static size_t add_node(model *M, mg_graph *g, rnode nd, double leaf) {
  * sometimes (mul(a, a), a neuron whose weight is its input). */
 static uint32_t pick(uint64_t *s, size_t lo, size_t n, uint32_t *last) {
     uint32_t r;
-    if (*last >= lo && *last < n && below(s, 4) == 0) r = *last;
-    else if (below(s, 2)) r = (uint32_t)(n - 1 - below(s, n - lo < 6 ? n - lo : 6));
-    else r = (uint32_t)(lo + below(s, n - lo));
+    if (*last >= lo && *last < n && mgt_below(s, 4) == 0) r = *last;
+    else if (mgt_below(s, 2)) r = (uint32_t)(n - 1 - mgt_below(s, n - lo < 6 ? n - lo : 6));
+    else r = (uint32_t)(lo + mgt_below(s, n - lo));
     *last = r;
     return r;
 }
@@ -331,18 +279,18 @@ static rnode random_node(uint64_t *s, size_t lo, size_t n) {
     if (lo >= n) return nd;
     int total = 0;
     for (int k = 0; k < K_COUNT; k++) total += kind_weight[k];
-    int r = (int)below(s, (size_t)total), kind = 0;
+    int r = (int)mgt_below(s, (size_t)total), kind = 0;
     while (r >= kind_weight[kind]) r -= kind_weight[kind++];
     if (tame > 1 && (kind == K_DIV || kind == K_LOG || kind == K_POW)) kind = K_MUL;
     nd.kind = kind;
     switch (kind) {
     case K_LEAF: nd.nin = 0; break;
     case K_ADD: case K_SUB: case K_MUL: case K_DIV: nd.nin = 2; break;
-    case K_SUM: nd.nin = 1 + (int)below(s, 5); break;
-    case K_NEURON: nd.nin = 1 + 2 * (int)below(s, 7); break;   /* 0 to 6 pairs */
+    case K_SUM: nd.nin = 1 + (int)mgt_below(s, 5); break;
+    case K_NEURON: nd.nin = 1 + 2 * (int)mgt_below(s, 7); break;   /* 0 to 6 pairs */
     default: nd.nin = 1; break;
     }
-    if (kind == K_POW) nd.k = pow_k[below(s, sizeof pow_k / sizeof *pow_k)];
+    if (kind == K_POW) nd.k = pow_k[mgt_below(s, sizeof pow_k / sizeof *pow_k)];
     uint32_t last = UINT32_MAX;
     for (int j = 0; j < nd.nin; j++) nd.in[j] = pick(s, lo, n, &last);
     return nd;
@@ -353,23 +301,24 @@ static rnode random_node(uint64_t *s, size_t lo, size_t n) {
  * dead relu, a product with a zero leaf): the stretches the skip table
  * jumps over. */
 static void add_module(model *M, mg_graph *g, uint64_t *s, double p_bad) {
-    size_t first = M->n, pairs = 1 + below(s, 6);
+    size_t first = M->n, pairs = 1 + mgt_below(s, 6);
     rnode b = {K_LEAF, 0, {0}, 0};
     if (add_node(M, g, b, leaf_value(s, p_bad)) == SIZE_MAX) return;
     for (size_t j = 0; j < 2 * pairs; j++)
         if (add_node(M, g, b, leaf_value(s, p_bad)) == SIZE_MAX) return;
     rnode nd = {K_NEURON, (int)(1 + 2 * pairs), {0}, 0};
     for (int j = 0; j < nd.nin; j++) nd.in[j] = (uint32_t)(first + (size_t)j);
-    if (below(s, 3) == 0) nd.in[nd.nin - 1] = nd.in[nd.nin - 2];   /* w == x */
-    if (first > 0 && below(s, 3) == 0) nd.in[2] = (uint32_t)below(s, first);   /* an outside input */
+    if (mgt_below(s, 3) == 0) nd.in[nd.nin - 1] = nd.in[nd.nin - 2];   /* w == x */
+    if (first > 0 && mgt_below(s, 3) == 0)   /* an outside input */
+        nd.in[2] = (uint32_t)mgt_below(s, first);
     size_t n1 = add_node(M, g, nd, 0);
     if (n1 == SIZE_MAX) return;
     static const int acts[] = {K_RELU, K_RELU, K_TANH, K_SIGMOID, K_EXP};
-    rnode act = {acts[below(s, 5)], 1, {(uint32_t)n1}, 0};
+    rnode act = {acts[mgt_below(s, 5)], 1, {(uint32_t)n1}, 0};
     size_t a1 = add_node(M, g, act, 0);
     if (a1 == SIZE_MAX) return;
-    if (below(s, 2)) {   /* times a leaf that is often zero */
-        size_t z = add_node(M, g, b, below(s, 3) ? 0.0 : leaf_value(s, p_bad));
+    if (mgt_below(s, 2)) {   /* times a leaf that is often zero */
+        size_t z = add_node(M, g, b, mgt_below(s, 3) ? 0.0 : leaf_value(s, p_bad));
         if (z == SIZE_MAX) return;
         rnode mul = {K_MUL, 2, {(uint32_t)a1, (uint32_t)z}, 0};
         add_node(M, g, mul, 0);
@@ -401,7 +350,7 @@ static long compare_all(const model *M, mg_graph *g, uint64_t seed, long step,
                  step, what);
     for (size_t i = 0; i < M->n; i++) {
         const mg_value *v = M->v[i];
-        int dok = same(v->data, M->data[i]), gok = same(v->grad, M->grad[i]);
+        int dok = mgt_same_bits(v->data, M->data[i]), gok = mgt_same_bits(v->grad, M->grad[i]);
         if ((v->flags & MG_SEEN) || !mg_is_frozen(v) != !M->frozen[i]) {
             bad++;
             if (r2_messages++ < 30)
@@ -421,18 +370,18 @@ static long compare_all(const model *M, mg_graph *g, uint64_t seed, long step,
 
 /* A root: a recent node mostly, sometimes any (leaves included). */
 static size_t pick_root(uint64_t *s, const model *M) {
-    if (below(s, 3)) {
+    if (mgt_below(s, 3)) {
         for (int tries = 0; tries < 8; tries++) {
-            size_t r = M->n - 1 - below(s, M->n < 12 ? M->n : 12);
+            size_t r = M->n - 1 - mgt_below(s, M->n < 12 ? M->n : 12);
             if (M->node[r].kind != K_LEAF) return r;
         }
     }
-    return below(s, M->n);
+    return mgt_below(s, M->n);
 }
 
 static size_t pick_leaf(uint64_t *s, const model *M) {
     for (int tries = 0; tries < 32; tries++) {
-        size_t i = below(s, M->n);
+        size_t i = mgt_below(s, M->n);
         if (M->node[i].kind == K_LEAF) return i;
     }
     return 0;   /* node 0 is always a leaf */
@@ -448,7 +397,7 @@ static FILE *devnull(void) {
 /* Build `count` random nodes (sometimes modules), some with a group open
  * (every constructor then takes the slow path). */
 static void build(model *M, mg_graph *g, uint64_t *s, size_t count, double p_bad, r2stats *st) {
-    int grouped = below(s, 4) == 0;
+    int grouped = mgt_below(s, 4) == 0;
     if (grouped) {
         if (mg_group_push(g, "r2")) {
             st->slow_builds++;
@@ -460,11 +409,11 @@ static void build(model *M, mg_graph *g, uint64_t *s, size_t count, double p_bad
     }
     size_t target = M->n + count;
     while (M->n < target) {
-        if (below(s, M->n > 1000 ? 3 : 8) == 0) {
+        if (mgt_below(s, M->n > 1000 ? 3 : 8) == 0) {
             add_module(M, g, s, p_bad);
             continue;
         }
-        size_t lo = below(s, 8) == 0 || M->n < 40 ? 0 : M->n - 40;
+        size_t lo = mgt_below(s, 8) == 0 || M->n < 40 ? 0 : M->n - 40;
         rnode nd = random_node(s, lo, M->n);
         if (nd.kind == K_LEAF) {
             if (add_node(M, g, nd, leaf_value(s, p_bad)) == SIZE_MAX) break;
@@ -522,15 +471,16 @@ static void prog_init(prog *P, uint64_t seed, int big, r2stats *st) {
     memset(P, 0, sizeof *P);
     P->seed = seed;
     P->s = seed;
-    P->s = sm_next(&P->s);   /* seeds start their streams far apart */
+    P->s = mgt_sm_next(&P->s);   /* seeds start their streams far apart */
     P->big = big;
-    P->p_bad = big || below(&P->s, 3) ? 0.0 : 0.08;
-    P->tame = tame = big ? 2 : (int)below(&P->s, 3);   /* 2: no div, log, pow either */
+    P->p_bad = big || mgt_below(&P->s, 3) ? 0.0 : 0.08;
+    P->tame = tame = big ? 2 : (int)mgt_below(&P->s, 3);   /* 2: no div, log, pow either */
     P->g = mg_graph_new();
     cr_assert_not_null(P->g);
     rnode leaf = {K_LEAF, 0, {0}, 0};
     add_node(&P->M, P->g, leaf, 1.5);
-    build(&P->M, P->g, &P->s, big ? 3500 + below(&P->s, 2000) : 8 + below(&P->s, 60), P->p_bad, st);
+    build(&P->M, P->g, &P->s, big ? 3500 + mgt_below(&P->s, 2000) : 8 + mgt_below(&P->s, 60),
+          P->p_bad, st);
     if (big) st->big_graphs++;
     P->bad = compare_all(&P->M, P->g, seed, 0, "build");
     P->steps = big ? 40 : 60;
@@ -546,16 +496,17 @@ static int prog_step(prog *P, r2stats *st) {
     tame = P->tame;
     mg_graph *g = P->g;
     st->steps++;
-    if (below(&P->s, 3) == 0)   /* else: the same root again */
-        P->root = P->big && P->all < P->M.n && below(&P->s, 2) ? P->all : pick_root(&P->s, &P->M);
+    if (mgt_below(&P->s, 3) == 0)   /* else: the same root again */
+        P->root = P->big && P->all < P->M.n && mgt_below(&P->s, 2) ? P->all
+                                                                   : pick_root(&P->s, &P->M);
     mg_value *r = P->M.v[P->root];
     const char *what = "?";
-    int fail = below(&P->s, 10) == 0;   /* allocation failure injected for this step */
+    int fail = mgt_below(&P->s, 10) == 0;   /* allocation failure injected for this step */
     if (fail) {
         g->fail_allocs = 1;
         st->fail_steps++;
     }
-        switch (below(&P->s, P->big ? 20 : 23)) {
+        switch (mgt_below(&P->s, P->big ? 20 : 23)) {
         case 0: case 1: case 2: case 3: {
             what = "mg_forward";
             mg_forward(r);
@@ -631,19 +582,19 @@ static int prog_step(prog *P, r2stats *st) {
         case 14: {
             what = "a leaf's grad";
             size_t i = pick_leaf(&P->s, &P->M);
-            double x = below(&P->s, 2) ? 0.0 : unit(&P->s) * 4.0 - 2.0;   /* never -0 */
+            double x = mgt_below(&P->s, 2) ? 0.0 : mgt_unit(&P->s) * 4.0 - 2.0;   /* never -0 */
             P->M.v[i]->grad = x;
             P->M.grad[i] = x;
             /* and a flag bit next to the library's scratch bit */
-            size_t f = below(&P->s, P->M.n);
-            P->M.frozen[f] = (unsigned char)below(&P->s, 2);
+            size_t f = mgt_below(&P->s, P->M.n);
+            P->M.frozen[f] = (unsigned char)mgt_below(&P->s, 2);
             mg_freeze(P->M.v[f], P->M.frozen[f]);
             break;
         }
         case 15: {
             what = "mg_gradcheck";
             mg_value *lv[4];
-            size_t nl = below(&P->s, 4);
+            size_t nl = mgt_below(&P->s, 4);
             for (size_t j = 0; j < nl; j++) lv[j] = P->M.v[pick_leaf(&P->s, &P->M)];
             (void)mg_gradcheck(r, lv, nl, 0, NULL);
             /* forward, zero_grad, the listed leaves zeroed, backward, and the
@@ -664,12 +615,12 @@ static int prog_step(prog *P, r2stats *st) {
         case 17: {
             what = "mg_graph_reset";
             size_t mark;
-            if (P->n_marks && below(&P->s, 3)) {
-                size_t k = below(&P->s, P->n_marks);
+            if (P->n_marks && mgt_below(&P->s, 3)) {
+                size_t k = mgt_below(&P->s, P->n_marks);
                 mark = P->marks[k];
                 P->n_marks = k + 1;   /* later marks are dropped by the reset */
             } else {   /* a plain node count, not taken by mg_graph_mark */
-                mark = 1 + below(&P->s, P->M.n);
+                mark = 1 + mgt_below(&P->s, P->M.n);
                 while (P->n_marks && P->marks[P->n_marks - 1] > mark) P->n_marks--;
             }
             mg_graph_reset(g, mark);
@@ -687,8 +638,9 @@ static int prog_step(prog *P, r2stats *st) {
             what = "a wide P->root";   /* a sum (of sums) over nodes P->all over the graph */
             rnode nd = {K_SUM, 0, {0}, 0};
             for (int t = 0; t < 3 && nd.nin < MAX_IN; t++) {
-                rnode part = {K_SUM, 1 + (int)below(&P->s, MAX_IN), {0}, 0};
-                for (int j = 0; j < part.nin; j++) part.in[j] = (uint32_t)below(&P->s, P->M.n);
+                rnode part = {K_SUM, 1 + (int)mgt_below(&P->s, MAX_IN), {0}, 0};
+                for (int j = 0; j < part.nin; j++)
+                    part.in[j] = (uint32_t)mgt_below(&P->s, P->M.n);
                 size_t p = add_node(&P->M, g, part, 0);
                 if (p == SIZE_MAX) break;
                 nd.in[nd.nin++] = (uint32_t)p;
@@ -707,8 +659,10 @@ static int prog_step(prog *P, r2stats *st) {
             m_forward(&P->M, P->root);
             size_t i = pick_leaf(&P->s, &P->M);
             for (size_t j = 0; j <= P->root; j++)
-                if (P->M.reach[j] && P->M.node[j].kind == K_LEAF && below(&P->s, 3) == 0) i = j;
-            double x = below(&P->s, 2) ? special[N_FINITE_SPECIAL + below(&P->s, 3)] : leaf_value(&P->s, 0);
+                if (P->M.reach[j] && P->M.node[j].kind == K_LEAF && mgt_below(&P->s, 3) == 0)
+                    i = j;
+            double x = mgt_below(&P->s, 2) ? special[N_FINITE_SPECIAL + mgt_below(&P->s, 3)]
+                                           : leaf_value(&P->s, 0);
             P->M.v[i]->data = x;
             P->M.data[i] = x;
             if (g->fwd_fresh) st->poked_fresh++;
@@ -718,7 +672,7 @@ static int prog_step(prog *P, r2stats *st) {
         }
         default: {
             what = "building more nodes";
-            build(&P->M, g, &P->s, 1 + below(&P->s, P->big ? 400 : 25), P->p_bad, st);
+            build(&P->M, g, &P->s, 1 + mgt_below(&P->s, P->big ? 400 : 25), P->p_bad, st);
             break;
         }
         }
@@ -756,7 +710,7 @@ static void run_pair(uint64_t seed, r2stats *st) {
     prog_init(&P[1], seed + R2_PARTNER, 0, st);
     int live[2] = {1, 1};
     while (live[0] || live[1]) {
-        int k = live[0] && live[1] ? (int)below(&s, 2) : live[1];
+        int k = live[0] && live[1] ? (int)mgt_below(&s, 2) : live[1];
         live[k] = prog_step(&P[k], st);
     }
     prog_done(&P[0], st);
@@ -920,11 +874,11 @@ static void expect_same_grads(const big_net *a, const big_net *b, const char *wh
     cr_assert_eq(a->n_leaves, b->n_leaves);
     size_t bad = 0;
     for (size_t i = 0; i < a->n_leaves; i++)
-        if (!same(a->leaves[i]->grad, b->leaves[i]->grad) && bad++ < 5)
+        if (!mgt_same_bits(a->leaves[i]->grad, b->leaves[i]->grad) && bad++ < 5)
             cr_expect_fail("%s: leaf %zu grad %a, reference %a", when, i, b->leaves[i]->grad,
                            a->leaves[i]->grad);
     cr_expect_eq(bad, 0, "%s: %zu leaves differ", when, bad);
-    cr_expect(same(a->root->data, b->root->data), "%s: root %a, reference %a", when,
+    cr_expect(mgt_same_bits(a->root->data, b->root->data), "%s: root %a, reference %a", when,
               b->root->data, a->root->data);
 }
 
@@ -1056,7 +1010,7 @@ Test(review2, backward_right_after_forward_sees_a_leaf_made_infinite) {
         /* y gets 1 from the add and x * 0 = NaN from p */
         cr_expect(isnan(y->grad), "%s: y.grad %g, want NaN (inf * 0 from the zero-grad %s)",
                   fused ? "neuron" : "mul", y->grad, fused ? "neuron" : "mul");
-        cr_expect(same(x->grad, 0.0), "x.grad %g", x->grad);
+        cr_expect(mgt_same_bits(x->grad, 0.0), "x.grad %g", x->grad);
         /* and the next one (no longer right after forward) too */
         x->grad = y->grad = 0.0;
         mg_backward(r);
@@ -1079,11 +1033,11 @@ Test(review2, neuron_with_repeated_inputs_on_every_path) {
                                  mg_leaf(g, 1.3, "c")};   /* inexact: order shows */
             mg_value *w[MAXP], *x[MAXP], *b;
             uint64_t s = pairs * 4 + (uint64_t)pattern;
-            b = pattern == 3 ? pool[0] : pool[below(&s, 3)];
+            b = pattern == 3 ? pool[0] : pool[mgt_below(&s, 3)];
             for (size_t j = 0; j < pairs; j++) {
                 switch (pattern) {
                 case 0: w[j] = x[j] = pool[j % 3]; break;          /* w == x */
-                case 1: w[j] = pool[below(&s, 3)]; x[j] = pool[below(&s, 3)]; break;
+                case 1: w[j] = pool[mgt_below(&s, 3)]; x[j] = pool[mgt_below(&s, 3)]; break;
                 case 2: w[j] = b; x[j] = pool[(j + 1) % 3]; break;  /* the bias as weight */
                 default: w[j] = x[j] = pool[0]; break;              /* one leaf everywhere */
                 }
@@ -1095,15 +1049,15 @@ Test(review2, neuron_with_repeated_inputs_on_every_path) {
              * [b, w0, x0, ...] in that order */
             double want_n = b->data;
             for (size_t j = 0; j < pairs; j++) want_n += w[j]->data * x[j]->data;
-            cr_expect(same(n->data, want_n), "%zu pairs pattern %d: value %a, want %a", pairs,
-                      pattern, n->data, want_n);
+            cr_expect(mgt_same_bits(n->data, want_n), "%zu pairs pattern %d: value %a, want %a",
+                      pairs, pattern, n->data, want_n);
             for (int path = 0; path < 5; path++) {
                 for (int k = 0; k < 3; k++) pool[k]->grad = 0.0;
                 FILE *out = devnull();
                 if (path == 1) mg_forward(r);
                 if (path == 4) cr_assert_eq(mg_trace_backward(out, r), 0);
                 else mg_backward(r);   /* 0 sweep, 1 fresh, 2 second walk, 3 third */
-                cr_expect(same(n->grad, 0.3), "path %d: n.grad %a", path, n->grad);
+                cr_expect(mgt_same_bits(n->grad, 0.3), "path %d: n.grad %a", path, n->grad);
                 double want[3] = {0, 0, 0};
                 const int bi = b == pool[0] ? 0 : b == pool[1] ? 1 : 2;
                 want[bi] += 1.0 * n->grad;
@@ -1114,7 +1068,7 @@ Test(review2, neuron_with_repeated_inputs_on_every_path) {
                     want[xi] += w[j]->data * n->grad;
                 }
                 for (int k = 0; k < 3; k++)
-                    cr_expect(same(pool[k]->grad, want[k]),
+                    cr_expect(mgt_same_bits(pool[k]->grad, want[k]),
                               "%zu pairs pattern %d path %d: leaf %d grad %a, want %a", pairs,
                               pattern, path, k, pool[k]->grad, want[k]);
             }
@@ -1132,18 +1086,18 @@ Test(review2, a_leaf_root_accumulates_on_every_path) {
     mg_value *x = mg_leaf(g, -0.0, "x");
     x->grad = 0.5;
     mg_backward(x);                     /* sweep */
-    cr_expect(same(x->grad, 1.5));
+    cr_expect(mgt_same_bits(x->grad, 1.5));
     mg_forward(x);
-    cr_expect(same(x->data, -0.0), "forward wrote a leaf: %a", x->data);
+    cr_expect(mgt_same_bits(x->data, -0.0), "forward wrote a leaf: %a", x->data);
     mg_backward(x);                     /* right after forward */
     mg_backward(x);                     /* second walk: the skip table */
     mg_backward(x);
-    cr_expect(same(x->grad, 4.5), "x.grad %a", x->grad);
+    cr_expect(mgt_same_bits(x->grad, 4.5), "x.grad %a", x->grad);
     cr_expect_eq(mg_trace_backward(devnull(), x), 0);
-    cr_expect(same(x->grad, 5.5), "after the trace: %a", x->grad);
+    cr_expect(mgt_same_bits(x->grad, 5.5), "after the trace: %a", x->grad);
     mg_zero_grad(x);
-    cr_expect(same(x->grad, 0.0));
-    cr_expect(same(a->grad, 0.0), "an unrelated leaf moved: %a", a->grad);
+    cr_expect(mgt_same_bits(x->grad, 0.0));
+    cr_expect(mgt_same_bits(a->grad, 0.0), "an unrelated leaf moved: %a", a->grad);
     mg_graph_free(g);
 }
 
@@ -1182,10 +1136,9 @@ Test(review2, replayed_activations_match_the_constructors_bit_for_bit) {
             mg_op op = mg_value_op(acts[j]);
             mg_value *want = op == MG_OP_RELU ? mg_relu(hin) : op == MG_OP_TANH ? mg_tanh(hin)
                                                                                 : mg_sigmoid(hin);
-            rnode nd = {op == MG_OP_RELU ? K_RELU : op == MG_OP_TANH ? K_TANH : K_SIGMOID, 1,
-                        {0}, 0};
-            double a = hin->data, model_v = m_op(&nd, &a);
-            cr_expect(same(acts[j]->data, want->data) && same(acts[j]->data, model_v),
+            double a = hin->data, model_v = mgt_ref_value(op, &a, 1, 0.0);
+            cr_expect(mgt_same_bits(acts[j]->data, want->data) &&
+                          mgt_same_bits(acts[j]->data, model_v),
                       "%s(%a): replay %a, constructor %a, rule %a", mg_op_name(op), a,
                       acts[j]->data, want->data, model_v);
         }
@@ -1290,7 +1243,8 @@ Test(review2, constructors_slow_path_at_a_block_boundary) {
                                          tanh(B), B < 0.0 ? 0.0 : B,
                                          exp(B) / (1.0 + exp(B)), pow(B, 3.0), A + B,
                                          A + B * A, 2.5, A + 0.25, B * -4.0};
-            cr_expect(same(v->data, want[k]), "constructor %d: %a, want %a", k, v->data, want[k]);
+            cr_expect(mgt_same_bits(v->data, want[k]), "constructor %d: %a, want %a", k, v->data,
+                      want[k]);
             cr_expect_eq(mg_value_group(v) != 0, grouped, "constructor %d: group %u", k,
                          mg_value_group(v));
             if (grouped) {
@@ -1310,8 +1264,8 @@ Test(review2, constructors_slow_path_at_a_block_boundary) {
             a->grad = b->grad = 0.0;
             mg_forward(v);
             mg_backward(v);
-            cr_expect(same(a->grad, ga) && same(b->grad, gb), "constructor %d: replayed grads",
-                      k);
+            cr_expect(mgt_same_bits(a->grad, ga) && mgt_same_bits(b->grad, gb),
+                      "constructor %d: replayed grads", k);
         }
     }
     mg_graph_free(g);
@@ -1332,9 +1286,9 @@ Test(review2, gradcheck_leaves_analytic_leaf_grads_and_zero_intermediate_grads) 
     double err = mg_gradcheck(L, leaves, 2, 0, NULL);
     cr_expect(err < 1e-6, "gradcheck error %g", err);
     const double t = tanh(-1.0), dh = 1.0 - t * t;
-    cr_expect(same(x->grad, dh * -0.5 + 1.0), "x.grad %a", x->grad);
-    cr_expect(same(y->grad, dh * 2.0), "y.grad %a", y->grad);
-    cr_expect(same(h->grad, 0.0), "h.grad %a, want 0", h->grad);
-    cr_expect(same(L->grad, 0.0), "L.grad %a, want 0", L->grad);
+    cr_expect(mgt_same_bits(x->grad, dh * -0.5 + 1.0), "x.grad %a", x->grad);
+    cr_expect(mgt_same_bits(y->grad, dh * 2.0), "y.grad %a", y->grad);
+    cr_expect(mgt_same_bits(h->grad, 0.0), "h.grad %a, want 0", h->grad);
+    cr_expect(mgt_same_bits(L->grad, 0.0), "L.grad %a, want 0", L->grad);
     mg_graph_free(g);
 }

@@ -13,14 +13,15 @@
  * here: a leaf whose user set it to -0 may stay -0, the one documented
  * exception, which never arises below).
  *
- * The reference is this file's own: each random graph is recorded in plain
- * arrays (op, inputs, exponent) and evaluated and differentiated by code
- * written here from the math, never by the engine's.  Leaves are drawn often
- * from special values (+-0, +-1, +-inf, NaN, subnormals, +-1e300, +-DBL_MAX),
- * and constants 0, dead ReLUs, saturated tanh and sigmoid, pow 0 and
- * underflow cut whole subgraphs off to a grad of exactly 0 -- where the skip
- * happens -- while infinite local derivatives next to them must still turn
- * 0 into NaN.  Every graph is checked on each backward path:
+ * The reference is the tests' own: each random graph is recorded in plain
+ * arrays (op, inputs, exponent) and evaluated and differentiated by
+ * tests/ref_math.h, written from the math, never by the engine's code.
+ * Leaves are drawn often from special values (+-0, +-1, +-inf, NaN,
+ * subnormals, +-1e300, +-DBL_MAX), and constants 0, dead ReLUs, saturated
+ * tanh and sigmoid, pow 0 and underflow cut whole subgraphs off to a grad of
+ * exactly 0 -- where the skip happens -- while infinite local derivatives
+ * next to them must still turn 0 into NaN.  Every graph is checked on each
+ * backward path:
  *
  *   sweep        a fresh graph: mg_backward walks the ids downwards
  *   cached       after mg_forward(root) (values compared too): the replayed
@@ -48,6 +49,7 @@
  *     MG_SKIP_SEED=123 build/tests/run_tests --filter 'skip/zero_grad*'
  */
 #include "test_util.h"
+#include "ref_math.h"
 #include "internal.h"
 #include <micrograd.h>
 
@@ -109,66 +111,22 @@ static void sg_free(sgraph *G) {
 
 /* --------------------------------------------------------- the reference */
 
-/* The value of node nd from its inputs' values x, as the header documents
- * each op (sums left to right, the neuron from its bias, sigmoid without
- * overflow, relu keeping NaN). */
-static double ref_forward(const snode *nd, const double *x) {
-    double a = nd->nin > 0 ? x[nd->in[0]] : 0.0, b = nd->nin > 1 ? x[nd->in[1]] : 0.0;
-    switch (nd->kind) {
-    case K_ADD: case K_ADD_C: return a + b;
-    case K_SUB: return a - b;
-    case K_MUL: case K_MUL_C: return a * b;
-    case K_DIV: return a / b;
-    case K_NEG: return -a;
-    case K_POW: return pow(a, nd->k);
-    case K_EXP: return exp(a);
-    case K_LOG: return log(a);
-    case K_TANH: return tanh(a);
-    case K_RELU: return a < 0.0 ? 0.0 : a;   /* micrograd: 0 if a < 0 else a */
-    case K_SIGMOID:
-        if (a >= 0.0) return 1.0 / (1.0 + exp(-a));
-        else {
-            double e = exp(a);
-            return e / (1.0 + e);
-        }
-    case K_SUM: {
-        double s = a;
-        for (int j = 1; j < nd->nin; j++) s += x[nd->in[j]];
-        return s;
-    }
-    case K_NEURON: {
-        double s = a;
-        for (int j = 1; j + 1 < nd->nin; j += 2) s += x[nd->in[j]] * x[nd->in[j + 1]];
-        return s;
-    }
-    default: cr_assert_fail("ref_forward: kind %d", nd->kind); return NAN;
-    }
+/* The values of nd's inputs, in order, from x. */
+static void inputs_of(const snode *nd, const double *x, double in[MAX_IN]) {
+    for (int j = 0; j < nd->nin; j++) in[j] = x[nd->in[j]];
 }
 
-/* d node / d input j, from the data x (inputs' data; the node's own, x[self],
- * for exp, tanh and sigmoid), written from the math. */
-static double ref_local(const snode *nd, int j, const double *x, size_t self) {
-    double a = x[nd->in[0]];
-    switch (nd->kind) {
-    case K_ADD: case K_ADD_C: case K_SUM: return 1.0;
-    case K_SUB: return j == 0 ? 1.0 : -1.0;
-    case K_MUL: case K_MUL_C: return j == 0 ? x[nd->in[1]] : a;
-    case K_DIV: {
-        double b = x[nd->in[1]];
-        return j == 0 ? 1.0 / b : -(a / b) / b;
-    }
-    case K_NEG: return -1.0;
-    case K_POW: return nd->k == 0.0 ? 0.0 : nd->k * pow(a, nd->k - 1.0);
-    case K_EXP: return x[self];
-    case K_LOG: return 1.0 / a;
-    case K_TANH: return 1.0 - x[self] * x[self];
-    case K_RELU: return a > 0.0 ? 1.0 : 0.0;
-    case K_SIGMOID: return x[self] * (1.0 - x[self]);
-    case K_NEURON:   /* in = [b, w0, x0, w1, x1, ...]: each weight's partner */
-        if (j == 0) return 1.0;
-        return j % 2 ? x[nd->in[j + 1]] : x[nd->in[j - 1]];
-    default: cr_assert_fail("ref_local: kind %d", nd->kind); return NAN;
-    }
+/* The value of node nd from its inputs' values x (ref_math.h's rules). */
+static double ref_forward(const snode *nd, const double *x) {
+    double in[MAX_IN];
+    inputs_of(nd, x, in);
+    return mgt_ref_value(kind_op[nd->kind], in, nd->nin, nd->k);
+}
+
+/* d node / d input j, from its inputs' values in (inputs_of) and its own
+ * value self (which exp, tanh and sigmoid read). */
+static double ref_local(const snode *nd, const double *in, double self, int j) {
+    return mgt_ref_local(kind_op[nd->kind], in, nd->nin, nd->k, self, j);
 }
 
 /* What the tests saw, to make sure they exercise what they claim to. */
@@ -196,10 +154,12 @@ static void ref_backward(sgraph *G, size_t root, const double *x, int cached, st
         const snode *nd = &G->node[i];
         if (!G->reach[i] || nd->kind == K_LEAF) continue;
         const double g = G->ref[i];
+        double in[MAX_IN];
+        inputs_of(nd, x, in);
         if (g == 0.0) {
             int finite = 1;
             for (int j = 0; j < nd->nin; j++)
-                if (!isfinite(ref_local(nd, j, x, i))) finite = 0;
+                if (!isfinite(ref_local(nd, in, x[i], j))) finite = 0;
             if (finite) st->zero_finite++;
             else st->zero_nonfinite++;
             st->zero_by_kind[nd->kind]++;
@@ -209,27 +169,11 @@ static void ref_backward(sgraph *G, size_t root, const double *x, int cached, st
                  nd->kind == K_EXP))
                 st->cached_all_finite_zero_mul++;
         }
-        for (int j = 0; j < nd->nin; j++) G->ref[nd->in[j]] += ref_local(nd, j, x, i) * g;
+        for (int j = 0; j < nd->nin; j++) G->ref[nd->in[j]] += ref_local(nd, in, x[i], j) * g;
     }
 }
 
-/* Equal as doubles with the same sign bit, or both NaN. */
-static int same(double a, double b) {
-    if (isnan(a) || isnan(b)) return isnan(a) && isnan(b);
-    return a == b && !signbit(a) == !signbit(b);
-}
-
 /* ------------------------------------------------------------ generation */
-
-/* splitmix64 */
-static uint64_t sm_next(uint64_t *s) {
-    uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-static size_t below(uint64_t *s, size_t n) { return (size_t)(sm_next(s) % n); }
-static double unit(uint64_t *s) { return (double)(sm_next(s) >> 11) * 0x1p-53; }
 
 /* The finite ones first. */
 static const double special[] = {
@@ -245,10 +189,10 @@ typedef struct {
 } gen_mode;
 
 static double leaf_value(uint64_t *s, const gen_mode *m) {
-    if (unit(s) < m->p_special)
-        return special[below(s, m->finite ? N_FINITE_SPECIAL : N_SPECIAL)];
-    double x = unit(s) * 6.0 - 3.0;
-    if (below(s, 4) == 0) x = ldexp(x, (int)below(s, 160) - 80);
+    if (mgt_unit(s) < m->p_special)
+        return special[mgt_below(s, m->finite ? N_FINITE_SPECIAL : N_SPECIAL)];
+    double x = mgt_unit(s) * 6.0 - 3.0;
+    if (mgt_below(s, 4) == 0) x = ldexp(x, (int)mgt_below(s, 160) - 80);
     return x;
 }
 
@@ -256,9 +200,9 @@ static double leaf_value(uint64_t *s, const gen_mode *m) {
  * again (mul(a, a), a neuron reusing an input), else any. */
 static size_t pick(uint64_t *s, size_t n, size_t *last) {
     size_t r;
-    if (*last < n && below(s, 5) == 0) r = *last;
-    else if (below(s, 2)) r = n - 1 - below(s, n < 4 ? n : 4);
-    else r = below(s, n);
+    if (*last < n && mgt_below(s, 5) == 0) r = *last;
+    else if (mgt_below(s, 2)) r = n - 1 - mgt_below(s, n < 4 ? n : 4);
+    else r = mgt_below(s, n);
     *last = r;
     return r;
 }
@@ -342,7 +286,7 @@ static snode random_op(uint64_t *s, const sgraph *G, const gen_mode *m, double *
     size_t n = G->n, last = SIZE_MAX;
     int total = 0;
     for (int k = 1; k < K_COUNT; k++) total += kind_weight[k];
-    int r = (int)below(s, (size_t)total), kind = 1;
+    int r = (int)mgt_below(s, (size_t)total), kind = 1;
     while (r >= kind_weight[kind]) r -= kind_weight[kind++];
     snode nd = {kind, 0, {0}, 0};
     *c = 0.0;
@@ -351,18 +295,18 @@ static snode random_op(uint64_t *s, const sgraph *G, const gen_mode *m, double *
         nd.nin = 2;
         break;
     case K_SUM:
-        nd.nin = 1 + (int)below(s, 6);
+        nd.nin = 1 + (int)mgt_below(s, 6);
         break;
     case K_NEURON:
-        nd.nin = 1 + 2 * (int)below(s, 5);   /* 0 to 4 pairs */
+        nd.nin = 1 + 2 * (int)mgt_below(s, 5);   /* 0 to 4 pairs */
         break;
     case K_ADD_C:
         nd.nin = 2;
-        *c = below(s, 3) ? leaf_value(s, m) : 0.0;
+        *c = mgt_below(s, 3) ? leaf_value(s, m) : 0.0;
         break;
     case K_MUL_C: {
         nd.nin = 2;
-        size_t t = below(s, 8);
+        size_t t = mgt_below(s, 8);
         *c = t < 3 ? 0.0 : t == 3 ? -0.0 : t == 4 ? -0.5 : t == 5 ? 1e-300 : leaf_value(s, m);
         break;
     }
@@ -370,7 +314,7 @@ static snode random_op(uint64_t *s, const sgraph *G, const gen_mode *m, double *
         nd.nin = 1;
         break;
     }
-    if (kind == K_POW) nd.k = pow_k[below(s, sizeof pow_k / sizeof *pow_k)];
+    if (kind == K_POW) nd.k = pow_k[mgt_below(s, sizeof pow_k / sizeof *pow_k)];
     for (int j = 0; j < nd.nin; j++) nd.in[j] = pick(s, n, &last);
     return nd;
 }
@@ -387,15 +331,15 @@ static double would_be(const snode *nd, const sgraph *G, double c) {
 static size_t gen_graph(sgraph *G, mg_graph *g, uint64_t *s, size_t target, int big,
                         uint64_t seed) {
     static const double p_special[] = {0.0, 0.15, 0.4, 0.7};
-    gen_mode m = {p_special[below(s, 4)], below(s, 2) == 0};
-    size_t leaves = 1 + below(s, 4);
+    gen_mode m = {p_special[mgt_below(s, 4)], mgt_below(s, 2) == 0};
+    size_t leaves = 1 + mgt_below(s, 4);
     for (size_t i = 0; i < leaves; i++) {
         snode nd = {K_LEAF, 0, {0}, 0};
         commit(G, g, nd, leaf_value(s, &m), seed);
     }
     while (G->n + 3 < target) {
         double c;
-        if (below(s, 10) == 0) {   /* a leaf in the middle of the graph */
+        if (mgt_below(s, 10) == 0) {   /* a leaf in the middle of the graph */
             snode nd = {K_LEAF, 0, {0}, 0};
             commit(G, g, nd, leaf_value(s, &m), seed);
             continue;
@@ -409,15 +353,15 @@ static size_t gen_graph(sgraph *G, mg_graph *g, uint64_t *s, size_t target, int 
     }
     /* the root */
     size_t last = SIZE_MAX, n = G->n;
-    switch (big ? 5 : below(s, 6)) {
+    switch (big ? 5 : mgt_below(s, 6)) {
     case 0: {   /* a sum over late nodes: most of the graph is reachable */
-        snode nd = {K_SUM, 2 + (int)below(s, 4), {0}, 0};
-        for (int j = 0; j < nd.nin; j++) nd.in[j] = n / 2 + below(s, n - n / 2);
+        snode nd = {K_SUM, 2 + (int)mgt_below(s, 4), {0}, 0};
+        for (int j = 0; j < nd.nin; j++) nd.in[j] = n / 2 + mgt_below(s, n - n / 2);
         return commit(G, g, nd, 0.0, seed);
     }
     case 1: {   /* a deep subgraph times 0 (or -0), plus another node */
         snode z = {K_MUL_C, 2, {n - 1}, 0};
-        size_t zi = commit(G, g, z, below(s, 4) ? 0.0 : -0.0, seed);
+        size_t zi = commit(G, g, z, mgt_below(s, 4) ? 0.0 : -0.0, seed);
         snode nd = {K_ADD, 2, {zi, pick(s, n, &last)}, 0};
         return commit(G, g, nd, 0.0, seed);
     }
@@ -438,7 +382,7 @@ static size_t gen_graph(sgraph *G, mg_graph *g, uint64_t *s, size_t target, int 
             size_t out = 0;
             for (size_t i = 0; i < ns;) {
                 snode nd = {K_SUM, 0, {0}, 0};
-                size_t take = 1 + below(s, MAX_IN);
+                size_t take = 1 + mgt_below(s, MAX_IN);
                 while (nd.nin < (int)take && i < ns) nd.in[nd.nin++] = sink[i++];
                 sink[out++] = root = commit(G, g, nd, 0.0, seed);
             }
@@ -472,16 +416,16 @@ static long compare(const sgraph *G, size_t root, uint64_t seed, const char *pat
         const char *what = NULL;
         double got = 0, want = 0;
         if (!G->reach[i]) {
-            if (!same(v->grad, G->before[i])) {
+            if (!mgt_same_bits(v->grad, G->before[i])) {
                 what = "grad of an unreachable node changed";
                 got = v->grad;
                 want = G->before[i];
             }
-        } else if (!same(v->grad, G->ref[i])) {
+        } else if (!mgt_same_bits(v->grad, G->ref[i])) {
             what = "grad";
             got = v->grad;
             want = G->ref[i];
-        } else if (values && !same(v->data, G->val[i])) {
+        } else if (values && !mgt_same_bits(v->data, G->val[i])) {
             what = "data";
             got = v->data;
             want = G->val[i];
@@ -513,7 +457,7 @@ static void snapshot(sgraph *G) {
 
 static void check_graph(uint64_t seed, stats *st) {
     uint64_t s = seed * 0x2545f4914f6cdd1dULL + 0x6a09e667f3bcc909ULL;
-    size_t target = seed >= BIG_SEED0 ? 1500 + below(&s, 3500) : 5 + below(&s, 46);
+    size_t target = seed >= BIG_SEED0 ? 1500 + mgt_below(&s, 3500) : 5 + mgt_below(&s, 46);
     mg_graph *g = mg_graph_new();
     cr_assert_not_null(g);
     sgraph G = {0};
@@ -559,18 +503,18 @@ static void check_graph(uint64_t seed, stats *st) {
     st->mismatches += compare(&G, root, seed, "cached (second walk)", 1);
 
     /* 3. stale: a reachable leaf (sometimes two) changes, no mg_forward */
-    size_t changes = 1 + below(&s, 2);
+    size_t changes = 1 + mgt_below(&s, 2);
     for (size_t c = 0; c < changes; c++) {
         size_t leaf;
-        do leaf = below(&s, root); while (!G.reach[leaf] || G.node[leaf].kind != K_LEAF);
+        do leaf = mgt_below(&s, root); while (!G.reach[leaf] || G.node[leaf].kind != K_LEAF);
         static const gen_mode any = {0.6, 0};
         static const double bad[] = {INFINITY, -INFINITY, NAN};
-        G.v[leaf]->data = below(&s, 2) ? bad[below(&s, 3)] : leaf_value(&s, &any);
+        G.v[leaf]->data = mgt_below(&s, 2) ? bad[mgt_below(&s, 3)] : leaf_value(&s, &any);
     }
     for (size_t i = 0; i < G.n; i++) G.data[i] = G.v[i]->data;
     for (size_t i = 0; i <= root; i++)
         if (G.reach[i] && G.node[i].kind != K_LEAF &&
-            !same(ref_forward(&G.node[i], G.data), G.data[i])) {
+            !mgt_same_bits(ref_forward(&G.node[i], G.data), G.data[i])) {
             st->stale_graphs++;
             break;
         }
@@ -596,7 +540,7 @@ static void check_graph(uint64_t seed, stats *st) {
      * hold (never -0: sums that start at +0 do not reach -0, so the
      * documented exception cannot arise) */
     for (size_t i = 0; i < G.n; i++)
-        cr_assert(G.node[i].kind != K_LEAF || !same(G.v[i]->grad, -0.0));
+        cr_assert(G.node[i].kind != K_LEAF || !mgt_same_bits(G.v[i]->grad, -0.0));
     snapshot(&G);
     mg_backward(r);
     ref_backward(&G, root, G.data, 0, st);
