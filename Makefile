@@ -65,7 +65,7 @@ run: $(BUILD)/examples/mazur
 	$(BUILD)/examples/mazur
 
 # All suites link into one Criterion binary, so one summary line covers them.
-$(TEST_BIN): $(TEST_SRC) tests/test_util.h tests/ref_math.h bench/baseline.h $(STATIC) | check-criterion
+$(TEST_BIN): $(TEST_SRC) tests/test_util.h tests/teach_util.h tests/ref_math.h bench/baseline.h $(STATIC) | check-criterion
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Isrc -Ibench $(ALL_LDFLAGS) -o $@ $(TEST_SRC) $(TEST_EXTRA_LIBS) $(STATIC) -lcriterion $(LIBS)
 

@@ -15,27 +15,13 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "test_util.h"   /* mgt_slurp */
+
 #ifndef MG_TEST_DOT_DIR
 #define MG_TEST_DOT_DIR "build/tests/dot"
 #endif
 
 /* ------------------------------------------------------ captured output */
-
-/* Everything written to f (a tmpfile), as a NUL-terminated string the
- * caller frees.  Closes f. */
-static inline char *teach_slurp(FILE *f) {
-    cr_assert(f != NULL);
-    long len = ftell(f);
-    cr_assert(len >= 0);
-    rewind(f);
-    char *s = malloc((size_t)len + 1);
-    cr_assert(s != NULL);
-    size_t got = fread(s, 1, (size_t)len, f);
-    cr_assert_eq(got, (size_t)len);
-    s[len] = 0;
-    fclose(f);
-    return s;
-}
 
 /* A fresh tmpfile to write into. */
 static inline FILE *teach_tmp(void) {

@@ -8,7 +8,7 @@
 static char *dot_of(const mg_value *root, const mg_dot_options *opt) {
     FILE *f = teach_tmp();
     cr_assert_eq(mg_dot_write(f, root, opt), 0);
-    return teach_slurp(f);
+    return mgt_slurp(f);
 }
 
 /* Undo the writer's escaping of a record field: \" \\ \{ \} \| \< \> \n. */

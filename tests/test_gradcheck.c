@@ -151,7 +151,7 @@ Test(gradcheck, flags_a_wrong_gradient) {
 
     FILE *f = teach_tmp();
     double err = mg__gradcheck_with(y, leaves, 2, 0.0, f, overwriting_backward);
-    char *text = teach_slurp(f);
+    char *text = mgt_slurp(f);
     /* overwriting keeps only the last contribution into a: backward
      * visits a*b and then a*a, whose second slot writes a = 3; off by 3.5
      * against 6.5 */
@@ -164,7 +164,7 @@ Test(gradcheck, flags_a_wrong_gradient) {
     victim = b;
     f = teach_tmp();
     err = mg__gradcheck_with(y, leaves, 2, 0.0, f, mutating_backward);
-    text = teach_slurp(f);
+    text = mgt_slurp(f);
     cr_expect(fabs(err - 1e-3 / 3.001) <= 1e-9, "error %.6g", err);   /* 1e-3 / max(1, |3.001|) */
     cr_expect(ends_with(text, "b", "MISMATCH"), "%s", text);
     cr_expect(ends_with(text, "a", "ok"), "%s", text);
@@ -187,7 +187,7 @@ Test(gradcheck, bad_input) {
     FILE *f = teach_tmp();
     mg_value *notleaf[1] = {sq};
     cr_expect(isnan(mg_gradcheck(mg_exp(sq), notleaf, 1, 0.0, f)));
-    char *text = teach_slurp(f);
+    char *text = mgt_slurp(f);
     cr_expect(strstr(text, "leaf 0 is not a leaf") != NULL, "%s", text);
     free(text);
     mg_value *far = mg_leaf(other, 1.0, "far");

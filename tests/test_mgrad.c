@@ -63,17 +63,6 @@ typedef struct cli {
     char *out, *err;
 } cli;
 
-static char *slurp(FILE *f) {
-    long n = ftell(f);
-    cr_assert(n >= 0);
-    rewind(f);
-    char *s = malloc((size_t)n + 1);
-    cr_assert(s);
-    cr_assert_eq(fread(s, 1, (size_t)n, f), (size_t)n);
-    s[n] = 0;
-    fclose(f);
-    return s;
-}
 
 /* Run mgrad with args (NULL-terminated, without argv[0]) and stdin text
  * in[0..in_len). */
@@ -92,8 +81,8 @@ static cli run_cli_n(const char *in, size_t in_len, const char *const *args) {
     cli r;
     r.rc = mgrad_main(argc, argv, fin, fout, ferr);
     fclose(fin);
-    r.out = slurp(fout);
-    r.err = slurp(ferr);
+    r.out = mgt_slurp(fout);
+    r.err = mgt_slurp(ferr);
     return r;
 }
 #define RUN(...) run_cli_n(NULL, 0, (const char *const[]){__VA_ARGS__, NULL})
@@ -578,7 +567,7 @@ Test(mgrad_cli, failed_write_is_an_error) {
     cr_expect_eq(mgrad_main(6, argv, ro, out, ferr), MGRAD_USAGE);
     fclose(out);
     fclose(ro);
-    char *err = slurp(ferr);
+    char *err = mgt_slurp(ferr);
     cr_expect(starts_with(err, "mgrad: writing the output failed: "), "%s", err);
     cr_expect_eq(strchr(err, '\n') - err + 1, (long)strlen(err), "one message only: %s", err);
     free(err);

@@ -136,17 +136,6 @@ Test(svg, the_checker_rejects_broken_xml) {
 
 /* ------------------------------------------------------------ plots */
 
-/* Whatever f holds, as a string (the caller frees it). */
-static char *slurp(FILE *f) {
-    long n = ftell(f);
-    cr_assert(n >= 0);
-    rewind(f);
-    char *s = malloc((size_t)n + 1);
-    cr_assert(s);
-    cr_assert_eq(fread(s, 1, (size_t)n, f), (size_t)n);
-    s[n] = '\0';
-    return s;
-}
 
 static size_t count(const char *s, const char *what) {
     size_t n = 0;
@@ -159,8 +148,7 @@ static char *plot(const char *title, const mg_grid *grid, const mg_dataset *pts,
     FILE *f = tmpfile();
     cr_assert(f);
     cr_assert_eq(mg_svg_plot(f, title, grid, pts, loss, n_loss), 0);
-    char *s = slurp(f);
-    fclose(f);
+    char *s = mgt_slurp(f);
     size_t at = 0;
     const char *why = xml_check(s, &at);
     cr_expect_null(why, "not well-formed XML at byte %zu: %s: %.40s", at, why, s + at);
@@ -224,14 +212,12 @@ Test(svg, write_errors_are_reported) {
 Test(svg, progress_line) {
     FILE *f = tmpfile();
     cr_assert_eq(mg_progress(f, 50, 100, 0.125, 0.5), 0);
-    char *s = slurp(f);
+    char *s = mgt_slurp(f);
     cr_expect_str_eq(s, "\r[###############...............]  50%  step 50/100  loss 0.125  100.0 steps/s");
     free(s);
-    fclose(f);
     f = tmpfile();
     mg_progress(f, 20000, 20000, 0.01, 2.0);
-    s = slurp(f);
+    s = mgt_slurp(f);
     cr_expect(strstr(s, "100%  step 20000/20000  loss 0.01  10.0k steps/s\n"), "%s", s);
     free(s);
-    fclose(f);
 }

@@ -8,19 +8,19 @@
 static char *dump_of(const mg_value *root, unsigned flags) {
     FILE *f = teach_tmp();
     cr_assert_eq(mg_dump(f, root, flags), 0);
-    return teach_slurp(f);
+    return mgt_slurp(f);
 }
 
 static char *trace_of(mg_value *root) {
     FILE *f = teach_tmp();
     cr_assert_eq(mg_trace_backward(f, root), 0);
-    return teach_slurp(f);
+    return mgt_slurp(f);
 }
 
 static char *explain_of(const mg_value *root, const mg_value *x) {
     FILE *f = teach_tmp();
     cr_assert_eq(mg_explain(f, root, x), 0);
-    return teach_slurp(f);
+    return mgt_slurp(f);
 }
 
 /* From a TSV dump: data and grad of the node labelled name. */

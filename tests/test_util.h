@@ -12,6 +12,21 @@
 #define MG_TEST_DATA "tests/data"
 #endif
 
+/* Everything written to f (a tmpfile), as a NUL-terminated string the
+ * caller frees.  Closes f. */
+static inline char *mgt_slurp(FILE *f) {
+    cr_assert(f != NULL);
+    long len = ftell(f);
+    cr_assert(len >= 0);
+    rewind(f);
+    char *s = malloc((size_t)len + 1);
+    cr_assert(s != NULL);
+    cr_assert_eq(fread(s, 1, (size_t)len, f), (size_t)len);
+    s[len] = 0;
+    fclose(f);
+    return s;
+}
+
 /* |a - b| <= rel * max(1e-300, |a|, |b|): "equal to a few ulp" for rel ~1e-12. */
 static inline int mgt_close(double a, double b, double rel) {
     if (a == b) return 1;
