@@ -58,6 +58,30 @@ typedef struct mg_checkpoint {
     unsigned n_groups;
 } mg_checkpoint;
 
+/* m neurons over the same inputs at positions pos, pos + stride, ... of the
+ * cached order (stride 2 when each is followed by its activation). */
+typedef struct mg_bundle {
+    size_t pos, m, stride;
+    size_t pack;          /* its mg_pack, or SIZE_MAX for none */
+    /* Backward takes it whole from its last node: it has a pack with
+     * grads_ok, and no node repeats among its biases, weights and inputs. */
+    int whole;
+} mg_bundle;
+
+/* The leaf biases and weights of bundles of m neurons over n_in inputs:
+ * m*(1 + n_in) nodes from pack_src[at] on, the m biases first and then, for
+ * each input, the m weights that multiply it. */
+typedef struct mg_pack {
+    size_t m, n_in, at;
+    size_t users;         /* bundles that use it (packs of one are not kept) */
+    size_t hi;            /* position of its last bundle's last node */
+    /* Backward may add its bundles' terms into pack_grads and store them
+     * once at the end: every other use of its nodes is above hi, so is
+     * walked before any of its bundles. */
+    int grads_ok;
+    int loaded;           /* during a backward walk: pack_grads holds them */
+} mg_pack;
+
 struct mg_graph {
     mg_block **blocks;    /* every block ever allocated, in id order */
     size_t n_blocks, cap_blocks;
@@ -98,9 +122,19 @@ struct mg_graph {
     int skip_ready;
     /* For the cached order, built on its second forward replay: neurons
      * that share their inputs, evaluated together (replay.c, build_bundles).
-     * bundle[p] is 0, or describes the bundle that starts at position p. */
-    size_t *bundle;
-    size_t cap_bundle;
+     * bundle_at[p] is 0, 2k+2 when bundles[k] starts at position p, 2k+3
+     * when it ends there and is taken whole by backward.  Bundles with the same leaf weights share a pack:
+     * their weights copied side by side at each mg_forward. */
+    size_t *bundle_at;
+    size_t cap_bundle_at;
+    struct mg_bundle *bundles;
+    size_t n_bundles, cap_bundles;
+    struct mg_pack *packs;
+    size_t n_packs, cap_packs;
+    mg_value **pack_src;  /* what each pack copies from, see mg_pack */
+    double *pack_vals;    /* and the copies, at the same offsets */
+    double *pack_grads;   /* and their grads during a backward walk */
+    size_t n_pack_src, cap_pack_src, cap_pack_vals, cap_pack_grads;
     unsigned fwd_walks;   /* forward replays of the cached order so far */
     int bundle_ready;
     /* mg_forward on the cached order also zeroes the intermediates' grads
@@ -167,6 +201,22 @@ void mg__error(mg_graph *g, const char *fmt, ...)
 const char *mg__name(const mg_value *v, char buf[32]);
 /* Give group `group` a new label (copied); 0, or -1 (error recorded). */
 int mg__group_relabel(mg_graph *g, unsigned group, const char *label);
+
+/* Member j's argument k in bundle b: 0 its bias, 1 + 2i its weight i,
+ * 2 + 2i input i (the same node for every member). */
+static inline mg_value *mg__member_arg(mg_value *const *topo, const mg_bundle *b, size_t j,
+                                       size_t k) {
+    return topo[b->pos + j * b->stride]->u.many.args[k];
+}
+/* The number of inputs each member of b has. */
+static inline size_t mg__bundle_inputs(mg_value *const *topo, const mg_bundle *b) {
+    return (topo[b->pos]->u.many.n - 1) / 2;
+}
+
+/* bundle.c: the bundles and packs of the cached order (0, or -1 when out
+ * of memory); and the skip table's jumps made to stop above bundles */
+int mg__build_bundles(mg_graph *g);
+void mg__fit_skips_to_bundles(mg_graph *g);
 
 /* replay.c: backward over the cached order of root (see mg_backward) */
 void mg__backward_replayed(mg_graph *g, mg_value *root, int fresh);

@@ -132,6 +132,12 @@ static inline double local_grad_NEURON(const mg_value *v, size_t i) {
 #undef A
 #undef B
 
+/* Whether a is a relu, tanh or sigmoid of v. */
+static inline int mg__activation_of(const mg_value *a, const mg_value *v) {
+    return (a->op == MG_OP_RELU || a->op == MG_OP_TANH || a->op == MG_OP_SIGMOID) &&
+           a->u.in[0] == v;
+}
+
 /* v's value from its inputs (leaves keep theirs). */
 static inline double mg__forward_node(const mg_value *v) {
     switch ((mg_op)v->op) {

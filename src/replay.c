@@ -59,6 +59,158 @@ static int build_skips(mg_graph *g) {
     return 0;
 }
 
+/* The value of activation `act` (relu, tanh or sigmoid) of input value a. */
+static inline double activation(mg_op act, double a) {
+    switch (act) {
+    case MG_OP_RELU: return mg__relu(a);
+    case MG_OP_TANH: return tanh(a);
+    default: return mg__sigmoid(a);
+    }
+}
+
+/* Store v's new value d, zero its grad (mg_forward's promise to
+ * mg_backward), and add d * 0 to the finiteness probe: NaN for inf and NaN,
+ * a signed zero otherwise (two flops, cheaper here than isfinite). */
+static inline void set_value(mg_value *v, double d, double *probe) {
+    v->data = d;
+    v->grad = 0.0;
+    *probe += d * 0.0;
+}
+
+/* v's value d is known; if its activation comes next in the order, compute
+ * that too from the register (not through memory and another dispatch).
+ * Returns how many nodes it set: 1 or 2. */
+static inline size_t set_value_and_activation(mg_value *const *topo, size_t i, size_t n, double d,
+                                              double *probe) {
+    set_value(topo[i], d, probe);
+    if (i + 1 >= n || !mg__activation_of(topo[i + 1], topo[i])) return 1;
+    set_value(topo[i + 1], activation((mg_op)topo[i + 1]->op, d), probe);
+    return 2;
+}
+
+/* Copy the current values of every pack's nodes (packs of one user too:
+ * cheaper than a test). */
+static void fill_packs(mg_graph *g) {
+    if (g->cap_pack_vals < g->n_pack_src) return;   /* then no bundle uses one */
+    for (size_t k = 0; k < g->n_pack_src; k++) g->pack_vals[k] = g->pack_src[k]->data;
+}
+
+/* A bundle member's value d, and its activation's (the bundle knows it
+ * follows, when stride is 2). */
+static inline void set_member(mg_value *const *topo, size_t q, size_t stride, double d,
+                              double *probe) {
+    set_value(topo[q], d, probe);
+    if (stride == 2) set_value(topo[q + 1], activation((mg_op)topo[q + 1]->op, d), probe);
+}
+
+/* Members j .. j+7 of bundle b whose pack values are w (the m biases, then
+ * a row of m weights per input): eight sums side by side, in registers,
+ * so that eight additions are in flight rather than one. */
+static void forward_packed_eight(mg_value *const *topo, const mg_bundle *b, size_t j,
+                                 const double *w, double *probe) {
+    mg_value *const *x = topo[b->pos]->u.many.args + 2;
+    const size_t m = b->m, n_in = (topo[b->pos]->u.many.n - 1) / 2;
+    double s0 = w[j], s1 = w[j + 1], s2 = w[j + 2], s3 = w[j + 3];
+    double s4 = w[j + 4], s5 = w[j + 5], s6 = w[j + 6], s7 = w[j + 7];
+    for (size_t i = 0; i < n_in; i++) {
+        const double xi = x[2 * i]->data, *row = w + m + i * m + j;
+        s0 += row[0] * xi;
+        s1 += row[1] * xi;
+        s2 += row[2] * xi;
+        s3 += row[3] * xi;
+        s4 += row[4] * xi;
+        s5 += row[5] * xi;
+        s6 += row[6] * xi;
+        s7 += row[7] * xi;
+    }
+    const size_t q = b->pos + j * b->stride, stride = b->stride;
+    set_member(topo, q, stride, s0, probe);
+    set_member(topo, q + stride, stride, s1, probe);
+    set_member(topo, q + 2 * stride, stride, s2, probe);
+    set_member(topo, q + 3 * stride, stride, s3, probe);
+    set_member(topo, q + 4 * stride, stride, s4, probe);
+    set_member(topo, q + 5 * stride, stride, s5, probe);
+    set_member(topo, q + 6 * stride, stride, s6, probe);
+    set_member(topo, q + 7 * stride, stride, s7, probe);
+}
+
+/* Member j alone, the same way. */
+static void forward_packed_one(mg_value *const *topo, const mg_bundle *b, size_t j,
+                               const double *w, double *probe) {
+    mg_value *const *x = topo[b->pos]->u.many.args + 2;
+    const size_t m = b->m, n_in = (topo[b->pos]->u.many.n - 1) / 2;
+    double s = w[j];
+    for (size_t i = 0; i < n_in; i++) s += w[m + i * m + j] * x[2 * i]->data;
+    set_member(topo, b->pos + j * b->stride, b->stride, s, probe);
+}
+
+/* Four members from position p on, reading the nodes. */
+static void forward_four(mg_value *const *topo, size_t p, size_t stride, double *probe) {
+    mg_value *const *a0 = topo[p]->u.many.args, *const *a1 = topo[p + stride]->u.many.args;
+    mg_value *const *a2 = topo[p + 2 * stride]->u.many.args;
+    mg_value *const *a3 = topo[p + 3 * stride]->u.many.args;
+    const size_t n = topo[p]->u.many.n;
+    double s0 = a0[0]->data, s1 = a1[0]->data, s2 = a2[0]->data, s3 = a3[0]->data;
+    for (size_t i = 1; i + 1 < n; i += 2) {
+        const double x = a0[i + 1]->data;   /* the same node in all four */
+        s0 += a0[i]->data * x;
+        s1 += a1[i]->data * x;
+        s2 += a2[i]->data * x;
+        s3 += a3[i]->data * x;
+    }
+    set_member(topo, p, stride, s0, probe);
+    set_member(topo, p + stride, stride, s1, probe);
+    set_member(topo, p + 2 * stride, stride, s2, probe);
+    set_member(topo, p + 3 * stride, stride, s3, probe);
+}
+
+/* Bundle b; returns the nodes it set. */
+static size_t forward_bundle(const mg_graph *g, const mg_bundle *b, double *probe) {
+    mg_value *const *topo = g->topo;
+    const size_t m = b->m, stride = b->stride;
+    size_t j = 0;
+    if (b->pack != SIZE_MAX) {
+        const double *w = g->pack_vals + g->packs[b->pack].at;
+        for (; j + 8 <= m; j += 8) forward_packed_eight(topo, b, j, w, probe);
+        for (; j < m; j++) forward_packed_one(topo, b, j, w, probe);
+        return m * stride;
+    }
+    for (; j + 4 <= m; j += 4) forward_four(topo, b->pos + j * stride, stride, probe);
+    for (; j < m; j++) {
+        size_t q = b->pos + j * stride;
+        set_member(topo, q, stride, forward_NEURON(topo[q]), probe);
+    }
+    return m * stride;
+}
+
+/* Recompute every intermediate in order; also zero its grad (the same
+ * bytes, so nearly free) and note whether all the values came out finite,
+ * which saves mg_backward a pass over the graph (see fwd_fresh).  From the
+ * second replay of the same order on, bundles of neurons go four at a time. */
+void mg_forward(mg_value *root) {
+    size_t n;
+    mg_value **topo = mg__topo(root, &n);
+    if (!n) return;
+    mg_graph *g = mg__graph_of(root);
+    if (g->fwd_walks < 2) g->fwd_walks++;
+    if (!g->bundle_ready && g->fwd_walks == 2) {
+        g->bundle_ready = mg__build_bundles(g) == 0;
+        if (g->bundle_ready && g->skip_ready) mg__fit_skips_to_bundles(g);
+    }
+    const size_t *bundle_at = g->bundle_ready ? g->bundle_at : NULL;
+    if (bundle_at) fill_packs(g);
+    double probe = 0.0;   /* stays 0 while every value is finite */
+    for (size_t i = 0; i < n;) {
+        mg_value *v = topo[i];
+        if (bundle_at && bundle_at[i] % 2 == 0 && bundle_at[i])
+            i += forward_bundle(g, &g->bundles[bundle_at[i] / 2 - 1], &probe);
+        else if (v->op == MG_OP_LEAF) i++;
+        else i += set_value_and_activation(topo, i, n, mg__forward_node(v), &probe);
+    }
+    g->fwd_fresh = 1;
+    g->fwd_finite = probe == 0.0;
+}
+
 /* Zero the grads of the n intermediates of topo (leaves accumulate) and
  * tell whether all their data is finite: one pass, as both touch the same
  * bytes of each node. */
@@ -91,13 +243,78 @@ static int leaves_finite(mg_graph *g) {
     return !not_finite;
 }
 
+/* Bundle b, taken whole from its last node in a walk where all data is
+ * finite: first its activations, then the terms of each member whose grad
+ * is not 0 (the others pass nothing).  The weights are read from the pack
+ * (refreshed when the walk began) and their grads added there; each
+ * input's grad stays in a register across the members.  Members are taken
+ * from the last down, as node by node, so every grad gets its terms in the
+ * same order. */
+#define LIVE_AT_ONCE 8
+
+/* The chain rule at an activation, relu's spelled out (mg__chain's
+ * arithmetic, without its call). */
+static inline void activation_backward(mg_value *a) {
+    if (a->op != MG_OP_RELU) mg__chain(a, 1);
+    else if (a->grad != 0.0) a->u.in[0]->grad += local_grad_RELU(a, 0) * a->grad;
+}
+
+static void backward_bundle(mg_graph *g, const mg_bundle *b) {
+    mg_value *const *topo = g->topo;
+    const size_t m = b->m, stride = b->stride, n_in = mg__bundle_inputs(topo, b);
+    mg_pack *pk = &g->packs[b->pack];
+    const double *w = g->pack_vals + pk->at;
+    double *gw = g->pack_grads + pk->at;
+    if (!pk->loaded) {
+        for (size_t k = 0; k < m * (1 + n_in); k++) gw[k] = g->pack_src[pk->at + k]->grad;
+        pk->loaded = 1;
+    }
+    if (stride == 2)
+        for (size_t j = m; j-- > 0;) activation_backward(topo[b->pos + 2 * j + 1]);
+    mg_value *const *x = topo[b->pos]->u.many.args + 2;
+    for (size_t j = m; j > 0;) {
+        size_t live[LIVE_AT_ONCE], c = 0;
+        double gl[LIVE_AT_ONCE];
+        while (j > 0 && c < LIVE_AT_ONCE) {
+            const double gj = topo[b->pos + --j * stride]->grad;
+            if (gj != 0.0) {
+                live[c] = j;
+                gl[c++] = gj;
+            }
+        }
+        for (size_t k = 0; k < c; k++) gw[live[k]] += 1.0 * gl[k];   /* biases */
+        for (size_t i = 0; i < n_in; i++) {
+            mg_value *xi = x[2 * i];
+            const double xd = xi->data, *wrow = w + m + i * m;
+            double *grow = gw + m + i * m, acc = xi->grad;
+            for (size_t k = 0; k < c; k++) {
+                grow[live[k]] += xd * gl[k];
+                acc += wrow[live[k]] * gl[k];
+            }
+            xi->grad = acc;
+        }
+    }
+}
+
+/* Store the grads that backward_bundle kept in the packs. */
+static void store_pack_grads(mg_graph *g) {
+    for (size_t q = 0; q < g->n_packs; q++) {
+        mg_pack *pk = &g->packs[q];
+        if (!pk->loaded) continue;
+        for (size_t k = 0; k < pk->m * (1 + pk->n_in); k++)
+            g->pack_src[pk->at + k]->grad = g->pack_grads[pk->at + k];
+        pk->loaded = 0;
+    }
+}
+
 /* Backward over the cached order of root (mg_backward's caller set root's
  * grad).  fresh: mg_forward ran since the last backward, so the
  * intermediates' grads are 0 and their data was checked.
  *
  * Otherwise one pass zeroes the grads and checks all data.  All data finite
  * lets the zero-grad skip decide without looking at the inputs (see
- * mg__passes_nothing) and allows the jumps of the skip table. */
+ * mg__passes_nothing), allows the jumps of the skip table, and lets bundles
+ * go whole. */
 void mg__backward_replayed(mg_graph *g, mg_value *root, int fresh) {
     mg_value **topo = g->topo;
     size_t n = g->n_topo;
@@ -106,8 +323,13 @@ void mg__backward_replayed(mg_graph *g, mg_value *root, int fresh) {
     /* the skip table pays off from the second walk: a graph walked once
      * (rebuilt every step) never builds it */
     if (g->topo_walks < 2) g->topo_walks++;
-    if (!g->skip_ready && g->topo_walks == 2) g->skip_ready = build_skips(g) == 0;
+    if (!g->skip_ready && g->topo_walks == 2) {
+        g->skip_ready = build_skips(g) == 0;
+        if (g->skip_ready && g->bundle_ready) mg__fit_skips_to_bundles(g);
+    }
     const size_t *skip = finite && g->skip_ready ? g->skip : NULL;
+    const size_t *bundle_at = finite && g->bundle_ready && g->n_packs ? g->bundle_at : NULL;
+    if (bundle_at) fill_packs(g);
     for (size_t i = n; i-- > 0;) {
         mg_value *v = topo[i];
         if (v->op == MG_OP_LEAF) continue;   /* nothing to pass on */
@@ -115,158 +337,13 @@ void mg__backward_replayed(mg_graph *g, mg_value *root, int fresh) {
             i = skip[i];   /* v and the stretch below it pass nothing */
             continue;
         }
+        if (bundle_at && bundle_at[i] % 2) {   /* the last node of a bundle taken whole */
+            const mg_bundle *b = &g->bundles[bundle_at[i] / 2 - 1];
+            backward_bundle(g, b);
+            i = b->pos;
+            continue;
+        }
         mg__chain(v, finite);
     }
-}
-
-/* The value of activation `act` (relu, tanh or sigmoid) of input value a. */
-static inline double activation(mg_op act, double a) {
-    switch (act) {
-    case MG_OP_RELU: return mg__relu(a);
-    case MG_OP_TANH: return tanh(a);
-    default: return mg__sigmoid(a);
-    }
-}
-
-/* Whether a is a relu, tanh or sigmoid of v. */
-static inline int activation_of(const mg_value *a, const mg_value *v) {
-    return (a->op == MG_OP_RELU || a->op == MG_OP_TANH || a->op == MG_OP_SIGMOID) &&
-           a->u.in[0] == v;
-}
-
-/* Store v's new value d, zero its grad (mg_forward's promise to
- * mg_backward), and add d * 0 to the finiteness probe: NaN for inf and NaN,
- * a signed zero otherwise (two flops, cheaper here than isfinite). */
-static inline void set_value(mg_value *v, double d, double *probe) {
-    v->data = d;
-    v->grad = 0.0;
-    *probe += d * 0.0;
-}
-
-/* v's value d is known; if its activation comes next in the order, compute
- * that too from the register (not through memory and another dispatch).
- * Returns how many nodes it set: 1 or 2. */
-static inline size_t set_value_and_activation(mg_value *const *topo, size_t i, size_t n, double d,
-                                              double *probe) {
-    set_value(topo[i], d, probe);
-    if (i + 1 >= n || !activation_of(topo[i + 1], topo[i])) return 1;
-    set_value(topo[i + 1], activation((mg_op)topo[i + 1]->op, d), probe);
-    return 2;
-}
-
-/* Bundles: neurons that share their inputs.
- *
- * For each layer and point the fused MLP makes m neurons over the same
- * inputs x, each followed by its activation: N1 A1 N2 A2 ... in the order.
- * One at a time, each product w*x loads two pointers and two values, and
- * one neuron's sum waits on its previous term.  Four at a time, each x is
- * loaded once for four products and four sums run side by side.  Each sum is
- * still taken in its own order (bias, then w0 x0, w1 x1, ...), so the values
- * are the same bits.
- *
- * bundle[p] = 2m + a for a bundle of m >= 2 neurons starting at position p,
- * a = 1 when each is followed by its activation (members at p, p+1+a, ...).
- * A neuron joins when it has the first's inputs x and its bias and weights
- * come before the bundle (none is made inside it). */
-
-/* Whether neuron v can join the bundle of `first` (whose id is first_id). */
-static int joins_bundle(const mg_value *first, size_t first_id, const mg_value *v) {
-    if (v->op != MG_OP_NEURON || v->u.many.n != first->u.many.n) return 0;
-    mg_value *const *a = v->u.many.args, *const *f = first->u.many.args;
-    if (mg_value_id(a[0]) >= first_id) return 0;
-    for (size_t i = 1; i + 1 < v->u.many.n; i += 2)
-        if (a[i + 1] != f[i + 1] || mg_value_id(a[i]) >= first_id) return 0;
-    return 1;
-}
-
-/* 0, or -1 when out of memory (then mg_forward goes node by node). */
-static int build_bundles(mg_graph *g) {
-    mg_value *const *topo = g->topo;
-    const size_t n = g->n_topo;
-    if (!mg__grow((void **)&g->bundle, &g->cap_bundle, n, sizeof *g->bundle)) return -1;
-    memset(g->bundle, 0, n * sizeof *g->bundle);
-    for (size_t p = 0; p < n;) {
-        const mg_value *first = topo[p];
-        if (first->op != MG_OP_NEURON) {
-            p++;
-            continue;
-        }
-        const size_t act = p + 1 < n && activation_of(topo[p + 1], first), stride = 1 + act;
-        const size_t first_id = mg_value_id(first);
-        size_t m = 1;
-        for (size_t q = p + stride; q < n && joins_bundle(first, first_id, topo[q]); q += stride) {
-            if (act && !(q + 1 < n && activation_of(topo[q + 1], topo[q]))) break;
-            m++;
-        }
-        if (m < 2) {
-            p++;
-            continue;
-        }
-        g->bundle[p] = 2 * m + act;
-        p += m * stride;
-    }
-    return 0;
-}
-
-/* A bundle member's value d, and its activation's (the bundle knows it
- * follows, when stride is 2). */
-static inline void set_member(mg_value *const *topo, size_t q, size_t stride, double d,
-                              double *probe) {
-    set_value(topo[q], d, probe);
-    if (stride == 2) set_value(topo[q + 1], activation((mg_op)topo[q + 1]->op, d), probe);
-}
-
-/* Four neurons of a bundle at once: members at positions p, p+stride, ... */
-static void forward_four(mg_value *const *topo, size_t p, size_t stride, double *probe) {
-    mg_value *const *a0 = topo[p]->u.many.args, *const *a1 = topo[p + stride]->u.many.args;
-    mg_value *const *a2 = topo[p + 2 * stride]->u.many.args;
-    mg_value *const *a3 = topo[p + 3 * stride]->u.many.args;
-    const size_t n = topo[p]->u.many.n;
-    double s0 = a0[0]->data, s1 = a1[0]->data, s2 = a2[0]->data, s3 = a3[0]->data;
-    for (size_t i = 1; i + 1 < n; i += 2) {
-        const double x = a0[i + 1]->data;   /* the same node in all four */
-        s0 += a0[i]->data * x;
-        s1 += a1[i]->data * x;
-        s2 += a2[i]->data * x;
-        s3 += a3[i]->data * x;
-    }
-    set_member(topo, p, stride, s0, probe);
-    set_member(topo, p + stride, stride, s1, probe);
-    set_member(topo, p + 2 * stride, stride, s2, probe);
-    set_member(topo, p + 3 * stride, stride, s3, probe);
-}
-
-/* The bundle at p, described by b = bundle[p]; returns the nodes it set. */
-static size_t forward_bundle(mg_value *const *topo, size_t p, size_t b, double *probe) {
-    const size_t m = b / 2, stride = 1 + b % 2;
-    size_t j = 0;
-    for (; j + 4 <= m; j += 4) forward_four(topo, p + j * stride, stride, probe);
-    for (; j < m; j++) {
-        size_t q = p + j * stride;
-        set_member(topo, q, stride, forward_NEURON(topo[q]), probe);
-    }
-    return m * stride;
-}
-
-/* Recompute every intermediate in order; also zero its grad (the same
- * bytes, so nearly free) and note whether all the values came out finite,
- * which saves mg_backward a pass over the graph (see fwd_fresh).  From the
- * second replay of the same order on, bundles of neurons go four at a time. */
-void mg_forward(mg_value *root) {
-    size_t n;
-    mg_value **topo = mg__topo(root, &n);
-    if (!n) return;
-    mg_graph *g = mg__graph_of(root);
-    if (g->fwd_walks < 2) g->fwd_walks++;
-    if (!g->bundle_ready && g->fwd_walks == 2) g->bundle_ready = build_bundles(g) == 0;
-    const size_t *bundle = g->bundle_ready ? g->bundle : NULL;
-    double probe = 0.0;   /* stays 0 while every value is finite */
-    for (size_t i = 0; i < n;) {
-        mg_value *v = topo[i];
-        if (bundle && bundle[i]) i += forward_bundle(topo, i, bundle[i], &probe);
-        else if (v->op == MG_OP_LEAF) i++;
-        else i += set_value_and_activation(topo, i, n, mg__forward_node(v), &probe);
-    }
-    g->fwd_fresh = 1;
-    g->fwd_finite = probe == 0.0;
+    if (bundle_at) store_pack_grads(g);
 }

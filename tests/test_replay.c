@@ -65,10 +65,13 @@ static size_t n_params(const shape *s) {
     return n;
 }
 
-static size_t bundled_nodes(const mg_graph *g) {
+/* Neurons in bundles; whole: only those of bundles that backward takes
+ * whole (with their weights' grads kept in a pack). */
+static size_t bundled_nodes(const mg_graph *g, int whole) {
     size_t k = 0;
     if (g->bundle_ready)
-        for (size_t p = 0; p < g->n_topo; p++) k += g->bundle[p] / 2;
+        for (size_t q = 0; q < g->n_bundles; q++)
+            if (!whole || g->bundles[q].whole) k += g->bundles[q].m;
     return k;
 }
 
@@ -89,7 +92,7 @@ static void compare(const net *a, const net *b, unsigned seed, int round) {
 }
 
 Test(replay, bundled_neurons_and_skips_match_a_fresh_graph_bit_for_bit, .timeout = 60) {
-    size_t bundled = 0, rounds_with_bundles = 0;
+    size_t bundled = 0, whole = 0, rounds_with_bundles = 0;
     for (unsigned seed = 1; seed <= 300; seed++) {
         mg_rng r;
         mg_rng_seed(&r, seed);
@@ -131,8 +134,9 @@ Test(replay, bundled_neurons_and_skips_match_a_fresh_graph_bit_for_bit, .timeout
             mg_backward(b.root);
             compare(&a, &b, seed, round);
             drop(&b);
-            if (bundled_nodes(a.g)) rounds_with_bundles++;
-            bundled += bundled_nodes(a.g);
+            if (bundled_nodes(a.g, 0)) rounds_with_bundles++;
+            bundled += bundled_nodes(a.g, 0);
+            whole += bundled_nodes(a.g, 1);
             for (size_t k = 0; k < np; k++) p[k] = draw(&r, specials);
             for (size_t k = 0; k < MAX_PTS * MAX_IN; k++) xs[k] = draw(&r, specials);
             for (size_t k = 0; k < MAX_PTS; k++) cs[k] = mg_rng_below(&r, 3) ? draw(&r, specials) : 0.0;
@@ -143,6 +147,7 @@ Test(replay, bundled_neurons_and_skips_match_a_fresh_graph_bit_for_bit, .timeout
     /* the test is only worth something if bundles were really used */
     cr_expect_gt(rounds_with_bundles, 300, "rounds that replayed bundles: %zu", rounds_with_bundles);
     cr_expect_gt(bundled, 5000, "neurons evaluated in bundles: %zu", bundled);
+    cr_expect_gt(whole, 3000, "neurons in bundles taken whole by backward: %zu", whole);
 }
 
 /* Neurons that share their inputs but must not be bundled with the first:
@@ -178,9 +183,12 @@ Test(replay, a_neuron_fed_from_inside_the_bundle_is_not_bundled) {
     size_t n;
     mg_value *const *topo = mg_topo(root, &n);
     cr_assert(g->bundle_ready);
-    cr_expect(g->bundle[mg__topo_index(topo, n, n1)] == 0, "n1 starts a bundle of %zu",
-              g->bundle[mg__topo_index(topo, n, n1)] / 2);
-    cr_expect(g->bundle[mg__topo_index(topo, n, n2)] == 2 * 4 + 1, "n2's bundle: %zu",
-              g->bundle[mg__topo_index(topo, n, n2)]);
+    const size_t at1 = g->bundle_at[mg__topo_index(topo, n, n1)];
+    const size_t at2 = g->bundle_at[mg__topo_index(topo, n, n2)];
+    cr_expect(at1 == 0, "n1 starts bundle %zu", at1 / 2 - 1);
+    cr_assert(at2 && at2 % 2 == 0, "n2 starts no bundle (%zu)", at2);
+    cr_expect(g->bundles[at2 / 2 - 1].m == 4 && g->bundles[at2 / 2 - 1].stride == 2,
+              "n2's bundle: %zu members, stride %zu", g->bundles[at2 / 2 - 1].m,
+              g->bundles[at2 / 2 - 1].stride);
     mg_graph_free(g);
 }

@@ -1,0 +1,235 @@
+/* bundle.c -- finding the neurons of a replayed graph that can be
+ * evaluated together (bundles), and the leaf weights they share (packs).
+ * The walks that use them are in replay.c.
+ *
+ * For each layer and point the fused MLP makes m neurons over the same
+ * inputs x, each followed by its activation: N1 A1 N2 A2 ... in the order.
+ * One at a time, each product w*x loads two pointers and two values, and
+ * one neuron's sum waits on its previous term.  Together, each x is loaded
+ * once for several products and several sums run side by side.  And when
+ * the weights are leaves shared by many bundles (one layer, many points),
+ * they are copied side by side once per walk (a pack), so the products read
+ * them in a row with no pointer at all, and backward adds the weights'
+ * grads there and stores them once at the end.
+ *
+ * Each sum and each grad is still taken in its own order, term by term, so
+ * the numbers are the same bits as node by node. */
+#include "ops.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Whether neuron v can join the bundle of `first` (whose id is first_id):
+ * the same inputs x, and its bias and weights made before the bundle (none
+ * is made inside it). */
+static int joins_bundle(const mg_value *first, size_t first_id, const mg_value *v) {
+    if (v->op != MG_OP_NEURON || v->u.many.n != first->u.many.n) return 0;
+    mg_value *const *a = v->u.many.args, *const *f = first->u.many.args;
+    if (mg_value_id(a[0]) >= first_id) return 0;
+    for (size_t i = 1; i + 1 < v->u.many.n; i += 2)
+        if (a[i + 1] != f[i + 1] || mg_value_id(a[i]) >= first_id) return 0;
+    return 1;
+}
+
+/* The bundle that starts with the neuron at position p (m may be 1). */
+static mg_bundle bundle_from(mg_value *const *topo, size_t n, size_t p) {
+    const mg_value *first = topo[p];
+    const size_t act = p + 1 < n && mg__activation_of(topo[p + 1], first), stride = 1 + act;
+    const size_t first_id = mg_value_id(first);
+    size_t m = 1;
+    for (size_t q = p + stride; q < n && joins_bundle(first, first_id, topo[q]); q += stride) {
+        if (act && !(q + 1 < n && mg__activation_of(topo[q + 1], topo[q]))) break;
+        m++;
+    }
+    return (mg_bundle){.pos = p, .m = m, .stride = stride, .pack = SIZE_MAX, .whole = 0};
+}
+
+static int by_address(const void *a, const void *b) {
+    uintptr_t x = (uintptr_t) * (mg_value *const *)a, y = (uintptr_t) * (mg_value *const *)b;
+    return (x > y) - (x < y);
+}
+
+/* Whether no node repeats among b's biases, weights and inputs; -1 when
+ * out of memory. */
+static int bundle_disjoint(mg_value *const *topo, const mg_bundle *b) {
+    const size_t n_in = mg__bundle_inputs(topo, b), k = b->m * (n_in + 1) + n_in;
+    mg_value **all = malloc(k * sizeof *all), **p = all;
+    if (!all) return -1;
+    for (size_t j = 0; j < b->m; j++) {
+        *p++ = mg__member_arg(topo, b, j, 0);
+        for (size_t i = 0; i < n_in; i++) *p++ = mg__member_arg(topo, b, j, 1 + 2 * i);
+    }
+    for (size_t i = 0; i < n_in; i++) *p++ = mg__member_arg(topo, b, 0, 2 + 2 * i);
+    qsort(all, k, sizeof *all, by_address);
+    int disjoint = 1;
+    for (size_t i = 1; i < k && disjoint; i++) disjoint = all[i] != all[i - 1];
+    free(all);
+    return disjoint;
+}
+
+/* Node k of b's pack: the m biases, then per input the m weights. */
+static mg_value *pack_node(mg_value *const *topo, const mg_bundle *b, size_t k) {
+    if (k < b->m) return mg__member_arg(topo, b, k, 0);
+    k -= b->m;
+    return mg__member_arg(topo, b, k % b->m, 1 + 2 * (k / b->m));
+}
+
+/* The pack b's weights belong to: one of the last few made, or a new one;
+ * SIZE_MAX when some bias or weight is not a leaf (its value could change
+ * during the walk) or when out of memory. */
+#define PACKS_LOOKED_AT 8
+static size_t find_pack(mg_graph *g, const mg_bundle *b) {
+    mg_value *const *topo = g->topo;
+    const size_t n_in = mg__bundle_inputs(topo, b), size = b->m * (1 + n_in);
+    for (size_t k = 0; k < size; k++)
+        if (pack_node(topo, b, k)->op != MG_OP_LEAF) return SIZE_MAX;
+    for (size_t q = g->n_packs; q-- > 0 && q + PACKS_LOOKED_AT >= g->n_packs;) {
+        const mg_pack *pk = &g->packs[q];
+        if (pk->m != b->m || pk->n_in != n_in) continue;
+        size_t k = 0;
+        while (k < size && g->pack_src[pk->at + k] == pack_node(topo, b, k)) k++;
+        if (k == size) return q;
+    }
+    if (!mg__grow((void **)&g->packs, &g->cap_packs, g->n_packs + 1, sizeof *g->packs) ||
+        !mg__grow((void **)&g->pack_src, &g->cap_pack_src, g->n_pack_src + size,
+                  sizeof *g->pack_src))
+        return SIZE_MAX;
+    g->packs[g->n_packs] = (mg_pack){.m = b->m, .n_in = n_in, .at = g->n_pack_src};
+    for (size_t k = 0; k < size; k++) g->pack_src[g->n_pack_src++] = pack_node(topo, b, k);
+    return g->n_packs++;
+}
+
+/* A pack's node and the pack, for looking nodes up by address. */
+typedef struct pack_entry {
+    const mg_value *node;
+    size_t pack;
+} pack_entry;
+
+static int entry_by_address(const void *a, const void *b) {
+    uintptr_t x = (uintptr_t)((const pack_entry *)a)->node;
+    uintptr_t y = (uintptr_t)((const pack_entry *)b)->node;
+    return (x > y) - (x < y);
+}
+
+/* Set each pack's grads_ok: none of its nodes is in another pack or twice in
+ * it, and every use of them other than as a bias or weight of its own
+ * bundles is above its last bundle.  -1 when out of memory. */
+static int check_pack_uses(mg_graph *g) {
+    mg_value *const *topo = g->topo;
+    const size_t n = g->n_topo;
+    pack_entry *e = malloc((g->n_pack_src ? g->n_pack_src : 1) * sizeof *e);
+    size_t *member_of = calloc(n, sizeof *member_of);   /* bundle + 1, or 0 */
+    if (!e || !member_of) {
+        free(e);
+        free(member_of);
+        return -1;
+    }
+    size_t n_e = 0;
+    for (size_t q = 0; q < g->n_packs; q++) {
+        const mg_pack *pk = &g->packs[q];
+        for (size_t k = 0; k < pk->m * (1 + pk->n_in); k++)
+            e[n_e++] = (pack_entry){g->pack_src[pk->at + k], q};
+        g->packs[q].grads_ok = pk->users >= 2;
+    }
+    qsort(e, n_e, sizeof *e, entry_by_address);
+    for (size_t k = 1; k < n_e; k++)
+        if (e[k].node == e[k - 1].node) g->packs[e[k].pack].grads_ok = g->packs[e[k - 1].pack].grads_ok = 0;
+    for (size_t k = 0; k < g->n_bundles; k++)
+        for (size_t j = 0; j < g->bundles[k].m; j++)
+            member_of[g->bundles[k].pos + j * g->bundles[k].stride] = k + 1;
+    for (size_t p = 0; p < n; p++) {
+        const mg_value *v = topo[p];
+        const size_t own = member_of[p] ? g->bundles[member_of[p] - 1].pack : SIZE_MAX;
+        for (size_t i = 0, arity = mg__arity(v); i < arity; i++) {
+            const pack_entry key = {mg__input(v, i), 0};
+            const pack_entry *hit = bsearch(&key, e, n_e, sizeof *e, entry_by_address);
+            if (!hit) continue;
+            const int as_weight = hit->pack == own && (i == 0 || i % 2 == 1);
+            if (!as_weight && p <= g->packs[hit->pack].hi) g->packs[hit->pack].grads_ok = 0;
+        }
+    }
+    free(e);
+    free(member_of);
+    return 0;
+}
+
+/* 0, or -1 when out of memory (then the walks go node by node). */
+int mg__build_bundles(mg_graph *g) {
+    mg_value *const *topo = g->topo;
+    const size_t n = g->n_topo;
+    if (!mg__grow((void **)&g->bundle_at, &g->cap_bundle_at, n, sizeof *g->bundle_at)) return -1;
+    memset(g->bundle_at, 0, n * sizeof *g->bundle_at);
+    g->n_bundles = g->n_packs = g->n_pack_src = 0;
+    for (size_t p = 0; p < n;) {
+        mg_bundle b = topo[p]->op == MG_OP_NEURON ? bundle_from(topo, n, p) : (mg_bundle){.m = 1};
+        if (b.m < 2) {
+            p++;
+            continue;
+        }
+        const int disjoint = bundle_disjoint(topo, &b);
+        if (disjoint < 0 ||
+            !mg__grow((void **)&g->bundles, &g->cap_bundles, g->n_bundles + 1, sizeof *g->bundles))
+            return -1;
+        const size_t end = p + b.m * b.stride - 1;
+        b.whole = disjoint;   /* and, below, its pack's grads_ok */
+        b.pack = find_pack(g, &b);
+        if (b.pack != SIZE_MAX) {
+            g->packs[b.pack].users++;
+            g->packs[b.pack].hi = end;
+        }
+        g->bundle_at[p] = 2 * g->n_bundles + 2;
+        g->bundles[g->n_bundles++] = b;
+        p = end + 1;
+    }
+    /* a pack used once saves nothing: its bundle reads the nodes */
+    for (size_t k = 0; k < g->n_bundles; k++)
+        if (g->bundles[k].pack != SIZE_MAX && g->packs[g->bundles[k].pack].users < 2)
+            g->bundles[k].pack = SIZE_MAX;
+    if (!mg__grow((void **)&g->pack_vals, &g->cap_pack_vals, g->n_pack_src, sizeof *g->pack_vals) ||
+        !mg__grow((void **)&g->pack_grads, &g->cap_pack_grads, g->n_pack_src, sizeof *g->pack_grads) ||
+        check_pack_uses(g) < 0) {
+        for (size_t k = 0; k < g->n_bundles; k++) g->bundles[k].pack = SIZE_MAX;
+        for (size_t q = 0; q < g->n_packs; q++) g->packs[q].users = g->packs[q].grads_ok = 0;
+    }
+    /* a bundle walked node by node would add to its weights' own grads
+     * while the pack holds them: then none of the pack's bundles goes whole */
+    for (size_t k = 0; k < g->n_bundles; k++)
+        if (g->bundles[k].pack != SIZE_MAX && !g->bundles[k].whole)
+            g->packs[g->bundles[k].pack].grads_ok = 0;
+    for (size_t k = 0; k < g->n_bundles; k++) {
+        mg_bundle *b = &g->bundles[k];
+        b->whole = b->whole && b->pack != SIZE_MAX && g->packs[b->pack].grads_ok;
+        if (b->whole) g->bundle_at[b->pos + b->m * b->stride - 1] = 2 * k + 3;
+    }
+    return 0;
+}
+
+/* The bundle whose positions hold p, or NULL.  Bundles are made in order
+ * of position, so a binary search finds it. */
+static const mg_bundle *bundle_holding(const mg_graph *g, size_t p) {
+    size_t lo = 0, hi = g->n_bundles;   /* the first bundle starting above p is in [lo, hi] */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (g->bundles[mid].pos <= p) lo = mid + 1;
+        else hi = mid;
+    }
+    if (!lo) return NULL;
+    const mg_bundle *b = &g->bundles[lo - 1];
+    return p < b->pos + b->m * b->stride ? b : NULL;
+}
+
+/* Shorten every jump of the skip table that would land inside a bundle, so
+ * that it stops just above the bundle: backward takes a bundle whole, from
+ * its last node.  A shorter jump is still exact, for whatever it no longer
+ * jumps over is walked node by node. */
+void mg__fit_skips_to_bundles(mg_graph *g) {
+    for (size_t p = 0; p < g->n_topo; p++) {
+        const size_t s = g->skip[p];
+        if (s == p || s == 0) continue;
+        const mg_bundle *b = bundle_holding(g, s - 1);   /* the next node walked */
+        if (!b || !b->whole) continue;
+        const size_t end = b->pos + b->m * b->stride - 1;
+        if (s - 1 == end) continue;   /* lands on its last node: taken whole */
+        g->skip[p] = end < p ? end + 1 : p;
+    }
+}
