@@ -68,13 +68,18 @@ static inline double activation(mg_op act, double a) {
     }
 }
 
-/* Store v's new value d, zero its grad (mg_forward's promise to
- * mg_backward), and add d * 0 to the finiteness probe: NaN for inf and NaN,
- * a signed zero otherwise (two flops, cheaper here than isfinite). */
-static inline void set_value(mg_value *v, double d, double *probe) {
+/* The finiteness probe: mg_forward adds d * 0 for each value d it computes,
+ * which is a signed zero when d is finite and NaN when d is inf or NaN, so
+ * the sum stays zero exactly while every value is finite (two flops,
+ * cheaper here than isfinite).  An activation of a finite value is finite,
+ * so a neuron's value answers for its activation's. */
+static inline double probe_of(double d) { return d * 0.0; }
+
+/* Store v's new value d and zero its grad (mg_forward's promise to
+ * mg_backward). */
+static inline void set_value(mg_value *v, double d) {
     v->data = d;
     v->grad = 0.0;
-    *probe += d * 0.0;
 }
 
 /* v's value d is known; if its activation comes next in the order, compute
@@ -82,9 +87,10 @@ static inline void set_value(mg_value *v, double d, double *probe) {
  * Returns how many nodes it set: 1 or 2. */
 static inline size_t set_value_and_activation(mg_value *const *topo, size_t i, size_t n, double d,
                                               double *probe) {
-    set_value(topo[i], d, probe);
+    set_value(topo[i], d);
+    *probe += probe_of(d);
     if (i + 1 >= n || !mg__activation_of(topo[i + 1], topo[i])) return 1;
-    set_value(topo[i + 1], activation((mg_op)topo[i + 1]->op, d), probe);
+    set_value(topo[i + 1], activation((mg_op)topo[i + 1]->op, d));
     return 2;
 }
 
@@ -97,10 +103,9 @@ static void fill_packs(mg_graph *g) {
 
 /* A bundle member's value d, and its activation's (the bundle knows it
  * follows, when stride is 2). */
-static inline void set_member(mg_value *const *topo, size_t q, size_t stride, double d,
-                              double *probe) {
-    set_value(topo[q], d, probe);
-    if (stride == 2) set_value(topo[q + 1], activation((mg_op)topo[q + 1]->op, d), probe);
+static inline void set_member(mg_value *const *topo, size_t q, size_t stride, double d) {
+    set_value(topo[q], d);
+    if (stride == 2) set_value(topo[q + 1], activation((mg_op)topo[q + 1]->op, d));
 }
 
 /* Members j .. j+7 of bundle b whose pack values are w (the m biases, then
@@ -123,15 +128,18 @@ static void forward_packed_eight(mg_value *const *topo, const mg_bundle *b, size
         s6 += row[6] * xi;
         s7 += row[7] * xi;
     }
+    /* the probe as a tree, not a chain of eight dependent additions */
+    *probe += ((probe_of(s0) + probe_of(s1)) + (probe_of(s2) + probe_of(s3))) +
+              ((probe_of(s4) + probe_of(s5)) + (probe_of(s6) + probe_of(s7)));
     const size_t q = b->pos + j * b->stride, stride = b->stride;
-    set_member(topo, q, stride, s0, probe);
-    set_member(topo, q + stride, stride, s1, probe);
-    set_member(topo, q + 2 * stride, stride, s2, probe);
-    set_member(topo, q + 3 * stride, stride, s3, probe);
-    set_member(topo, q + 4 * stride, stride, s4, probe);
-    set_member(topo, q + 5 * stride, stride, s5, probe);
-    set_member(topo, q + 6 * stride, stride, s6, probe);
-    set_member(topo, q + 7 * stride, stride, s7, probe);
+    set_member(topo, q, stride, s0);
+    set_member(topo, q + stride, stride, s1);
+    set_member(topo, q + 2 * stride, stride, s2);
+    set_member(topo, q + 3 * stride, stride, s3);
+    set_member(topo, q + 4 * stride, stride, s4);
+    set_member(topo, q + 5 * stride, stride, s5);
+    set_member(topo, q + 6 * stride, stride, s6);
+    set_member(topo, q + 7 * stride, stride, s7);
 }
 
 /* Member j alone, the same way. */
@@ -141,7 +149,8 @@ static void forward_packed_one(mg_value *const *topo, const mg_bundle *b, size_t
     const size_t m = b->m, n_in = (topo[b->pos]->u.many.n - 1) / 2;
     double s = w[j];
     for (size_t i = 0; i < n_in; i++) s += w[m + i * m + j] * x[2 * i]->data;
-    set_member(topo, b->pos + j * b->stride, b->stride, s, probe);
+    *probe += probe_of(s);
+    set_member(topo, b->pos + j * b->stride, b->stride, s);
 }
 
 /* Four members from position p on, reading the nodes. */
@@ -158,10 +167,11 @@ static void forward_four(mg_value *const *topo, size_t p, size_t stride, double 
         s2 += a2[i]->data * x;
         s3 += a3[i]->data * x;
     }
-    set_member(topo, p, stride, s0, probe);
-    set_member(topo, p + stride, stride, s1, probe);
-    set_member(topo, p + 2 * stride, stride, s2, probe);
-    set_member(topo, p + 3 * stride, stride, s3, probe);
+    *probe += (probe_of(s0) + probe_of(s1)) + (probe_of(s2) + probe_of(s3));
+    set_member(topo, p, stride, s0);
+    set_member(topo, p + stride, stride, s1);
+    set_member(topo, p + 2 * stride, stride, s2);
+    set_member(topo, p + 3 * stride, stride, s3);
 }
 
 /* Bundle b; returns the nodes it set. */
@@ -177,8 +187,10 @@ static size_t forward_bundle(const mg_graph *g, const mg_bundle *b, double *prob
     }
     for (; j + 4 <= m; j += 4) forward_four(topo, b->pos + j * stride, stride, probe);
     for (; j < m; j++) {
-        size_t q = b->pos + j * stride;
-        set_member(topo, q, stride, forward_NEURON(topo[q]), probe);
+        const size_t q = b->pos + j * stride;
+        const double d = forward_NEURON(topo[q]);
+        *probe += probe_of(d);
+        set_member(topo, q, stride, d);
     }
     return m * stride;
 }
@@ -252,16 +264,23 @@ static int leaves_finite(mg_graph *g) {
  * same order. */
 #define LIVE_AT_ONCE 8
 
-/* The chain rule at an activation, relu's spelled out (mg__chain's
- * arithmetic, without its call). */
-static inline void activation_backward(mg_value *a) {
-    if (a->op != MG_OP_RELU) mg__chain(a, 1);
-    else if (a->grad != 0.0) a->u.in[0]->grad += local_grad_RELU(a, 0) * a->grad;
+/* Member j's grad, after the chain rule at its activation (which feeds
+ * only its neuron).  Relu's is spelled out with no branch: where the relu's
+ * grad is 0 it adds 0 * 0 to a grad that started at +0 and so cannot be -0,
+ * which leaves it as it was, as skipping the relu would. */
+static inline double member_grad(mg_value *const *topo, const mg_bundle *b, size_t j) {
+    mg_value *n = topo[b->pos + j * b->stride];
+    if (b->stride == 2) {
+        mg_value *a = topo[b->pos + j * b->stride + 1];
+        if (a->op == MG_OP_RELU) n->grad += local_grad_RELU(a, 0) * a->grad;
+        else mg__chain(a, 1);
+    }
+    return n->grad;
 }
 
 static void backward_bundle(mg_graph *g, const mg_bundle *b) {
     mg_value *const *topo = g->topo;
-    const size_t m = b->m, stride = b->stride, n_in = mg__bundle_inputs(topo, b);
+    const size_t m = b->m, n_in = mg__bundle_inputs(topo, b);
     mg_pack *pk = &g->packs[b->pack];
     const double *w = g->pack_vals + pk->at;
     double *gw = g->pack_grads + pk->at;
@@ -269,14 +288,12 @@ static void backward_bundle(mg_graph *g, const mg_bundle *b) {
         for (size_t k = 0; k < m * (1 + n_in); k++) gw[k] = g->pack_src[pk->at + k]->grad;
         pk->loaded = 1;
     }
-    if (stride == 2)
-        for (size_t j = m; j-- > 0;) activation_backward(topo[b->pos + 2 * j + 1]);
     mg_value *const *x = topo[b->pos]->u.many.args + 2;
     for (size_t j = m; j > 0;) {
         size_t live[LIVE_AT_ONCE], c = 0;
         double gl[LIVE_AT_ONCE];
         while (j > 0 && c < LIVE_AT_ONCE) {
-            const double gj = topo[b->pos + --j * stride]->grad;
+            const double gj = member_grad(topo, b, --j);
             if (gj != 0.0) {
                 live[c] = j;
                 gl[c++] = gj;
