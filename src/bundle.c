@@ -17,7 +17,6 @@
 #include "ops.h"
 
 #include <stdlib.h>
-#include <string.h>
 
 /* Whether neuron v can join the bundle of `first` (whose id is first_id):
  * the same inputs x, and its bias and weights made before the bundle (none
@@ -41,7 +40,8 @@ static mg_bundle bundle_from(mg_value *const *topo, size_t n, size_t p) {
         if (act && !(q + 1 < n && mg__activation_of(topo[q + 1], topo[q]))) break;
         m++;
     }
-    return (mg_bundle){.pos = p, .m = m, .stride = stride, .pack = SIZE_MAX, .whole = 0};
+    return (mg_bundle){.pos = p, .m = m, .stride = stride, .last = p + m * stride - 1,
+                       .pack = SIZE_MAX, .whole = 0};
 }
 
 static int by_address(const void *a, const void *b) {
@@ -157,8 +157,6 @@ static int check_pack_uses(mg_graph *g) {
 int mg__build_bundles(mg_graph *g) {
     mg_value *const *topo = g->topo;
     const size_t n = g->n_topo;
-    if (!mg__grow((void **)&g->bundle_at, &g->cap_bundle_at, n, sizeof *g->bundle_at)) return -1;
-    memset(g->bundle_at, 0, n * sizeof *g->bundle_at);
     g->n_bundles = g->n_packs = g->n_pack_src = 0;
     for (size_t p = 0; p < n;) {
         mg_bundle b = topo[p]->op == MG_OP_NEURON ? bundle_from(topo, n, p) : (mg_bundle){.m = 1};
@@ -170,16 +168,14 @@ int mg__build_bundles(mg_graph *g) {
         if (disjoint < 0 ||
             !mg__grow((void **)&g->bundles, &g->cap_bundles, g->n_bundles + 1, sizeof *g->bundles))
             return -1;
-        const size_t end = p + b.m * b.stride - 1;
         b.whole = disjoint;   /* and, below, its pack's grads_ok */
         b.pack = find_pack(g, &b);
         if (b.pack != SIZE_MAX) {
             g->packs[b.pack].users++;
-            g->packs[b.pack].hi = end;
+            g->packs[b.pack].hi = b.last;
         }
-        g->bundle_at[p] = 2 * g->n_bundles + 2;
         g->bundles[g->n_bundles++] = b;
-        p = end + 1;
+        p = b.last + 1;
     }
     /* a pack used once saves nothing: its bundle reads the nodes */
     for (size_t k = 0; k < g->n_bundles; k++)
@@ -199,7 +195,6 @@ int mg__build_bundles(mg_graph *g) {
     for (size_t k = 0; k < g->n_bundles; k++) {
         mg_bundle *b = &g->bundles[k];
         b->whole = b->whole && b->pack != SIZE_MAX && g->packs[b->pack].grads_ok;
-        if (b->whole) g->bundle_at[b->pos + b->m * b->stride - 1] = 2 * k + 3;
     }
     return 0;
 }
@@ -215,7 +210,7 @@ static const mg_bundle *bundle_holding(const mg_graph *g, size_t p) {
     }
     if (!lo) return NULL;
     const mg_bundle *b = &g->bundles[lo - 1];
-    return p < b->pos + b->m * b->stride ? b : NULL;
+    return p <= b->last ? b : NULL;
 }
 
 /* Shorten every jump of the skip table that would land inside a bundle, so
@@ -228,8 +223,7 @@ void mg__fit_skips_to_bundles(mg_graph *g) {
         if (s == p || s == 0) continue;
         const mg_bundle *b = bundle_holding(g, s - 1);   /* the next node walked */
         if (!b || !b->whole) continue;
-        const size_t end = b->pos + b->m * b->stride - 1;
-        if (s - 1 == end) continue;   /* lands on its last node: taken whole */
-        g->skip[p] = end < p ? end + 1 : p;
+        if (s - 1 == b->last) continue;   /* lands on its last node: taken whole */
+        g->skip[p] = b->last < p ? b->last + 1 : p;
     }
 }

@@ -75,7 +75,6 @@ void mg_graph_free(mg_graph *g) {
     free(g->topo);
     free(g->skip);
     free(g->topo_leaves);
-    free(g->bundle_at);
     free(g->bundles);
     free(g->packs);
     free(g->pack_src);
@@ -96,7 +95,7 @@ size_t mg_graph_bytes(const mg_graph *g) {
     bytes += (size_t)g->cap_groups * sizeof *g->groups + (size_t)g->cap_open * sizeof *g->open;
     bytes += g->cap_marks * sizeof *g->marks + g->cap_topo * sizeof *g->topo +
              g->cap_skip * sizeof *g->skip + g->cap_topo_leaves * sizeof *g->topo_leaves +
-             g->cap_bundle_at * sizeof *g->bundle_at + g->cap_bundles * sizeof *g->bundles +
+             g->cap_bundles * sizeof *g->bundles +
              g->cap_packs * sizeof *g->packs + g->cap_pack_src * sizeof *g->pack_src +
              g->cap_pack_vals * sizeof *g->pack_vals + g->cap_pack_grads * sizeof *g->pack_grads;
     return bytes;

@@ -62,6 +62,7 @@ typedef struct mg_checkpoint {
  * cached order (stride 2 when each is followed by its activation). */
 typedef struct mg_bundle {
     size_t pos, m, stride;
+    size_t last;          /* position of its last node: pos + m*stride - 1 */
     size_t pack;          /* its mg_pack, or SIZE_MAX for none */
     /* Backward takes it whole from its last node: it has a pack with
      * grads_ok, and no node repeats among its biases, weights and inputs. */
@@ -121,12 +122,9 @@ struct mg_graph {
     unsigned topo_walks;  /* backward walks of the cached order so far */
     int skip_ready;
     /* For the cached order, built on its second forward replay: neurons
-     * that share their inputs, evaluated together (replay.c, build_bundles).
-     * bundle_at[p] is 0, 2k+2 when bundles[k] starts at position p, 2k+3
-     * when it ends there and is taken whole by backward.  Bundles with the same leaf weights share a pack:
-     * their weights copied side by side at each mg_forward. */
-    size_t *bundle_at;
-    size_t cap_bundle_at;
+     * that share their inputs, evaluated together (bundle.c), in order of
+     * position.  Bundles with the same leaf weights share a pack: their
+     * weights copied side by side at each walk. */
     struct mg_bundle *bundles;
     size_t n_bundles, cap_bundles;
     struct mg_pack *packs;

@@ -209,13 +209,13 @@ void mg_forward(mg_value *root) {
         g->bundle_ready = mg__build_bundles(g) == 0;
         if (g->bundle_ready && g->skip_ready) mg__fit_skips_to_bundles(g);
     }
-    const size_t *bundle_at = g->bundle_ready ? g->bundle_at : NULL;
-    if (bundle_at) fill_packs(g);
+    /* the next bundle, and the end of them (none before they are built) */
+    const mg_bundle *next = g->bundles, *end = g->bundle_ready ? g->bundles + g->n_bundles : next;
+    if (next < end) fill_packs(g);
     double probe = 0.0;   /* stays 0 while every value is finite */
     for (size_t i = 0; i < n;) {
         mg_value *v = topo[i];
-        if (bundle_at && bundle_at[i] % 2 == 0 && bundle_at[i])
-            i += forward_bundle(g, &g->bundles[bundle_at[i] / 2 - 1], &probe);
+        if (next < end && next->pos == i) i += forward_bundle(g, next++, &probe);
         else if (v->op == MG_OP_LEAF) i++;
         else i += set_value_and_activation(topo, i, n, mg__forward_node(v), &probe);
     }
@@ -345,22 +345,32 @@ void mg__backward_replayed(mg_graph *g, mg_value *root, int fresh) {
         if (g->skip_ready && g->bundle_ready) mg__fit_skips_to_bundles(g);
     }
     const size_t *skip = finite && g->skip_ready ? g->skip : NULL;
-    const size_t *bundle_at = finite && g->bundle_ready && g->n_packs ? g->bundle_at : NULL;
-    if (bundle_at) fill_packs(g);
+    /* Bundles go whole only in a finite walk.  The walk keeps `below`, the
+     * bundles not yet passed, and next_end, one past the last node of the
+     * highest of them (0 for none). */
+    const mg_bundle *first = g->bundles;
+    const mg_bundle *below = finite && g->bundle_ready && g->n_packs ? first + g->n_bundles : first;
+    const int bundled = below > first;
+    size_t next_end = bundled ? below[-1].last + 1 : 0;
+    if (bundled) fill_packs(g);
     for (size_t i = n; i-- > 0;) {
         mg_value *v = topo[i];
         if (v->op == MG_OP_LEAF) continue;   /* nothing to pass on */
-        if (skip && skip[i] < i && v->grad == 0.0) {
+        if (v->grad == 0.0 && skip && skip[i] < i) {
             i = skip[i];   /* v and the stretch below it pass nothing */
             continue;
         }
-        if (bundle_at && bundle_at[i] % 2) {   /* the last node of a bundle taken whole */
-            const mg_bundle *b = &g->bundles[bundle_at[i] / 2 - 1];
-            backward_bundle(g, b);
-            i = b->pos;
-            continue;
+        if (i < next_end) {   /* at or below the last node of the next bundle */
+            while (below > first && below[-1].last > i) below--;   /* jumped over */
+            const mg_bundle *b = below > first && below[-1].last == i ? --below : NULL;
+            next_end = below > first ? below[-1].last + 1 : 0;
+            if (b && b->whole) {
+                backward_bundle(g, b);
+                i = b->pos;
+                continue;
+            }
         }
         mg__chain(v, finite);
     }
-    if (bundle_at) store_pack_grads(g);
+    if (bundled) store_pack_grads(g);
 }
