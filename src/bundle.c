@@ -40,8 +40,10 @@ static mg_bundle bundle_from(mg_value *const *topo, size_t n, size_t p) {
         if (act && !(q + 1 < n && mg__activation_of(topo[q + 1], topo[q]))) break;
         m++;
     }
+    int relu = act;
+    for (size_t j = 0; j < m && relu; j++) relu = topo[p + j * stride + 1]->op == MG_OP_RELU;
     return (mg_bundle){.pos = p, .m = m, .stride = stride, .last = p + m * stride - 1,
-                       .pack = SIZE_MAX, .whole = 0};
+                       .relu = relu, .pack = SIZE_MAX, .whole = 0};
 }
 
 static int by_address(const void *a, const void *b) {

@@ -63,6 +63,7 @@ typedef struct mg_checkpoint {
 typedef struct mg_bundle {
     size_t pos, m, stride;
     size_t last;          /* position of its last node: pos + m*stride - 1 */
+    int relu;             /* every member is followed by a relu */
     size_t pack;          /* its mg_pack, or SIZE_MAX for none */
     /* Backward takes it whole from its last node: it has a pack with
      * grads_ok, and no node repeats among its biases, weights and inputs. */

@@ -132,6 +132,14 @@ static void forward_packed_eight(mg_value *const *topo, const mg_bundle *b, size
     *probe += ((probe_of(s0) + probe_of(s1)) + (probe_of(s2) + probe_of(s3))) +
               ((probe_of(s4) + probe_of(s5)) + (probe_of(s6) + probe_of(s7)));
     const size_t q = b->pos + j * b->stride, stride = b->stride;
+    if (b->relu) {
+        const double s[8] = {s0, s1, s2, s3, s4, s5, s6, s7};
+        for (size_t t = 0; t < 8; t++) {
+            set_value(topo[q + 2 * t], s[t]);
+            set_value(topo[q + 2 * t + 1], mg__relu(s[t]));
+        }
+        return;
+    }
     set_member(topo, q, stride, s0);
     set_member(topo, q + stride, stride, s1);
     set_member(topo, q + 2 * stride, stride, s2);
