@@ -246,6 +246,34 @@ Test(bundle, an_input_given_twice_keeps_its_order) {
     mg_graph_free(g);
 }
 
+/* ---- members with different activations ----
+ * One bundle whose neurons are followed by relu, tanh, relu, sigmoid, ...
+ * (nine of them: a group of eight and one more), for two points. */
+static mg_value *build_mixed(mg_graph *g, const double *v, const void *ctx) {
+    (void)ctx;
+    size_t k = 0;
+    mg_value *w[18], *b[9], *terms[18];
+    for (int i = 0; i < 18; i++) w[i] = mg_leaf(g, v[k++], NULL);
+    for (int i = 0; i < 9; i++) b[i] = mg_leaf(g, v[k++], NULL);
+    for (int p = 0; p < 2; p++) {
+        mg_value *x[2];
+        x[0] = mg_leaf(g, v[k++], NULL);
+        x[1] = mg_leaf(g, v[k++], NULL);
+        for (int j = 0; j < 9; j++) {
+            mg_value *n = mg_neuron(b[j], w + 2 * j, x, 2);
+            terms[9 * p + j] = j % 2 == 0 ? mg_relu(n) : j % 4 == 1 ? mg_tanh(n) : mg_sigmoid(n);
+        }
+    }
+    return mg_sum(terms, 18);
+}
+
+Test(bundle, members_with_different_activations_match_a_fresh_graph) {
+    for (unsigned seed = 1; seed <= 20; seed++) {
+        const size_t whole = replay_matches_fresh(build_mixed, NULL, 31, fill_random, seed, 4);
+        cr_expect(whole == 0 || whole == 18, "seed %u: %zu neurons in whole bundles", seed, whole);
+    }
+}
+
 /* ---- a bias shared by two packs ----
  * Two layers over the same two inputs, each with its own weights but the
  * same three biases, for two points: the biases are in both packs, so
