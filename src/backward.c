@@ -87,10 +87,10 @@ mg_value *const *mg_topo(const mg_value *root, size_t *n) {
 }
 
 size_t mg__topo_index(mg_value *const *topo, size_t n, const mg_value *v) {
-    size_t id = mg_value_id(v), lo = 0, hi = n;
+    size_t id = mg__id(v), lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        size_t mid_id = mg_value_id(topo[mid]);
+        size_t mid_id = mg__id(topo[mid]);
         if (mid_id == id) return topo[mid] == v ? mid : n;
         if (mid_id < id) lo = mid + 1;
         else hi = mid;

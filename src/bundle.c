@@ -46,26 +46,26 @@ static mg_bundle bundle_from(mg_value *const *topo, size_t n, size_t p) {
                        .relu = relu, .pack = SIZE_MAX, .whole = 0};
 }
 
-static int by_address(const void *a, const void *b) {
-    uintptr_t x = (uintptr_t) * (mg_value *const *)a, y = (uintptr_t) * (mg_value *const *)b;
-    return (x > y) - (x < y);
+/* Mark node v (MG_MARK); 0 if it was marked already. */
+static int mark(mg_value *v) {
+    const int was = v->flags & MG_MARK;
+    v->flags |= MG_MARK;
+    return !was;
 }
 
-/* Whether no node repeats among b's biases, weights and inputs; -1 when
- * out of memory. */
+/* Whether no node repeats among b's biases, weights and inputs: each is
+ * marked in turn, and a repeat finds its mark.  The marks are cleared. */
 static int bundle_disjoint(mg_value *const *topo, const mg_bundle *b) {
-    const size_t n_in = mg__bundle_inputs(topo, b), k = b->m * (n_in + 1) + n_in;
-    mg_value **all = malloc(k * sizeof *all), **p = all;
-    if (!all) return -1;
-    for (size_t j = 0; j < b->m; j++) {
-        *p++ = mg__member_arg(topo, b, j, 0);
-        for (size_t i = 0; i < n_in; i++) *p++ = mg__member_arg(topo, b, j, 1 + 2 * i);
-    }
-    for (size_t i = 0; i < n_in; i++) *p++ = mg__member_arg(topo, b, 0, 2 + 2 * i);
-    qsort(all, k, sizeof *all, by_address);
+    const size_t n_args = topo[b->pos]->u.many.n;
     int disjoint = 1;
-    for (size_t i = 1; i < k && disjoint; i++) disjoint = all[i] != all[i - 1];
-    free(all);
+    for (size_t a = 2; a < n_args; a += 2) disjoint &= mark(mg__member_arg(topo, b, 0, a));
+    for (size_t j = 0; j < b->m; j++)
+        for (size_t a = 0; a < n_args; a += 1 + (a > 0))   /* 0, 1, 3, 5, ...: bias and weights */
+            disjoint &= mark(mg__member_arg(topo, b, j, a));
+    for (size_t a = 2; a < n_args; a += 2) mg__member_arg(topo, b, 0, a)->flags &= (uint8_t)~MG_MARK;
+    for (size_t j = 0; j < b->m; j++)
+        for (size_t a = 0; a < n_args; a += 1 + (a > 0))
+            mg__member_arg(topo, b, j, a)->flags &= (uint8_t)~MG_MARK;
     return disjoint;
 }
 
@@ -139,17 +139,20 @@ static int check_pack_uses(mg_graph *g) {
     for (size_t k = 0; k < g->n_bundles; k++)
         for (size_t j = 0; j < g->bundles[k].m; j++)
             member_of[g->bundles[k].pos + j * g->bundles[k].stride] = k + 1;
+    /* pack nodes are marked, so most inputs are ruled out with no search */
+    for (size_t k = 0; k < n_e; k++) ((mg_value *)e[k].node)->flags |= MG_MARK;
     for (size_t p = 0; p < n; p++) {
         const mg_value *v = topo[p];
         const size_t own = member_of[p] ? g->bundles[member_of[p] - 1].pack : SIZE_MAX;
         for (size_t i = 0, arity = mg__arity(v); i < arity; i++) {
+            if (own != SIZE_MAX && (i == 0 || i % 2 == 1)) continue;   /* its own pack's node */
             const pack_entry key = {mg__input(v, i), 0};
+            if (!(key.node->flags & MG_MARK)) continue;
             const pack_entry *hit = bsearch(&key, e, n_e, sizeof *e, entry_by_address);
-            if (!hit) continue;
-            const int as_weight = hit->pack == own && (i == 0 || i % 2 == 1);
-            if (!as_weight && p <= g->packs[hit->pack].hi) g->packs[hit->pack].grads_ok = 0;
+            if (p <= g->packs[hit->pack].hi) g->packs[hit->pack].grads_ok = 0;
         }
     }
+    for (size_t k = 0; k < n_e; k++) ((mg_value *)e[k].node)->flags &= (uint8_t)~MG_MARK;
     free(e);
     free(member_of);
     return 0;

@@ -231,9 +231,7 @@ oom:
 }
 
 size_t mg_value_id(const mg_value *v) {
-    if (!v) return 0;
-    const mg_block *b = mg__block_of(v);
-    return b->first_id + (size_t)(v - b->nodes);
+    return v ? mg__id(v) : 0;
 }
 
 mg_graph *mg_value_graph(const mg_value *v) { return v ? mg__graph_of(v) : NULL; }

@@ -24,6 +24,7 @@ typedef struct mg_block {
 
 /* Scratch flag bits in mg_value.flags (bit 0 is MG_FROZEN). */
 #define MG_SEEN 0x80u
+#define MG_MARK 0x40u   /* set and cleared again within one function */
 
 /* A label and/or a group for one node.  Kept sorted by node id, so a reset
  * drops the entries of dropped nodes by truncation. */
@@ -157,6 +158,12 @@ struct mg_graph {
 
 static inline mg_block *mg__block_of(const mg_value *v) {
     return (mg_block *)((uintptr_t)v & ~(uintptr_t)(MG_BLOCK_BYTES - 1));
+}
+
+/* v's id (mg_value_id without the call). */
+static inline size_t mg__id(const mg_value *v) {
+    const mg_block *b = mg__block_of(v);
+    return b->first_id + (size_t)(v - b->nodes);
 }
 
 static inline mg_graph *mg__graph_of(const mg_value *v) {

@@ -33,18 +33,34 @@ static int skip_safe(mg_op op) {
     }
 }
 
+/* The positions of topo's n nodes (n > 0) by id, pos[id - *lo], when their
+ * ids span at most a few times n (as they do in a graph built for one
+ * loss); NULL otherwise or when out of memory. */
+static size_t *positions_by_id(mg_value *const *topo, size_t n, size_t *lo) {
+    *lo = mg__id(topo[0]);
+    const size_t span = mg__id(topo[n - 1]) - *lo + 1;
+    size_t *pos = span <= 4 * n + 4096 ? malloc(span * sizeof *pos) : NULL;
+    if (pos)
+        for (size_t p = 0; p < n; p++) pos[mg__id(topo[p]) - *lo] = p;
+    return pos;
+}
+
 /* 0, or -1 when out of memory (then backward simply visits every node). */
 static int build_skips(mg_graph *g) {
     mg_value **topo = g->topo;
     const size_t n = g->n_topo;
     if (!mg__grow((void **)&g->skip, &g->cap_skip, n, sizeof *g->skip)) return -1;
-    size_t *last_use = malloc(n * sizeof *last_use);
+    size_t *last_use = malloc(n * sizeof *last_use), lo;
     if (!last_use) return -1;
+    size_t *pos = positions_by_id(topo, n, &lo);   /* else a binary search per input */
     for (size_t p = 0; p < n; p++) {
         last_use[p] = p;   /* no consumer yet (only the root keeps that) */
-        for (size_t i = 0, arity = mg__arity(topo[p]); i < arity; i++)
-            last_use[mg__topo_index(topo, p, mg__input(topo[p], i))] = p;
+        for (size_t i = 0, arity = mg__arity(topo[p]); i < arity; i++) {
+            const mg_value *in = mg__input(topo[p], i);
+            last_use[pos ? pos[mg__id(in) - lo] : mg__topo_index(topo, p, in)] = p;
+        }
     }
+    free(pos);
     size_t *skip = g->skip;
     for (size_t p = 0; p < n; p++) {
         /* absorb the stretch that ends just below, while it is used only
