@@ -41,6 +41,24 @@ static inline int mgt_same_bits(double a, double b) {
     return a == b && !signbit(a) == !signbit(b);
 }
 
+/* Assert that the graphs of roots a and b have the same nodes in order, with
+ * the same bits in every value and grad; seed and round go in the message. */
+static inline void mgt_assert_same_graphs(const mg_value *a, const mg_value *b, unsigned seed,
+                                          int round) {
+    size_t na, nb;
+    mg_value *const *ta = mg_topo(a, &na);
+    mg_value *const *tb = mg_topo(b, &nb);
+    cr_assert_eq(na, nb, "seed %u round %d: %zu nodes, %zu fresh", seed, round, na, nb);
+    for (size_t i = 0; i < na; i++) {
+        cr_assert(mgt_same_bits(ta[i]->data, tb[i]->data),
+                  "seed %u round %d node %zu (%s): data %a replayed, %a fresh", seed, round, i,
+                  mg_op_name(mg_value_op(ta[i])), ta[i]->data, tb[i]->data);
+        cr_assert(mgt_same_bits(ta[i]->grad, tb[i]->grad),
+                  "seed %u round %d node %zu (%s): grad %a replayed, %a fresh", seed, round, i,
+                  mg_op_name(mg_value_op(ta[i])), ta[i]->grad, tb[i]->grad);
+    }
+}
+
 /* ------------------------------------------------------- the reference */
 
 /* The value of an op node from its inputs' values: sums left to right, the

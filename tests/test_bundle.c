@@ -57,18 +57,7 @@ static size_t replay_matches_fresh(builder build, const void *ctx, size_t n_vals
         mg_value *froot = build(f, v, ctx);
         cr_assert_not_null(froot, "%s", mg_graph_error(f));
         mg_backward(froot);
-        size_t na, nb;
-        mg_value *const *ta = mg_topo(root, &na);
-        mg_value *const *tb = mg_topo(froot, &nb);
-        cr_assert_eq(na, nb);
-        for (size_t i = 0; i < na; i++) {
-            cr_assert(mgt_same_bits(ta[i]->data, tb[i]->data),
-                      "seed %u round %d node %zu (%s): data %a replayed, %a fresh", seed, round, i,
-                      mg_op_name(mg_value_op(ta[i])), ta[i]->data, tb[i]->data);
-            cr_assert(mgt_same_bits(ta[i]->grad, tb[i]->grad),
-                      "seed %u round %d node %zu (%s): grad %a replayed, %a fresh", seed, round, i,
-                      mg_op_name(mg_value_op(ta[i])), ta[i]->grad, tb[i]->grad);
-        }
+        mgt_assert_same_graphs(root, froot, seed, round);
         mg_graph_free(f);
     }
     if (g->bundle_ready)
@@ -99,6 +88,11 @@ static void fill_random(double *v, size_t n, int round, unsigned seed) {
     }
 }
 
+/* n leaves into out, with the values v[*k], v[*k + 1], ... */
+static void make_leaves(mg_graph *g, const double *v, size_t *k, mg_value **out, int n) {
+    for (int i = 0; i < n; i++) out[i] = mg_leaf(g, v[(*k)++], NULL);
+}
+
 /* One layer of m neurons over x (n_in of them), each with its own weights
  * from w (m rows of n_in) and bias b[j]; activation relu (act 1), tanh (2)
  * or none (0).  out gets the m outputs. */
@@ -122,10 +116,10 @@ static mg_value *build_landing(mg_graph *g, const double *v, const void *ctx) {
     (void)ctx;
     size_t k = 0;
     mg_value *w1[6], *b1[3], *w2[6], *b2[2], *x[2][2], *terms[4];
-    for (int i = 0; i < 6; i++) w1[i] = mg_leaf(g, v[k++], NULL);
-    for (int i = 0; i < 3; i++) b1[i] = mg_leaf(g, v[k++], NULL);
-    for (int i = 0; i < 6; i++) w2[i] = mg_leaf(g, v[k++], NULL);
-    for (int i = 0; i < 2; i++) b2[i] = mg_leaf(g, v[k++], NULL);
+    make_leaves(g, v, &k, w1, 6);
+    make_leaves(g, v, &k, b1, 3);
+    make_leaves(g, v, &k, w2, 6);
+    make_leaves(g, v, &k, b2, 2);
     for (int p = 0; p < 2; p++) {
         x[p][0] = mg_leaf(g, v[k++], NULL);
         x[p][1] = mg_leaf(g, v[k++], NULL);
@@ -163,8 +157,8 @@ static mg_value *build_reuse(mg_graph *g, const double *v, const void *ctx) {
     size_t k = 0;
     mg_value *w[6], *b[3], *terms[8];
     size_t n_terms = 0;
-    for (int i = 0; i < 6; i++) w[i] = mg_leaf(g, v[k++], NULL);
-    for (int i = 0; i < 3; i++) b[i] = mg_leaf(g, v[k++], NULL);
+    make_leaves(g, v, &k, w, 6);
+    make_leaves(g, v, &k, b, 3);
     for (int p = 0; p < 2; p++) {
         mg_value *x[2], *h[3];
         x[0] = p == 1 && c->reuse == 1 ? w[0] : mg_leaf(g, v[k++], NULL);
@@ -176,14 +170,22 @@ static mg_value *build_reuse(mg_graph *g, const double *v, const void *ctx) {
     return mg_sum(terms, n_terms);
 }
 
-static void expect_pack_without_grads(builder build, const void *ctx, const double *v) {
+/* A graph made by `build`, walked forward and backward twice, so that its
+ * bundles and skip table are made.  The caller frees it. */
+static mg_graph *walked_twice(builder build, const void *ctx, const double *v) {
     mg_graph *g = mg_graph_new();
     mg_value *root = build(g, v, ctx);
+    cr_assert_not_null(root, "%s", mg_graph_error(g));
     for (int i = 0; i < 2; i++) {
         mg_forward(root);
         mg_backward(root);
     }
     cr_assert(g->bundle_ready);
+    return g;
+}
+
+static void expect_pack_without_grads(builder build, const void *ctx, const double *v) {
+    mg_graph *g = walked_twice(build, ctx, v);
     cr_expect_eq(g->n_packs, 1, "packs: %zu", g->n_packs);
     if (g->n_packs) cr_expect_not(g->packs[0].grads_ok, "the pack's grads were to be kept");
     for (size_t q = 0; q < g->n_bundles; q++)
@@ -220,8 +222,8 @@ static mg_value *build_twice(mg_graph *g, const double *v, const void *ctx) {
     (void)ctx;
     size_t k = 0;
     mg_value *w[6], *b[3], *terms[6];
-    for (int i = 0; i < 6; i++) w[i] = mg_leaf(g, v[k++], NULL);
-    for (int i = 0; i < 3; i++) b[i] = mg_leaf(g, v[k++], NULL);
+    make_leaves(g, v, &k, w, 6);
+    make_leaves(g, v, &k, b, 3);
     for (int p = 0; p < 2; p++) {
         mg_value *x = mg_leaf(g, v[k++], NULL), *xx[2] = {x, x};
         layer(b, w, xx, 2, 3, 0, terms + 3 * p);
@@ -234,13 +236,7 @@ Test(bundle, an_input_given_twice_keeps_its_order) {
     fixed_values = v;
     replay_matches_fresh(build_twice, NULL, sizeof v / sizeof *v, fill_fixed, 5, 4);
     /* and the reason it holds: those bundles are walked node by node */
-    mg_graph *g = mg_graph_new();
-    mg_value *root = build_twice(g, v, NULL);
-    for (int i = 0; i < 2; i++) {
-        mg_forward(root);
-        mg_backward(root);
-    }
-    cr_assert(g->bundle_ready);
+    mg_graph *g = walked_twice(build_twice, NULL, v);
     cr_expect_eq(g->n_bundles, 2, "bundles: %zu", g->n_bundles);
     for (size_t q = 0; q < g->n_bundles; q++) cr_expect_not(g->bundles[q].whole, "bundle %zu", q);
     mg_graph_free(g);
@@ -253,12 +249,11 @@ static mg_value *build_mixed(mg_graph *g, const double *v, const void *ctx) {
     (void)ctx;
     size_t k = 0;
     mg_value *w[18], *b[9], *terms[18];
-    for (int i = 0; i < 18; i++) w[i] = mg_leaf(g, v[k++], NULL);
-    for (int i = 0; i < 9; i++) b[i] = mg_leaf(g, v[k++], NULL);
+    make_leaves(g, v, &k, w, 18);
+    make_leaves(g, v, &k, b, 9);
     for (int p = 0; p < 2; p++) {
         mg_value *x[2];
-        x[0] = mg_leaf(g, v[k++], NULL);
-        x[1] = mg_leaf(g, v[k++], NULL);
+        make_leaves(g, v, &k, x, 2);
         for (int j = 0; j < 9; j++) {
             mg_value *n = mg_neuron(b[j], w + 2 * j, x, 2);
             terms[9 * p + j] = j % 2 == 0 ? mg_relu(n) : j % 4 == 1 ? mg_tanh(n) : mg_sigmoid(n);
@@ -282,9 +277,9 @@ static mg_value *build_shared_bias(mg_graph *g, const double *v, const void *ctx
     (void)ctx;
     size_t k = 0;
     mg_value *wa[6], *wb[6], *b[3], *terms[12];
-    for (int i = 0; i < 6; i++) wa[i] = mg_leaf(g, v[k++], NULL);
-    for (int i = 0; i < 6; i++) wb[i] = mg_leaf(g, v[k++], NULL);
-    for (int i = 0; i < 3; i++) b[i] = mg_leaf(g, v[k++], NULL);
+    make_leaves(g, v, &k, wa, 6);
+    make_leaves(g, v, &k, wb, 6);
+    make_leaves(g, v, &k, b, 3);
     for (int p = 0; p < 2; p++) {
         mg_value *x[2], *h[3];
         x[0] = mg_leaf(g, v[k++], NULL);
@@ -304,13 +299,7 @@ Test(bundle, a_bias_shared_by_two_packs_keeps_its_order) {
                                -1.0, 0.7,   2.0};
     fixed_values = v;
     replay_matches_fresh(build_shared_bias, NULL, sizeof v / sizeof *v, fill_fixed, 4, 4);
-    mg_graph *g = mg_graph_new();
-    mg_value *root = build_shared_bias(g, v, NULL);
-    for (int i = 0; i < 2; i++) {
-        mg_forward(root);
-        mg_backward(root);
-    }
-    cr_assert(g->bundle_ready);
+    mg_graph *g = walked_twice(build_shared_bias, NULL, v);
     cr_expect_eq(g->n_packs, 2, "packs: %zu", g->n_packs);
     for (size_t q = 0; q < g->n_packs; q++) cr_expect_not(g->packs[q].grads_ok, "pack %zu", q);
     mg_graph_free(g);

@@ -6,12 +6,10 @@
  * none of that code. */
 #include "test_util.h"
 #include "internal.h"
+#include "ref_math.h"
 
 #include <micrograd.h>
 
-static int same_bits(double a, double b) {
-    return (isnan(a) && isnan(b)) || (a == b && !signbit(a) == !signbit(b));
-}
 
 enum { MAX_IN = 6, MAX_PTS = 8, MAX_LAYERS = 3 };
 
@@ -75,22 +73,6 @@ static size_t bundled_nodes(const mg_graph *g, int whole) {
     return k;
 }
 
-/* Compare every node of the replayed graph a with the fresh graph b. */
-static void compare(const net *a, const net *b, unsigned seed, int round) {
-    size_t na, nb;
-    mg_value *const *ta = mg_topo(a->root, &na);
-    mg_value *const *tb = mg_topo(b->root, &nb);
-    cr_assert_eq(na, nb);
-    for (size_t i = 0; i < na; i++) {
-        cr_assert(same_bits(ta[i]->data, tb[i]->data),
-                  "seed %u round %d node %zu (%s): data %a replayed, %a fresh", seed, round, i,
-                  mg_op_name(mg_value_op(ta[i])), ta[i]->data, tb[i]->data);
-        cr_assert(same_bits(ta[i]->grad, tb[i]->grad),
-                  "seed %u round %d node %zu (%s): grad %a replayed, %a fresh", seed, round, i,
-                  mg_op_name(mg_value_op(ta[i])), ta[i]->grad, tb[i]->grad);
-    }
-}
-
 Test(replay, bundled_neurons_and_skips_match_a_fresh_graph_bit_for_bit, .timeout = 60) {
     size_t bundled = 0, whole = 0, rounds_with_bundles = 0;
     for (unsigned seed = 1; seed <= 300; seed++) {
@@ -132,7 +114,7 @@ Test(replay, bundled_neurons_and_skips_match_a_fresh_graph_bit_for_bit, .timeout
             net b;
             build(&b, &s, p, xs, cs);
             mg_backward(b.root);
-            compare(&a, &b, seed, round);
+            mgt_assert_same_graphs(a.root, b.root, seed, round);
             drop(&b);
             if (bundled_nodes(a.g, 0)) rounds_with_bundles++;
             bundled += bundled_nodes(a.g, 0);
@@ -172,13 +154,13 @@ Test(replay, a_neuron_fed_from_inside_the_bundle_is_not_bundled) {
         const double s1 = (0.125 + 1.25 * x[0]->data) + w[1]->data * x[1]->data;
         const double r1 = s1 < 0 ? 0 : s1;
         const double s2 = (0.125 + r1 * x[0]->data) + w[1]->data * x[1]->data;
-        cr_expect(same_bits(n1->data, s1), "round %d: n1 %a, want %a", round, n1->data, s1);
-        cr_expect(same_bits(n2->data, s2), "round %d: n2 %a, want %a", round, n2->data, s2);
+        cr_expect(mgt_same_bits(n1->data, s1), "round %d: n1 %a, want %a", round, n1->data, s1);
+        cr_expect(mgt_same_bits(n2->data, s2), "round %d: n2 %a, want %a", round, n2->data, s2);
         for (int k = 2; k < 5; k++) {
             const double nk = mg_value_input(parts[k], 0)->data;
-            cr_expect(same_bits(nk, s1), "round %d: neuron %d %a, want %a", round, k + 1, nk, s1);
+            cr_expect(mgt_same_bits(nk, s1), "round %d: neuron %d %a, want %a", round, k + 1, nk, s1);
         }
-        cr_expect(same_bits(a2->data, s2 < 0 ? 0 : s2), "round %d: relu(n2) %a", round, a2->data);
+        cr_expect(mgt_same_bits(a2->data, s2 < 0 ? 0 : s2), "round %d: relu(n2) %a", round, a2->data);
     }
     size_t n;
     mg_value *const *topo = mg_topo(root, &n);
@@ -216,11 +198,11 @@ Test(replay, skips_are_right_when_the_order_spans_many_more_ids_than_nodes) {
             double dx = 0.0;
             for (int k = 0; k < 4; k++) {
                 const int on = w[k]->data * x->data > 0.0;
-                cr_expect(same_bits(w[k]->grad, on ? x->data : 0.0), "junk %d round %d: w%d grad %a",
+                cr_expect(mgt_same_bits(w[k]->grad, on ? x->data : 0.0), "junk %d round %d: w%d grad %a",
                           junk, round, k, w[k]->grad);
                 if (on) dx += w[k]->data;
             }
-            cr_expect(same_bits(x->grad, dx), "junk %d round %d: x grad %a, want %a", junk, round,
+            cr_expect(mgt_same_bits(x->grad, dx), "junk %d round %d: x grad %a, want %a", junk, round,
                       x->grad, dx);
         }
         cr_expect(g->skip_ready, "junk %d: no skip table", junk);
