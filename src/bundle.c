@@ -24,9 +24,9 @@
 static int joins_bundle(const mg_value *first, size_t first_id, const mg_value *v) {
     if (v->op != MG_OP_NEURON || v->u.many.n != first->u.many.n) return 0;
     mg_value *const *a = v->u.many.args, *const *f = first->u.many.args;
-    if (mg_value_id(a[0]) >= first_id) return 0;
+    if (mg__id(a[0]) >= first_id) return 0;
     for (size_t i = 1; i + 1 < v->u.many.n; i += 2)
-        if (a[i + 1] != f[i + 1] || mg_value_id(a[i]) >= first_id) return 0;
+        if (a[i + 1] != f[i + 1] || mg__id(a[i]) >= first_id) return 0;
     return 1;
 }
 
@@ -34,7 +34,7 @@ static int joins_bundle(const mg_value *first, size_t first_id, const mg_value *
 static mg_bundle bundle_from(mg_value *const *topo, size_t n, size_t p) {
     const mg_value *first = topo[p];
     const size_t act = p + 1 < n && mg__activation_of(topo[p + 1], first), stride = 1 + act;
-    const size_t first_id = mg_value_id(first);
+    const size_t first_id = mg__id(first);
     size_t m = 1;
     for (size_t q = p + stride; q < n && joins_bundle(first, first_id, topo[q]); q += stride) {
         if (act && !(q + 1 < n && mg__activation_of(topo[q + 1], topo[q]))) break;
@@ -169,11 +169,9 @@ int mg__build_bundles(mg_graph *g) {
             p++;
             continue;
         }
-        const int disjoint = bundle_disjoint(topo, &b);
-        if (disjoint < 0 ||
-            !mg__grow((void **)&g->bundles, &g->cap_bundles, g->n_bundles + 1, sizeof *g->bundles))
+        if (!mg__grow((void **)&g->bundles, &g->cap_bundles, g->n_bundles + 1, sizeof *g->bundles))
             return -1;
-        b.whole = disjoint;   /* and, below, its pack's grads_ok */
+        b.whole = bundle_disjoint(topo, &b);   /* and, below, its pack's grads_ok */
         b.pack = find_pack(g, &b);
         if (b.pack != SIZE_MAX) {
             g->packs[b.pack].users++;

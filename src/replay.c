@@ -130,7 +130,7 @@ static inline void set_member(mg_value *const *topo, size_t q, size_t stride, do
 static void forward_packed_eight(mg_value *const *topo, const mg_bundle *b, size_t j,
                                  const double *w, double *probe) {
     mg_value *const *x = topo[b->pos]->u.many.args + 2;
-    const size_t m = b->m, n_in = (topo[b->pos]->u.many.n - 1) / 2;
+    const size_t m = b->m, n_in = mg__bundle_inputs(topo, b);
     double s0 = w[j], s1 = w[j + 1], s2 = w[j + 2], s3 = w[j + 3];
     double s4 = w[j + 4], s5 = w[j + 5], s6 = w[j + 6], s7 = w[j + 7];
     for (size_t i = 0; i < n_in; i++) {
@@ -170,7 +170,7 @@ static void forward_packed_eight(mg_value *const *topo, const mg_bundle *b, size
 static void forward_packed_one(mg_value *const *topo, const mg_bundle *b, size_t j,
                                const double *w, double *probe) {
     mg_value *const *x = topo[b->pos]->u.many.args + 2;
-    const size_t m = b->m, n_in = (topo[b->pos]->u.many.n - 1) / 2;
+    const size_t m = b->m, n_in = mg__bundle_inputs(topo, b);
     double s = w[j];
     for (size_t i = 0; i < n_in; i++) s += w[m + i * m + j] * x[2 * i]->data;
     *probe += probe_of(s);
@@ -279,15 +279,6 @@ static int leaves_finite(mg_graph *g) {
     return !not_finite;
 }
 
-/* Bundle b, taken whole from its last node in a walk where all data is
- * finite: first its activations, then the terms of each member whose grad
- * is not 0 (the others pass nothing).  The weights are read from the pack
- * (refreshed when the walk began) and their grads added there; each
- * input's grad stays in a register across the members.  Members are taken
- * from the last down, as node by node, so every grad gets its terms in the
- * same order. */
-#define LIVE_AT_ONCE 8
-
 /* Member j's grad, after the chain rule at its activation (which feeds
  * only its neuron).  Relu's is spelled out with no branch: where the relu's
  * grad is 0 it adds 0 * 0 to a grad that started at +0 and so cannot be -0,
@@ -302,6 +293,14 @@ static inline double member_grad(mg_value *const *topo, const mg_bundle *b, size
     return n->grad;
 }
 
+/* Bundle b, taken whole from its last node in a walk where all data is
+ * finite: each member's activation, then the terms of the members whose
+ * grad is not 0 (the others pass nothing), up to LIVE_AT_ONCE at a time.
+ * The weights are read from the pack (refreshed when the walk began) and
+ * their grads added there; each input's grad stays in a register across
+ * the members.  Members are taken from the last down, as node by node, so
+ * every grad gets its terms in the same order. */
+#define LIVE_AT_ONCE 8
 static void backward_bundle(mg_graph *g, const mg_bundle *b) {
     mg_value *const *topo = g->topo;
     const size_t m = b->m, n_in = mg__bundle_inputs(topo, b);
