@@ -234,7 +234,8 @@ void mg_forward(mg_value *root) {
         if (g->bundle_ready && g->skip_ready) mg__fit_skips_to_bundles(g);
     }
     /* the next bundle, and the end of them (none before they are built) */
-    const mg_bundle *next = g->bundles, *end = g->bundle_ready ? g->bundles + g->n_bundles : next;
+    const mg_bundle *next = g->bundles;
+    const mg_bundle *end = g->bundle_ready && g->n_bundles ? next + g->n_bundles : next;
     if (next < end) fill_packs(g);
     double probe = 0.0;   /* stays 0 while every value is finite */
     for (size_t i = 0; i < n;) {
@@ -372,7 +373,8 @@ void mg__backward_replayed(mg_graph *g, mg_value *root, int fresh) {
      * bundles not yet passed, and next_end, one past the last node of the
      * highest of them (0 for none). */
     const mg_bundle *first = g->bundles;
-    const mg_bundle *below = finite && g->bundle_ready && g->n_packs ? first + g->n_bundles : first;
+    const mg_bundle *below =
+        finite && g->bundle_ready && g->n_packs && g->n_bundles ? first + g->n_bundles : first;
     const int bundled = below > first;
     size_t next_end = bundled ? below[-1].last + 1 : 0;
     if (bundled) fill_packs(g);
