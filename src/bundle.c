@@ -46,26 +46,27 @@ static mg_bundle bundle_from(mg_value *const *topo, size_t n, size_t p) {
                        .relu = relu, .pack = SIZE_MAX, .whole = 0};
 }
 
-/* Mark node v (MG_MARK); 0 if it was marked already. */
-static int mark(mg_value *v) {
-    const int was = v->flags & MG_MARK;
-    v->flags |= MG_MARK;
-    return !was;
+/* Set (set = 1) or clear MG_MARK on every bias, weight and input of b;
+ * when setting, whether none was marked already, that is whether no node
+ * repeats among them. */
+static int mark_all(mg_value *const *topo, const mg_bundle *b, int set) {
+    const size_t n_args = topo[b->pos]->u.many.n;
+    int fresh = 1;
+    for (size_t j = 0; j < b->m; j++)
+        for (size_t a = 0; a < n_args; a++) {
+            if (j > 0 && a > 0 && a % 2 == 0) continue;   /* the inputs, once */
+            mg_value *v = mg__member_arg(topo, b, j, a);
+            fresh &= !(v->flags & MG_MARK);
+            v->flags = set ? v->flags | MG_MARK : v->flags & (uint8_t)~MG_MARK;
+        }
+    return fresh;
 }
 
 /* Whether no node repeats among b's biases, weights and inputs: each is
  * marked in turn, and a repeat finds its mark.  The marks are cleared. */
 static int bundle_disjoint(mg_value *const *topo, const mg_bundle *b) {
-    const size_t n_args = topo[b->pos]->u.many.n;
-    int disjoint = 1;
-    for (size_t a = 2; a < n_args; a += 2) disjoint &= mark(mg__member_arg(topo, b, 0, a));
-    for (size_t j = 0; j < b->m; j++)
-        for (size_t a = 0; a < n_args; a += 1 + (a > 0))   /* 0, 1, 3, 5, ...: bias and weights */
-            disjoint &= mark(mg__member_arg(topo, b, j, a));
-    for (size_t a = 2; a < n_args; a += 2) mg__member_arg(topo, b, 0, a)->flags &= (uint8_t)~MG_MARK;
-    for (size_t j = 0; j < b->m; j++)
-        for (size_t a = 0; a < n_args; a += 1 + (a > 0))
-            mg__member_arg(topo, b, j, a)->flags &= (uint8_t)~MG_MARK;
+    const int disjoint = mark_all(topo, b, 1);
+    mark_all(topo, b, 0);
     return disjoint;
 }
 
