@@ -13,8 +13,13 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 BUILD   ?= build
 SANITIZE ?=
+# FAST=0 builds the library without src/fast/: the same API and the same
+# numbers, served by the plain core (its tape is src/core/tape.c).
+FAST    ?= 1
 
 STD_FLAGS  = -std=c11 -Wall -Wextra -Wpedantic -Werror -O2 -ffp-contract=off -Iinclude
+# the library's own files (and the tests that look inside it) also see src/
+INTERNAL   = -Isrc -DMG_FAST=$(FAST)
 ifneq ($(SANITIZE),)
 SAN_FLAGS  = -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer -g
 endif
@@ -22,10 +27,17 @@ ALL_CFLAGS  = $(STD_FLAGS) $(SAN_FLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 LIBS        = -lm
 
-LIB_SRC   = $(wildcard src/*.c)
+# The library, one folder per layer (docs/architecture.md).
+LAYERS    = core teach train nn
+ifeq ($(FAST),0)
+LIB_SRC   = $(foreach l,$(LAYERS),$(wildcard src/$(l)/*.c))
+else
+LIB_SRC   = $(filter-out src/core/tape.c,$(foreach l,$(LAYERS),$(wildcard src/$(l)/*.c))) \
+            $(wildcard src/fast/*.c)
+endif
 LIB_OBJ   = $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
 PIC_OBJ   = $(LIB_SRC:src/%.c=$(BUILD)/pic/%.o)
-HEADERS   = include/micrograd.h $(wildcard src/*.h)
+HEADERS   = include/micrograd.h $(wildcard src/*/*.h)
 EXAMPLES  = $(patsubst examples/%.c,$(BUILD)/examples/%,$(wildcard examples/*.c))
 TEST_SRC  = $(wildcard tests/test_*.c) bench/baseline.c
 TEST_BIN  = $(BUILD)/tests/run_tests
@@ -42,11 +54,11 @@ examples: $(EXAMPLES)
 
 $(BUILD)/obj/%.o: src/%.c $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	$(CC) $(ALL_CFLAGS) $(INTERNAL) -c $< -o $@
 
 $(BUILD)/pic/%.o: src/%.c $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -fPIC -c $< -o $@
+	$(CC) $(ALL_CFLAGS) $(INTERNAL) -fPIC -c $< -o $@
 
 $(STATIC): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
@@ -67,7 +79,7 @@ run: $(BUILD)/examples/mazur
 # All suites link into one Criterion binary, so one summary line covers them.
 $(TEST_BIN): $(TEST_SRC) tests/test_util.h tests/teach_util.h tests/ref_math.h bench/baseline.h $(STATIC) | check-criterion
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Isrc -Ibench $(ALL_LDFLAGS) -o $@ $(TEST_SRC) $(TEST_EXTRA_LIBS) $(STATIC) -lcriterion $(LIBS)
+	$(CC) $(ALL_CFLAGS) $(INTERNAL) -Ibench $(ALL_LDFLAGS) -o $@ $(TEST_SRC) $(TEST_EXTRA_LIBS) $(STATIC) -lcriterion $(LIBS)
 
 check-criterion:
 	@sh tests/ensure_criterion.sh "$(CC)"
@@ -211,7 +223,8 @@ FUZZ_SECONDS ?= 60
 FUZZ_DIR      = $(BUILD)/fuzz
 FUZZ_TARGETS  = $(patsubst tests/fuzz/%.c,$(FUZZ_DIR)/%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_FLAGS    = -std=c11 -Wall -Wextra -Werror -g -O1 -ffp-contract=off \
-                -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Iinclude -Isrc -Itools/mgrad
+                -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Iinclude -Isrc -Itools/mgrad \
+               -DMG_FAST=$(FAST)
 
 check-fuzzer:
 	@sh tests/fuzz/ensure_fuzzer.sh "$(FUZZ_CC)"

@@ -99,6 +99,7 @@ int main(int argc, char **argv) {
 
     /* one row -> (p - y)^2 */
     mg_value *x[3], *p, *y, *loss = NULL;
+    mg_tape *tape = NULL;   /* the one-row graph, compiled for replay */
     size_t mark = mg_graph_mark(g);
     int tty = isatty(fileno(stderr));
     double t0 = now(), recent = 0.0;
@@ -110,23 +111,26 @@ int main(int argc, char **argv) {
             mg_mlp_forward(m, x, &p);
             y = mg_leaf(g, train->y[i], "y");
             loss = mg_loss_mse(&p, &y, 1);
-            if (!loss) {
+            if (loss && !teaching) tape = mg_tape_new(loss);
+            if (!loss || (!teaching && !tape)) {
                 fprintf(stderr, "font_shade: %s\n", mg_graph_error(g));
                 return 1;
             }
         } else {
             mg_leaves_set(x, mg_dataset_row(train, i), 3);
             y->data = train->y[i];
-            mg_forward(loss);
+            mg_tape_forward(tape);
         }
         recent = 0.999 * recent + 0.001 * loss->data;   /* a running mean, for the bar */
         mg_optim_zero_grad(opt);
-        mg_backward(loss);
+        if (tape) mg_tape_backward(tape);
+        else mg_backward(loss);
         mg_optim_step(opt);
         if (tty && ((s + 1) % 2000 == 0 || s + 1 == steps))
             mg_progress(stderr, (size_t)s + 1, (size_t)steps, recent, now() - t0);
     }
     double seconds = now() - t0;
+    mg_tape_free(tape);
     mg_graph_reset(g, mark);
 
     double *prob = malloc(test->n_rows * sizeof *prob);

@@ -107,6 +107,7 @@ int main(int argc, char **argv) {
 
     size_t n_train = train->n_rows, mark = mg_graph_mark(g), total = (size_t)epochs * n_train;
     size_t done = 0;
+    mg_tape *tape = NULL;   /* the fused one-image graph, compiled for replay */
     int tty = isatty(fileno(stderr));
     double t0 = now();
     for (long e = 0; e < epochs; e++) {
@@ -115,17 +116,20 @@ int main(int argc, char **argv) {
         for (size_t i = 0; i < n_train; i++, done++) {
             if (teaching || !o.loss) {
                 mg_graph_reset(g, mark);
-                if (build(&o, m, mg_dataset_row(train, i), train->y[i])) {
+                if (build(&o, m, mg_dataset_row(train, i), train->y[i]) ||
+                    (!teaching && !(tape = mg_tape_new(o.loss)))) {
                     fprintf(stderr, "mnist01: %s\n", mg_graph_error(g));
                     return 1;
                 }
             } else {
                 mg_leaves_set(o.x, mg_dataset_row(train, i), d->n_features);
                 o.y->data = train->y[i];
-                mg_forward(o.loss);
+                mg_tape_forward(tape);
             }
             sum += o.loss->data;
-            mg_backward(o.loss);   /* adds this image's gradient into the parameters */
+            /* adds this image's gradient into the parameters */
+            if (tape) mg_tape_backward(tape);
+            else mg_backward(o.loss);
             if (tty && (done % 1000 == 999))
                 mg_progress(stderr, done + 1, total, sum / (double)(i + 1), now() - t0);
         }
@@ -142,12 +146,13 @@ int main(int argc, char **argv) {
             build(&o, m, mg_dataset_row(test, i), test->y[i]);
         } else {
             mg_leaves_set(o.x, mg_dataset_row(test, i), d->n_features);
-            mg_forward(o.loss);
+            mg_tape_forward(tape);
         }
         right += (o.p->data > 0.5) == (test->y[i] > 0.5);
     }
     printf("test accuracy %.2f%% (%zu of %zu); %ld epochs in %.1f s\n",
            100.0 * (double)right / (double)test->n_rows, right, test->n_rows, epochs, seconds);
+    mg_tape_free(tape);
     free(o.x);
     mg_optim_free(opt);
     mg_mlp_free(m);

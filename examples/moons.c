@@ -155,6 +155,7 @@ int main(int argc, char **argv) {
     double *curve = malloc((size_t)steps * sizeof *curve), *score = malloc(n * sizeof *score);
     mg_value **x = malloc(2 * n * sizeof *x), **out = malloc(n * sizeof *out),
              **y = malloc(n * sizeof *y), *loss = NULL;
+    mg_tape *tape = NULL;   /* the fused graph, compiled once and replayed */
     double reference[100], ref_acc[100];
     int have_ref = ref && steps == 100 && read_trajectory(ref, reference, ref_acc, 100);
     int acc_mismatches = 0;
@@ -168,12 +169,13 @@ int main(int argc, char **argv) {
             }
             mg_leaves(g, d->y, n, y);
             loss = mg_loss_hinge(out, y, n, params, n_params, ALPHA);
-            if (!loss) {
+            if (loss && !teaching) tape = mg_tape_new(loss);
+            if (!loss || (!teaching && !tape)) {
                 fprintf(stderr, "moons: %s\n", mg_graph_error(g));
                 return 1;
             }
         } else {
-            mg_forward(loss);   /* replay on the updated parameters */
+            mg_tape_forward(tape);   /* replay on the updated parameters */
         }
         for (size_t i = 0; i < n; i++) score[i] = out[i]->data;
         acc = 100.0 * mg_accuracy(score, d->y, n, 0.0);
@@ -184,7 +186,8 @@ int main(int argc, char **argv) {
         }
         if (!quiet) printf("step %3ld  loss %.17g  accuracy %5.1f%%\n", k, loss->data, acc);
         mg_optim_zero_grad(opt);
-        mg_backward(loss);
+        if (tape) mg_tape_backward(tape);
+        else mg_backward(loss);
         mg_optim_step(opt);
         if (teaching) mg_graph_reset(g, mark);
     }
@@ -226,6 +229,7 @@ int main(int argc, char **argv) {
         if (f) fclose(f);
         free(grid.score);
     }
+    mg_tape_free(tape);
     free(curve), free(score), free(x), free(out), free(y);
     mg_optim_free(opt);
     mg_mlp_free(m);

@@ -126,7 +126,8 @@ int main(int argc, char **argv) {
 
     /* the batch graph: BATCH input pairs and targets -> mean BCE */
     mg_value *x[BATCH][2], *t[BATCH], *p[BATCH], *loss = NULL;
-    size_t mark = mg_graph_mark(g), n_batches = (train->n_rows + BATCH - 1) / BATCH;
+    mg_tape *tape = NULL;   /* the fused batch graph, compiled for replay */
+    size_t mark = mg_graph_mark(g), n_batches = (train->n_rows + BATCH - 1) / BATCH, built = 0;
     double *curve = malloc((size_t)epochs * sizeof *curve), t0 = now();
     int tty = isatty(fileno(stderr));
     for (long e = 0; e < epochs; e++) {
@@ -136,7 +137,9 @@ int main(int argc, char **argv) {
             const double *bx, *by;
             size_t nb = mg_dataset_batch(train, b, BATCH, &bx, &by);
             /* build when asked, or when the batch's shape is new (a short last batch) */
-            if (teaching || !loss || nb != BATCH) {
+            if (teaching || !loss || nb != built) {
+                mg_tape_free(tape);
+                tape = NULL;
                 mg_graph_reset(g, mark);
                 for (size_t i = 0; i < nb; i++) {
                     mg_leaves(g, bx + 2 * i, 2, x[i]);
@@ -144,18 +147,21 @@ int main(int argc, char **argv) {
                 }
                 mg_leaves(g, by, nb, t);
                 loss = mg_loss_bce(p, t, nb);
-                if (!loss) {
+                built = nb;
+                if (loss && !teaching) tape = mg_tape_new(loss);
+                if (!loss || (!teaching && !tape)) {
                     fprintf(stderr, "xor: %s\n", mg_graph_error(g));
                     return 1;
                 }
             } else {
                 for (size_t i = 0; i < nb; i++) mg_leaves_set(x[i], bx + 2 * i, 2);
                 mg_leaves_set(t, by, nb);
-                mg_forward(loss);
+                mg_tape_forward(tape);
             }
             sum += loss->data;
             mg_optim_zero_grad(opt);
-            mg_backward(loss);
+            if (tape) mg_tape_backward(tape);
+            else mg_backward(loss);
             mg_optim_step(opt);
         }
         curve[e] = sum / (double)n_batches;
@@ -165,6 +171,7 @@ int main(int argc, char **argv) {
             printf("epoch %3ld  mean batch loss %.6f\n", e + 1, curve[e]);
     }
     double seconds = now() - t0;
+    mg_tape_free(tape);
     mg_graph_reset(g, mark);
     double train_acc = accuracy(&nt, g, train), val_acc = accuracy(&nt, g, val);
     printf("last epoch's mean batch loss %.17g\n", curve[epochs - 1]);

@@ -72,6 +72,7 @@ extern "C" {
     X(DIV,     "div",     "/",       2) \
     X(NEG,     "neg",     "neg",     1) \
     X(POW,     "pow",     "**",      1) \
+    X(POW_V,   "pow_v",   "**",      2) \
     X(EXP,     "exp",     "exp",     1) \
     X(LOG,     "log",     "log",     1) \
     X(TANH,    "tanh",    "tanh",    1) \
@@ -215,6 +216,7 @@ mg_value *mg_mul(mg_value *a, mg_value *b);        /* a * b */
 mg_value *mg_div(mg_value *a, mg_value *b);        /* a / b */
 mg_value *mg_neg(mg_value *a);                     /* -a */
 mg_value *mg_pow(mg_value *a, double exponent);    /* a ** exponent (a constant) */
+mg_value *mg_pow_v(mg_value *a, mg_value *b);      /* a ** b, the exponent a node: d/db = a^b ln a */
 mg_value *mg_exp(mg_value *a);                     /* e ** a */
 mg_value *mg_log(mg_value *a);                     /* natural log of a */
 mg_value *mg_tanh(mg_value *a);                    /* tanh a, no overflow */
@@ -240,33 +242,84 @@ mg_value *mg_mul_c(mg_value *a, double c);
 /* Backpropagate from root: root->grad = 1, then for every node reachable from
  * root, in reverse topological order, add grad * local derivative into each
  * input.  The gradients of non-leaf nodes are recomputed from zero on every
- * call (right after mg_forward(root), from the zeros it left); leaves
- * accumulate, as in PyTorch (call mg_zero_grad between steps).  No recursion: a chain of ten million nodes is fine.  A node whose
- * gradient is zero adds nothing to its inputs (local * 0 is a signed zero),
- * except where a local derivative is infinite or NaN: there inf * 0 = NaN
- * flows on, as IEEE says.  Does nothing for NULL. */
+ * call; leaves accumulate, as in PyTorch (call mg_zero_grad between steps).
+ * No recursion: a chain of ten million nodes is fine.  Where a local
+ * derivative is infinite or NaN, inf * 0 = NaN flows on, as IEEE says.
+ * Does nothing for NULL. */
 void mg_backward(mg_value *root);
 
 /* Set grad = 0 on every node reachable from root (root included). */
 void mg_zero_grad(mg_value *root);
 
 /* Recompute the data of every non-leaf node reachable from root, in
- * topological order, from the current data of the leaves (graph replay: no
- * allocation once the order is cached).  It also sets those nodes' grads to
- * 0, ready for mg_backward(root), which then skips a pass of its own: write
- * only leaves between the two. */
+ * topological order, from the current data of the leaves, and set those
+ * nodes' grads to 0.  For a graph replayed step after step, a tape
+ * (mg_tape_new) does the same without finding the order each time. */
 void mg_forward(mg_value *root);
 
 /* The nodes reachable from root in topological order, inputs first (which is
  * creation order).  Stores the count in *n.  The array belongs to the graph
- * and stays valid until the next call that walks a graph (backward, forward,
- * zero_grad, topo, check_finite) or a reset.  NULL with *n = 0 when root is
+ * and stays valid until the next call that walks the graph (backward,
+ * forward, zero_grad, topo, check_finite, the teaching outputs, a new
+ * tape) or a reset.  NULL with *n = 0 when root is
  * NULL or memory ran out. */
 mg_value *const *mg_topo(const mg_value *root, size_t *n);
 
 /* The first node, in topological order, whose data or grad is not finite
  * (NaN or infinity), or NULL when every node reachable from root is finite. */
 const mg_value *mg_check_finite(const mg_value *root);
+
+/* ------------------------------------------------------------------ tape
+ * A tape is the compiled form of a graph whose shape stays the same from
+ * step to step (a training loop over fixed input leaves): the order of
+ * root's nodes, recorded once, then walked forward and backward on new leaf
+ * values with no allocation and no search.  Its numbers are those of
+ * mg_forward and mg_backward on the same graph, bit for bit.  The default
+ * build compiles the tape with the speed work of src/fast/ (neurons that
+ * share their inputs evaluated side by side, stretches that pass nothing
+ * back jumped over); make FAST=0 builds the plain loops of src/core/tape.c.
+ *
+ *     mg_value *loss = build_loss(g, params, x);   // once
+ *     mg_tape *t = mg_tape_new(loss);
+ *     for (step = 0; step < n_steps; step++) {
+ *         mg_leaves_set(x, next_batch, n_x);       // new inputs, if any
+ *         mg_tape_forward(t);                      // every value from the leaves
+ *         mg_optim_zero_grad(opt);
+ *         mg_tape_backward(t);                     // every grad
+ *         mg_optim_step(opt);
+ *     }
+ *     mg_tape_free(t);
+ *
+ * mg_forward, mg_backward and the teaching outputs work on the same graph
+ * at any time; the tape never changes what they do. */
+typedef struct mg_tape mg_tape;
+
+/* Record the graph reachable from root.  The caller owns the tape and frees
+ * it with mg_tape_free (before or after the graph).  Its nodes must stay: a
+ * reset that drops any of them makes the tape refuse to walk.  NULL when
+ * root is NULL or memory ran out (error recorded in root's graph). */
+mg_tape *mg_tape_new(mg_value *root);
+
+/* mg_forward(root) over the recorded order: every non-leaf value from the
+ * current leaf values, non-leaf grads set to 0.  Returns 0; -1 when t is
+ * NULL, or when a reset dropped nodes it recorded (error recorded in the
+ * graph) or the graph was freed. */
+int mg_tape_forward(mg_tape *t);
+
+/* mg_backward(root) over the recorded order: the same grads, bit for bit
+ * (non-leaf grads from 0, leaves accumulate).  Right after
+ * mg_tape_forward it saves a pass of its own; between the two, write the
+ * data and grads of leaves only.  Returns 0, or -1 as mg_tape_forward. */
+int mg_tape_backward(mg_tape *t);
+
+/* The recorded root (NULL when t is NULL or its nodes were dropped), the
+ * number of nodes recorded, and the bytes the tape holds. */
+mg_value *mg_tape_root(const mg_tape *t);
+size_t    mg_tape_size(const mg_tape *t);
+size_t    mg_tape_bytes(const mg_tape *t);
+
+/* Free the tape (not the graph's nodes).  NULL is a no-op. */
+void mg_tape_free(mg_tape *t);
 
 /* ---------------------------------------------------------------- groups
  * Groups name a set of nodes (a neuron, a layer) so that the DOT writer can

@@ -1,7 +1,7 @@
 /* ref_math.h -- an independent reference of each op's value and local
  * derivative, written from the math (the rules micrograd.h and src/ops.h
  * promise), never from the engine's code; shared by the random-graph tests
- * (test_skip.c, test_review2.c), with the splitmix64 stream they draw their
+ * (test_tape_skip.c, test_model.c), with the splitmix64 stream they draw their
  * graphs from and the bit-for-bit comparison they judge the engine by.
  *
  * `in` holds the inputs' values in order (sum: x0, x1, ...; neuron: b, w0,

@@ -3,7 +3,7 @@
  * catches a wrong gradient. */
 #include "teach_util.h"
 
-#include "teach.h"   /* mg__gradcheck_with: the check with a broken backward */
+#include "teach/teach.h"   /* mg__gradcheck_with: the check with a broken backward */
 
 #define TOL 1e-6
 

@@ -1,7 +1,7 @@
 /* test_graph.c -- the arena (labels, mark/reset, flat memory), the error
  * paths, and random graphs against an independent forward-mode evaluator. */
 #include "test_util.h"
-#include "internal.h"
+#include "core/core.h"
 #include <micrograd.h>
 
 Test(graph, leaves_labels_and_ids) {
@@ -349,4 +349,94 @@ Test(graph, bytes_grow_with_nodes_and_stay_flat_over_resets) {
     cr_expect_eq(mg_graph_bytes(g), full);
     cr_expect_eq(mg_graph_bytes(NULL), 0);
     mg_graph_free(g);
+}
+
+/* A relabel that runs out of memory must not record the new length as the
+ * old label's capacity: the next relabel of that length would then be
+ * copied over the old (shorter) label's bytes and clobber the labels (or
+ * n-ary input arrays) stored after it in the aux arena.
+ * (graph.c aux_strdup sets *cap even when the allocation failed.) */
+Test(graph, failed_relabel_does_not_overflow_into_the_next_label) {
+    mg_graph *g = mg_graph_new();
+    mg_value *a = mg_leaf(g, 1.0, "a");           /* 2 bytes, one 8-byte slot */
+    mg_value *b = mg_leaf(g, 2.0, "neighbour");   /* right after it */
+    g->fail_allocs = 1;
+    cr_expect_null(mg_label(a, "a label that is much longer"));
+    g->fail_allocs = 0;
+    mg_graph_clear_error(g);
+    cr_expect_eq(mg_label(a, "AAAAAAAAAAAAAAAAAAAAAAAA"), a);
+    cr_expect_str_eq(mg_value_label(a), "AAAAAAAAAAAAAAAAAAAAAAAA");
+    cr_expect_str_eq(mg_value_label(b), "neighbour");
+    mg_graph_free(g);
+}
+
+/* Renaming a node with (a tail of) its own label: the copy overlaps its
+ * source, so it must be a memmove (graph.c mg_label, memcpy of the reused
+ * bytes).  Under ASan this aborts with memcpy-param-overlap; without it the
+ * result is undefined. */
+Test(graph, relabel_with_a_tail_of_its_own_label) {
+    mg_graph *g = mg_graph_new();
+    mg_value *a = mg_leaf(g, 1.0, "xlabel");
+    cr_expect_eq(mg_label(a, mg_value_label(a) + 1), a);
+    cr_expect_str_eq(mg_value_label(a), "label");
+    mg_graph_free(g);
+}
+
+/* A reset drops the groups made after the mark; a node made before the mark
+ * that was put in such a group must not be left pointing at the dropped
+ * group's id, which the next mg_group_push hands to an unrelated group. */
+Test(graph, reset_does_not_leave_an_old_node_in_a_dropped_group) {
+    mg_graph *g = mg_graph_new();
+    mg_value *p = mg_leaf(g, 1.0, "p");
+    size_t m = mg_graph_mark(g);
+    unsigned step = mg_group_push(g, "step");
+    mg_group_pop(g);
+    mg_group_set(p, step);
+    mg_graph_reset(g, m);
+    cr_expect_eq(mg_group_count(g), 0);
+    unsigned other = mg_group_push(g, "other");
+    mg_group_pop(g);
+    cr_expect_neq(mg_value_group(p), other,
+                  "p (made before the mark) is now in group '%s', made after the reset",
+                  mg_group_label(g, mg_value_group(p)));
+    mg_graph_free(g);
+}
+
+/* mg_graph_reset promises to drop "the labels and groups made after" the
+ * mark, and flat memory for a loop that resets every step.  A mark is "the
+ * number of nodes alive", so mg_graph_size gives the same number; but when
+ * it was not taken with mg_graph_mark, groups survive the reset and the aux
+ * arena is never rewound (graph.c mg_graph_reset: neither branch runs). */
+Test(graph, reset_to_a_size_not_taken_by_mark_drops_groups_and_keeps_memory_flat) {
+    mg_graph *g = mg_graph_new();
+    mg_value *p = mg_leaf(g, 1.0, "p");
+    size_t m = mg_graph_size(g);
+    size_t bytes_early = 0;
+    for (int step = 0; step < 2000; step++) {
+        mg_value *x = mg_leaf(g, 2.0, "a fairly long label for a step's input");
+        mg_group_push(g, "step");
+        mg_value *y = mg_label(mg_mul(p, x), "product");
+        mg_group_pop(g);
+        mg_backward(y);
+        mg_graph_reset(g, m);
+        if (step == 10) bytes_early = mg_graph_bytes(g);
+    }
+    cr_expect_eq(mg_group_count(g), 0);
+    cr_expect_eq(mg_graph_bytes(g), bytes_early);
+    mg_graph_free(g);
+}
+
+/* The message for operands from different graphs names the first operand,
+ * even when that one is NULL (ops.c common_graph uses xs[0]): it then reads
+ * '#0', the name of a real node, instead of the operand that clashed. */
+Test(errors, different_graphs_message_names_the_clashing_operands) {
+    mg_graph *g = mg_graph_new(), *h = mg_graph_new();
+    mg_value *a = mg_leaf(g, 1.0, "a");
+    mg_value *b = mg_leaf(h, 2.0, "b");
+    mg_value *xs[3] = {NULL, a, b};
+    cr_expect_null(mg_sum(xs, 3));
+    cr_assert_not_null(mg_graph_error(g));
+    cr_expect(strstr(mg_graph_error(g), "'a'") != NULL, "message: %s", mg_graph_error(g));
+    mg_graph_free(g);
+    mg_graph_free(h);
 }

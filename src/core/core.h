@@ -1,0 +1,199 @@
+/* core.h -- what the library's files share about graphs and nodes, and
+ * users never see: the arena's blocks, labels and groups, errors. */
+#ifndef MG_CORE_H
+#define MG_CORE_H
+
+#include "micrograd.h"
+
+#include <stdint.h>
+
+/* Node blocks: MG_BLOCK_BYTES bytes, aligned to their own size, so the block
+ * (and with it the graph and the node's id) is found by masking a node's
+ * address: no graph pointer in every node. */
+#define MG_BLOCK_BYTES ((size_t)1 << 16)
+
+typedef struct mg_block {
+    mg_graph *graph;
+    size_t first_id;      /* id of nodes[0] */
+    mg_value nodes[];     /* MG_NODES_PER_BLOCK of them */
+} mg_block;
+
+#define MG_SLAB_MAX_BLOCKS 512
+
+#define MG_NODES_PER_BLOCK \
+    ((MG_BLOCK_BYTES - sizeof(mg_block)) / sizeof(mg_value))
+
+/* Scratch flag bits in mg_value.flags (bit 0 is MG_FROZEN). */
+#define MG_SEEN 0x80u
+#define MG_MARK 0x40u   /* set and cleared again within one function */
+
+/* A label and/or a group for one node.  Kept sorted by node id, so a reset
+ * drops the entries of dropped nodes by truncation. */
+typedef struct mg_meta {
+    size_t node_id;
+    char *label;          /* in the aux arena, or NULL */
+    size_t label_cap;     /* bytes available at label (for relabelling) */
+    unsigned group;
+} mg_meta;
+
+typedef struct mg_group {
+    char *label;          /* in the aux arena */
+    unsigned parent;
+    size_t made_at;       /* nodes alive when it was pushed */
+} mg_group;
+
+/* The aux arena holds labels and the input arrays of n-ary nodes: chained
+ * byte blocks kept for reuse after a reset.  A position is (block, used). */
+typedef struct mg_aux_block {
+    char *mem;
+    size_t cap, used;
+} mg_aux_block;
+
+typedef struct mg_aux_pos {
+    size_t block, used;
+} mg_aux_pos;
+
+/* What mg_graph_mark remembers besides the node count. */
+typedef struct mg_checkpoint {
+    size_t n_nodes;
+    mg_aux_pos aux;
+    unsigned n_groups;
+} mg_checkpoint;
+
+/* Something outside core that holds pointers to nodes [0, needs) of a graph
+ * (a tape, say) and must learn when a reset drops any of them.  The graph
+ * keeps its watches in a list and flags them at reset and at free: the
+ * holder checks `dropped` in O(1) before trusting its pointers. */
+typedef struct mg__watch {
+    struct mg__watch *prev, *next;
+    mg_graph *g;          /* NULL once the graph is freed */
+    size_t needs;
+    int dropped;          /* a reset went below needs, or the graph is gone */
+} mg__watch;
+
+struct mg_graph {
+    mg_block **blocks;    /* every block ever allocated, in id order */
+    size_t n_blocks, cap_blocks;
+    /* Blocks are carved out of slabs that double in size up to
+     * MG_SLAB_MAX_BLOCKS: few big allocations instead of one per block
+     * (each large allocation is an mmap and, at free, a costly munmap). */
+    void **slabs;         /* what malloc returned, to free */
+    size_t n_slabs, cap_slabs;
+    char *slab_next, *slab_end;  /* blocks not yet handed out */
+    size_t n_nodes;       /* nodes alive: ids 0 .. n_nodes-1 */
+    mg_value *next, *limit;  /* free slots left in the current block */
+
+    mg_aux_block *aux;
+    size_t n_aux, cap_aux, aux_cur;
+
+    mg_meta *meta;        /* meta[0] is unused so that 0 means "none" */
+    size_t n_meta, cap_meta;
+
+    mg_group *groups;     /* groups[0] is unused */
+    unsigned n_groups, cap_groups;
+    unsigned *open;       /* stack of open groups */
+    unsigned n_open, cap_open;
+
+    mg_checkpoint *marks;
+    size_t n_marks, cap_marks;
+
+    /* scratch for mg_topo: the array it returns (no cache: every walk
+     * finds the reachable nodes afresh) */
+    mg_value **topo;
+    size_t n_topo, cap_topo;
+
+    mg__watch *watches;   /* see mg__watch */
+    /* Bumped by everything in the library that writes the grads of
+     * non-leaf nodes, so that a tape can tell whether the zeros its forward
+     * left are still there when its backward starts. */
+    uint64_t grad_writes;
+
+    /* fault injection for the tests: while nonzero, allocations of node
+     * blocks and aux memory fail (the error paths must be testable) */
+    int fail_allocs;
+
+    int has_error;
+    char error[256];
+};
+
+static inline mg_block *mg__block_of(const mg_value *v) {
+    return (mg_block *)((uintptr_t)v & ~(uintptr_t)(MG_BLOCK_BYTES - 1));
+}
+
+/* v's id (mg_value_id without the call). */
+static inline size_t mg__id(const mg_value *v) {
+    const mg_block *b = mg__block_of(v);
+    return b->first_id + (size_t)(v - b->nodes);
+}
+
+static inline mg_graph *mg__graph_of(const mg_value *v) {
+    return mg__block_of(v)->graph;
+}
+
+/* arena.c: a fresh node the slow way (a new block, an open group to join);
+ * NULL (error recorded) when out of memory.  mg__node below is the way in. */
+mg_value *mg__new_node(mg_graph *g, mg_op op);
+/* aux.c: grow *arr (of *cap elements of `size` bytes) to hold at least
+ * `need`, doubling; 1, or 0 when out of memory (*arr and *cap unchanged). */
+int mg__grow(void **arr, size_t *cap, size_t need, size_t size);
+
+/* Whether the next node can take the bump-pointer fast path: a free slot
+ * in the current block and no open group to join. */
+static inline int mg__can_bump(const mg_graph *g) {
+    return g->next < g->limit && !g->n_open;
+}
+/* That fast path: a fresh node with zero grad and no label, inlined into
+ * every constructor.  The caller sets data and the inputs. */
+static inline mg_value *mg__bump(mg_graph *g, mg_op op) {
+    mg_value *v = g->next++;
+    g->n_nodes++;
+    v->grad = 0.0;
+    v->meta = 0;
+    v->op = (uint8_t)op;
+    v->flags = 0;
+    v->spare_ = 0;
+    return v;
+}
+/* A fresh node either way; NULL (error recorded) when out of memory. */
+static inline mg_value *mg__node(mg_graph *g, mg_op op) {
+    return mg__can_bump(g) ? mg__bump(g, op) : mg__new_node(g, op);
+}
+/* aux.c: `bytes` bytes aligned for pointers and doubles, or NULL; a copy of
+ * s (with *cap set to its size when cap is not NULL), or NULL; where the aux
+ * arena stands, and going back there (for mark/reset). */
+void *mg__aux_alloc(mg_graph *g, size_t bytes);
+char *mg__aux_strdup(mg_graph *g, const char *s, size_t *cap);
+mg_aux_pos mg__aux_pos(const mg_graph *g);
+void mg__aux_restore(mg_graph *g, mg_aux_pos p);
+/* error.c: record the graph's first error (later ones are dropped, so
+ * the message names the cause, not its consequences). */
+void mg__error(mg_graph *g, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+/* label.c: a printable name for a node in messages: its label, or "#id". */
+const char *mg__name(const mg_value *v, char buf[32]);
+/* Give group `group` a new label (copied); 0, or -1 (error recorded). */
+int mg__group_relabel(mg_graph *g, unsigned group, const char *label);
+/* Forget groups n and above (a reset dropped them). */
+void mg__drop_groups(mg_graph *g, unsigned n);
+
+/* arena.c: a watch over nodes [0, needs) of g (see mg__watch); remove it
+ * before freeing w.  Removing one whose graph was freed is fine. */
+void mg__watch_add(mg_graph *g, mg__watch *w, size_t needs);
+void mg__watch_remove(mg__watch *w);
+
+/* topo.c: the nodes reachable from root, inputs first, in g->topo (see
+ * mg_topo); NULL with *n = 0 when root is NULL or out of memory. */
+mg_value **mg__topo(const mg_value *root, size_t *n);
+/* Index of v in topo[0..n) (sorted by id, as mg__topo returns it), or n
+ * when v is not there.  Binary search: O(log n). */
+size_t mg__topo_index(mg_value *const *topo, size_t n, const mg_value *v);
+
+/* backward.c: mg_backward over topo[0..n), a topological order whose last
+ * node is the root.  forward.c: mg_forward over one. */
+void mg__chain_rule(mg_value *const *topo, size_t n);
+void mg__forward_order(mg_value *const *topo, size_t n);
+
+#endif

@@ -1,0 +1,24 @@
+/* error.c -- the graph's first error: recorded once, read by the caller.
+ * Operations never print and never abort; they record what went wrong
+ * here and return NULL. */
+#include "core/core.h"
+
+#include <stdarg.h>
+
+void mg__error(mg_graph *g, const char *fmt, ...) {
+    if (!g || g->has_error) return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(g->error, sizeof g->error, fmt, ap);
+    va_end(ap);
+    g->has_error = 1;
+}
+
+const char *mg_graph_error(const mg_graph *g) {
+    return g && g->has_error ? g->error : NULL;
+}
+
+void mg_graph_clear_error(mg_graph *g) {
+    if (g) g->has_error = 0;
+}
+

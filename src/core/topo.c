@@ -1,0 +1,93 @@
+/* topo.c -- the nodes reachable from a root, in topological order, and the
+ * walks that need nothing more: zero_grad, check_finite. */
+#include "core/ops.h"
+
+/* The nodes reachable from root, inputs first.
+ *
+ * Why no search is needed: every node is made after its inputs, so creation
+ * order (the ids) is already a topological order.  It only remains to find
+ * which nodes are reachable.  One sweep from the root's id downwards does
+ * it without recursion: a node flagged MG_SEEN is reachable, so it is
+ * collected and flags its inputs.  The sweep stops as soon as no flagged
+ * node is left below, so it costs O(root id - lowest reachable id), which
+ * for the graphs people build is O(reachable nodes). */
+mg_value **mg__topo(const mg_value *root, size_t *n_out) {
+    *n_out = 0;
+    if (!root) return NULL;
+    mg_graph *g = mg__graph_of(root);
+    g->n_topo = 0;
+    size_t id = mg__id(root), pending = 1;
+    ((mg_value *)root)->flags |= MG_SEEN;
+    for (size_t bi = id / MG_NODES_PER_BLOCK + 1; bi-- > 0 && pending;) {
+        mg_value *first = g->blocks[bi]->nodes;
+        mg_value *v = bi == id / MG_NODES_PER_BLOCK ? first + id % MG_NODES_PER_BLOCK
+                                                    : first + MG_NODES_PER_BLOCK - 1;
+        for (;; v--) {
+            if (v->flags & MG_SEEN) {
+                v->flags &= (uint8_t)~MG_SEEN;
+                pending--;
+                if (!mg__grow((void **)&g->topo, &g->cap_topo, g->n_topo + 1, sizeof *g->topo))
+                    goto oom;
+                g->topo[g->n_topo++] = v;
+                for (size_t i = 0; i < mg__arity(v); i++) {
+                    mg_value *in = mg__input(v, i);
+                    if (!(in->flags & MG_SEEN)) {
+                        in->flags |= MG_SEEN;
+                        pending++;
+                    }
+                }
+                if (!pending) break;
+            }
+            if (v == first) break;
+        }
+    }
+    /* collected from the root down; turn it into inputs-first order */
+    for (size_t i = 0, j = g->n_topo; i + 1 < j; i++, j--) {
+        mg_value *t = g->topo[i];
+        g->topo[i] = g->topo[j - 1];
+        g->topo[j - 1] = t;
+    }
+    *n_out = g->n_topo;
+    return g->topo;
+
+oom:
+    /* leave no scratch flag behind */
+    for (size_t k = 0; k < g->n_nodes; k++)
+        g->blocks[k / MG_NODES_PER_BLOCK]->nodes[k % MG_NODES_PER_BLOCK].flags &=
+            (uint8_t)~MG_SEEN;
+    mg__error(g, "topological sort: out of memory after %zu nodes", g->n_topo);
+    g->n_topo = 0;
+    return NULL;
+}
+
+mg_value *const *mg_topo(const mg_value *root, size_t *n) {
+    size_t dummy;
+    return mg__topo(root, n ? n : &dummy);
+}
+
+size_t mg__topo_index(mg_value *const *topo, size_t n, const mg_value *v) {
+    size_t id = mg__id(v), lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        size_t mid_id = mg__id(topo[mid]);
+        if (mid_id == id) return topo[mid] == v ? mid : n;
+        if (mid_id < id) lo = mid + 1;
+        else hi = mid;
+    }
+    return n;
+}
+
+void mg_zero_grad(mg_value *root) {
+    size_t n;
+    mg_value **topo = mg__topo(root, &n);
+    if (n) mg__graph_of(root)->grad_writes++;
+    for (size_t i = 0; i < n; i++) topo[i]->grad = 0.0;
+}
+
+const mg_value *mg_check_finite(const mg_value *root) {
+    size_t n;
+    mg_value **topo = mg__topo(root, &n);
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(topo[i]->data) || !isfinite(topo[i]->grad)) return topo[i];
+    return NULL;
+}

@@ -1,0 +1,68 @@
+/* trace.c -- backprop in words: the backward pass narrated edge by edge.
+ * (mg_explain, the sum over paths, is in explain.c; the dump in dump.c.) */
+#include "teach/teach.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* One chain-rule step, the way mg_backward takes it:
+ *   grad(in) += grad(v) * dv/din = g * local = product [, total]
+ * The arithmetic is mg_backward's, operand for operand (local * g, then +=),
+ * so the grads the trace leaves are bit for bit those of mg_backward. */
+static void trace_edge(FILE *out, mg_value *v, size_t i, double g) {
+    mg_value *in = mg__input(v, i);
+    double local = mg__local_grad(v, i);
+    double product = local * g;
+    double before = in->grad;
+    in->grad += product;
+
+    char b1[32], b2[32], b3[32];
+    fputs("grad(", out);
+    mg__put_name(out, in);
+    fputs(") += grad(", out);
+    mg__put_name(out, v);
+    fputs(") * ", out);
+    mg__put_dname(out, v);
+    fputc('/', out);
+    mg__put_dname(out, in);
+    fprintf(out, " = %s * %s = %s", mg__fmt_num(b1, g), mg__fmt_num(b2, local),
+            mg__fmt_num(b3, product));
+    /* a node that is used twice, or a leaf that keeps an earlier grad, adds
+     * up: show the running total so the sum is not a surprise */
+    if (before != 0.0) fprintf(out, "  (now %s)", mg__fmt_num(b1, in->grad));
+    fputc('\n', out);
+}
+
+int mg_trace_backward(FILE *out, mg_value *root) {
+    if (!out || !root) return -1;
+    size_t n;
+    mg_value **topo = mg__topo(root, &n);
+    if (!topo) return -1;
+    char b[32];
+
+    /* the same start as mg_backward: intermediates from zero, leaves keep
+     * what they have (they accumulate across calls) */
+    mg__graph_of(root)->grad_writes++;
+    for (size_t i = 0; i < n; i++)
+        if (topo[i]->op != MG_OP_LEAF) topo[i]->grad = 0.0;
+    fputs("# backward from ", out);
+    mg__put_name(out, root);
+    fprintf(out, " over %zu nodes, each before its inputs: non-leaf grads start at 0, "
+                 "leaves accumulate\n", n);
+    fputs("grad(", out);
+    mg__put_name(out, root);
+    if (root->op == MG_OP_LEAF) {
+        root->grad += 1.0;
+        fprintf(out, ") += 1  (now %s)\n", mg__fmt_num(b, root->grad));
+    } else {
+        root->grad = 1.0;
+        fputs(") = 1\n", out);
+    }
+    for (size_t i = n; i-- > 0;) {
+        mg_value *v = topo[i];
+        double g = v->grad;   /* as mg_backward reads it */
+        size_t arity = mg__arity(v);
+        for (size_t k = 0; k < arity; k++) trace_edge(out, v, k, g);
+    }
+    return mg__finish(out);
+}
