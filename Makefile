@@ -20,6 +20,8 @@ FAST    ?= 1
 STD_FLAGS  = -std=c11 -Wall -Wextra -Wpedantic -Werror -O2 -ffp-contract=off -Iinclude
 # the library's own files (and the tests that look inside it) also see src/
 INTERNAL   = -Isrc -DMG_FAST=$(FAST)
+# the library exports only what include/micrograd.h marks MG_API
+LIB_ONLY   = -fvisibility=hidden
 ifneq ($(SANITIZE),)
 SAN_FLAGS  = -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer -g
 endif
@@ -54,11 +56,11 @@ examples: $(EXAMPLES)
 
 $(BUILD)/obj/%.o: src/%.c $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(INTERNAL) -c $< -o $@
+	$(CC) $(ALL_CFLAGS) $(INTERNAL) $(LIB_ONLY) -c $< -o $@
 
 $(BUILD)/pic/%.o: src/%.c $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(INTERNAL) -fPIC -c $< -o $@
+	$(CC) $(ALL_CFLAGS) $(INTERNAL) $(LIB_ONLY) -fPIC -c $< -o $@
 
 $(STATIC): $(LIB_OBJ)
 	@mkdir -p $(dir $@)

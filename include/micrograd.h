@@ -62,6 +62,14 @@ extern "C" {
 #define MG_VERSION_PATCH 0
 #define MG_VERSION "0.1.0"
 
+/* MG_API marks the library's public functions: the shared library is built
+ * with hidden visibility, so these are the only symbols it exports. */
+#if defined(__GNUC__) || defined(__clang__)
+#define MG_API __attribute__((visibility("default")))
+#else
+#define MG_API
+#endif
+
 /* The operations.  One X-macro lists each once: its enum name, its name as
  * printed, the symbol drawn in graphs, and its number of inputs (-1: any). */
 #define MG_OP_LIST(X)              \
@@ -124,15 +132,15 @@ typedef struct mg_value {
 
 /* Make an empty graph.  Returns NULL when out of memory.
  * The caller owns it and frees it with mg_graph_free. */
-mg_graph *mg_graph_new(void);
+MG_API mg_graph *mg_graph_new(void);
 
 /* Free the graph and every node, label and group in it.  NULL is a no-op.
  * Every mg_value * of this graph is invalid afterwards. */
-void mg_graph_free(mg_graph *g);
+MG_API void mg_graph_free(mg_graph *g);
 
 /* A point to come back to with mg_graph_reset: the number of nodes alive now.
  * Cheap; a loop may take the same mark again and again. */
-size_t mg_graph_mark(const mg_graph *g);
+MG_API size_t mg_graph_mark(const mg_graph *g);
 
 /* Drop every node made after `mark` (and the labels and groups made after
  * it).  Pointers to dropped nodes become invalid; the memory is kept and
@@ -141,101 +149,142 @@ size_t mg_graph_mark(const mg_graph *g);
  * plain node count works as a mark too; its label memory is reclaimed from
  * the second reset to it on (take marks with mg_graph_mark to reclaim it
  * from the first). */
-void mg_graph_reset(mg_graph *g, size_t mark);
+MG_API void mg_graph_reset(mg_graph *g, size_t mark);
 
 /* Number of nodes alive in the graph (0 for NULL). */
-size_t mg_graph_size(const mg_graph *g);
+MG_API size_t mg_graph_size(const mg_graph *g);
 
 /* Bytes the graph holds from the allocator: node blocks, label and input
  * arrays, indexes, the cached order (node blocks come in slabs that each
  * reserve up to 64 KiB more address space for alignment, never touched and
  * not counted here).  Kept across resets (memory is reused),
  * so a training loop that resets every step shows a flat figure. */
-size_t mg_graph_bytes(const mg_graph *g);
+MG_API size_t mg_graph_bytes(const mg_graph *g);
+
+/* The language of the messages the library writes for this graph (its
+ * errors, and the words of the teaching writers: trace, explain, dump
+ * headers, DOT fields): English (the default) or Spanish.  Numbers are the
+ * same in both.  The library never looks at the environment itself; a
+ * program that wants the usual rule calls mg_lang_from_env():
+ *     mg_graph_set_lang(g, mg_lang_from_env()); */
+typedef enum mg_lang { MG_LANG_EN = 0, MG_LANG_ES = 1 } mg_lang;
+MG_API void    mg_graph_set_lang(mg_graph *g, mg_lang lang);
+MG_API mg_lang mg_graph_lang(const mg_graph *g);   /* MG_LANG_EN for NULL */
+
+/* The language the environment asks for, as gettext reads it: LANGUAGE (a
+ * list such as "fr:es", heeded when a locale is set), then the first set
+ * of LC_ALL, LC_MESSAGES, LANG; Spanish when that begins with "es".  Only
+ * the names are read, so es_MX.UTF-8 works on a machine that does not
+ * have that locale installed. */
+MG_API mg_lang mg_lang_from_env(void);
+
+/* MG_LANG_ES for "es" or any locale name beginning with it ("es_CL.UTF-8"),
+ * MG_LANG_EN for "en", "en_US..." and "C"/"POSIX", -1 for anything else
+ * (NULL included). */
+MG_API int mg_lang_parse(const char *name);
 
 /* The first error recorded in the graph, or NULL if none.  The string belongs
  * to the graph and stays valid until mg_graph_clear_error or mg_graph_free. */
-const char *mg_graph_error(const mg_graph *g);
+MG_API const char *mg_graph_error(const mg_graph *g);
 
 /* Forget the recorded error, so that the next one is recorded. */
-void mg_graph_clear_error(mg_graph *g);
+MG_API void mg_graph_clear_error(mg_graph *g);
+
+/* Numbers for files and programs, whatever locale the host program set with
+ * setlocale(): always '.' as the decimal point, so that every file the
+ * library writes reads back exactly (printf and strtod follow LC_NUMERIC,
+ * and under es_CL would write and expect 0,5).
+ *
+ * mg_num_format writes x with `conv`, a single printf conversion for a
+ * double ("%.17g" round-trips), into buf[0..size) like snprintf: returns
+ * the length the number has (-1 for a bad conversion), and buf always ends
+ * in NUL when size > 0.
+ *
+ * mg_num_parse reads a number at s as strtod does in the C locale (leading
+ * white space, sign, digits with '.', exponent, hex floats, inf, nan), and
+ * stores in *end (when end is not NULL) where it stopped: s when there is
+ * no number.  "1,5" reads 1 and stops at the comma.  Overflow gives +-inf
+ * and underflow 0 or a subnormal, with errno set to ERANGE as strtod sets
+ * it. */
+MG_API int    mg_num_format(char *buf, size_t size, const char *conv, double x);
+MG_API double mg_num_parse(const char *s, char **end);
 
 /* ----------------------------------------------------------------- nodes */
 
 /* A new leaf (an input or parameter) holding `data`.  `label` may be NULL; it
  * is copied.  Returns NULL (recording an error) when g is NULL or memory ran
  * out. */
-mg_value *mg_leaf(mg_graph *g, double data, const char *label);
+MG_API mg_value *mg_leaf(mg_graph *g, double data, const char *label);
 
 /* Name a node: copies `label` into the graph (NULL removes the name).
  * Returns v, or NULL when v is NULL or the copy could not be stored. */
-mg_value *mg_label(mg_value *v, const char *label);
+MG_API mg_value *mg_label(mg_value *v, const char *label);
 
 /* The node's label, or NULL if it has none.  Owned by the graph. */
-const char *mg_value_label(const mg_value *v);
+MG_API const char *mg_value_label(const mg_value *v);
 
 /* The node's id: its position in creation order, counted from 0.  Ids are
  * what the DOT writer and dumps print; they never depend on addresses. */
-size_t mg_value_id(const mg_value *v);
+MG_API size_t mg_value_id(const mg_value *v);
 
 /* The graph that owns v. */
-mg_graph *mg_value_graph(const mg_value *v);
+MG_API mg_graph *mg_value_graph(const mg_value *v);
 
 /* The node's operation (MG_OP_LEAF for leaves). */
-mg_op mg_value_op(const mg_value *v);
+MG_API mg_op mg_value_op(const mg_value *v);
 
 /* Number of inputs of v. */
-size_t mg_value_arity(const mg_value *v);
+MG_API size_t mg_value_arity(const mg_value *v);
 
 /* Input i of v (0-based), or NULL when i is out of range. */
-mg_value *mg_value_input(const mg_value *v, size_t i);
+MG_API mg_value *mg_value_input(const mg_value *v, size_t i);
 
 /* The constant exponent of a pow node (0 for other nodes). */
-double mg_value_exponent(const mg_value *v);
+MG_API double mg_value_exponent(const mg_value *v);
 
 /* The local derivative d(v)/d(input i), from the current data. */
-double mg_local_grad(const mg_value *v, size_t i);
+MG_API double mg_local_grad(const mg_value *v, size_t i);
 
 /* Name, as printed ("mul"), and symbol, as drawn ("*"), of an op.
  * Static strings; "?" for an unknown op. */
-const char *mg_op_name(mg_op op);
-const char *mg_op_symbol(mg_op op);
+MG_API const char *mg_op_name(mg_op op);
+MG_API const char *mg_op_symbol(mg_op op);
 
 /* Freeze or thaw a parameter (optimizers skip frozen ones).  Returns v. */
-mg_value *mg_freeze(mg_value *v, int frozen);
-int       mg_is_frozen(const mg_value *v);
+MG_API mg_value *mg_freeze(mg_value *v, int frozen);
+MG_API int       mg_is_frozen(const mg_value *v);
 
 /* ------------------------------------------------------------ operations
  * Each returns a new node in the operands' graph, or NULL (recording the
  * error in that graph) when an operand is NULL, the operands belong to two
  * different graphs, or memory ran out.  Domain trouble follows IEEE. */
 
-mg_value *mg_add(mg_value *a, mg_value *b);        /* a + b */
-mg_value *mg_sub(mg_value *a, mg_value *b);        /* a - b */
-mg_value *mg_mul(mg_value *a, mg_value *b);        /* a * b */
-mg_value *mg_div(mg_value *a, mg_value *b);        /* a / b */
-mg_value *mg_neg(mg_value *a);                     /* -a */
-mg_value *mg_pow(mg_value *a, double exponent);    /* a ** exponent (a constant) */
-mg_value *mg_pow_v(mg_value *a, mg_value *b);      /* a ** b, the exponent a node: d/db = a^b ln a */
-mg_value *mg_exp(mg_value *a);                     /* e ** a */
-mg_value *mg_log(mg_value *a);                     /* natural log of a */
-mg_value *mg_tanh(mg_value *a);                    /* tanh a, no overflow */
-mg_value *mg_relu(mg_value *a);                    /* 0 if a < 0, else a; gradient 0 at 0 */
-mg_value *mg_sigmoid(mg_value *a);                 /* 1/(1+e^-a), stable at +-1000 */
+MG_API mg_value *mg_add(mg_value *a, mg_value *b);        /* a + b */
+MG_API mg_value *mg_sub(mg_value *a, mg_value *b);        /* a - b */
+MG_API mg_value *mg_mul(mg_value *a, mg_value *b);        /* a * b */
+MG_API mg_value *mg_div(mg_value *a, mg_value *b);        /* a / b */
+MG_API mg_value *mg_neg(mg_value *a);                     /* -a */
+MG_API mg_value *mg_pow(mg_value *a, double exponent);    /* a ** exponent (a constant) */
+MG_API mg_value *mg_pow_v(mg_value *a, mg_value *b);      /* a ** b, the exponent a node: d/db = a^b ln a */
+MG_API mg_value *mg_exp(mg_value *a);                     /* e ** a */
+MG_API mg_value *mg_log(mg_value *a);                     /* natural log of a */
+MG_API mg_value *mg_tanh(mg_value *a);                    /* tanh a, no overflow */
+MG_API mg_value *mg_relu(mg_value *a);                    /* 0 if a < 0, else a; gradient 0 at 0 */
+MG_API mg_value *mg_sigmoid(mg_value *a);                 /* 1/(1+e^-a), stable at +-1000 */
 
 /* One node for xs[0] + xs[1] + ... + xs[n-1], added left to right.  The
  * array is copied.  xs == NULL or n == 0 gives NULL (there is no operand
  * whose graph could record an error). */
-mg_value *mg_sum(mg_value *const *xs, size_t n);
+MG_API mg_value *mg_sum(mg_value *const *xs, size_t n);
 
 /* One node for a whole neuron's pre-activation b + w[0]*x[0] + ... +
  * w[n-1]*x[n-1], summed left to right starting at the bias: the same numbers
  * as the chain of mul and add nodes, in one node instead of 2n. */
-mg_value *mg_neuron(mg_value *b, mg_value *const *w, mg_value *const *x, size_t n);
+MG_API mg_value *mg_neuron(mg_value *b, mg_value *const *w, mg_value *const *x, size_t n);
 
 /* Shorthands with a constant: each makes a leaf for c, then the op. */
-mg_value *mg_add_c(mg_value *a, double c);
-mg_value *mg_mul_c(mg_value *a, double c);
+MG_API mg_value *mg_add_c(mg_value *a, double c);
+MG_API mg_value *mg_mul_c(mg_value *a, double c);
 
 /* -------------------------------------------------------------- backward */
 
@@ -246,16 +295,16 @@ mg_value *mg_mul_c(mg_value *a, double c);
  * No recursion: a chain of ten million nodes is fine.  Where a local
  * derivative is infinite or NaN, inf * 0 = NaN flows on, as IEEE says.
  * Does nothing for NULL. */
-void mg_backward(mg_value *root);
+MG_API void mg_backward(mg_value *root);
 
 /* Set grad = 0 on every node reachable from root (root included). */
-void mg_zero_grad(mg_value *root);
+MG_API void mg_zero_grad(mg_value *root);
 
 /* Recompute the data of every non-leaf node reachable from root, in
  * topological order, from the current data of the leaves, and set those
  * nodes' grads to 0.  For a graph replayed step after step, a tape
  * (mg_tape_new) does the same without finding the order each time. */
-void mg_forward(mg_value *root);
+MG_API void mg_forward(mg_value *root);
 
 /* The nodes reachable from root in topological order, inputs first (which is
  * creation order).  Stores the count in *n.  The array belongs to the graph
@@ -263,11 +312,11 @@ void mg_forward(mg_value *root);
  * forward, zero_grad, topo, check_finite, the teaching outputs, a new
  * tape) or a reset.  NULL with *n = 0 when root is
  * NULL or memory ran out. */
-mg_value *const *mg_topo(const mg_value *root, size_t *n);
+MG_API mg_value *const *mg_topo(const mg_value *root, size_t *n);
 
 /* The first node, in topological order, whose data or grad is not finite
  * (NaN or infinity), or NULL when every node reachable from root is finite. */
-const mg_value *mg_check_finite(const mg_value *root);
+MG_API const mg_value *mg_check_finite(const mg_value *root);
 
 /* ------------------------------------------------------------------ tape
  * A tape is the compiled form of a graph whose shape stays the same from
@@ -298,28 +347,28 @@ typedef struct mg_tape mg_tape;
  * it with mg_tape_free (before or after the graph).  Its nodes must stay: a
  * reset that drops any of them makes the tape refuse to walk.  NULL when
  * root is NULL or memory ran out (error recorded in root's graph). */
-mg_tape *mg_tape_new(mg_value *root);
+MG_API mg_tape *mg_tape_new(mg_value *root);
 
 /* mg_forward(root) over the recorded order: every non-leaf value from the
  * current leaf values, non-leaf grads set to 0.  Returns 0; -1 when t is
  * NULL, or when a reset dropped nodes it recorded (error recorded in the
  * graph) or the graph was freed. */
-int mg_tape_forward(mg_tape *t);
+MG_API int mg_tape_forward(mg_tape *t);
 
 /* mg_backward(root) over the recorded order: the same grads, bit for bit
  * (non-leaf grads from 0, leaves accumulate).  Right after
  * mg_tape_forward it saves a pass of its own; between the two, write the
  * data and grads of leaves only.  Returns 0, or -1 as mg_tape_forward. */
-int mg_tape_backward(mg_tape *t);
+MG_API int mg_tape_backward(mg_tape *t);
 
 /* The recorded root (NULL when t is NULL or its nodes were dropped), the
  * number of nodes recorded, and the bytes the tape holds. */
-mg_value *mg_tape_root(const mg_tape *t);
-size_t    mg_tape_size(const mg_tape *t);
-size_t    mg_tape_bytes(const mg_tape *t);
+MG_API mg_value *mg_tape_root(const mg_tape *t);
+MG_API size_t    mg_tape_size(const mg_tape *t);
+MG_API size_t    mg_tape_bytes(const mg_tape *t);
 
 /* Free the tape (not the graph's nodes).  NULL is a no-op. */
-void mg_tape_free(mg_tape *t);
+MG_API void mg_tape_free(mg_tape *t);
 
 /* ---------------------------------------------------------------- groups
  * Groups name a set of nodes (a neuron, a layer) so that the DOT writer can
@@ -328,19 +377,19 @@ void mg_tape_free(mg_tape *t);
 
 /* Open a group named `label` (copied) inside the currently open one; returns
  * its id, or 0 when memory ran out (error recorded). */
-unsigned mg_group_push(mg_graph *g, const char *label);
+MG_API unsigned mg_group_push(mg_graph *g, const char *label);
 
 /* Close the innermost open group (no-op when none is open). */
-void mg_group_pop(mg_graph *g);
+MG_API void mg_group_pop(mg_graph *g);
 
 /* Put v into group `group` (0: none).  Returns v. */
-mg_value *mg_group_set(mg_value *v, unsigned group);
+MG_API mg_value *mg_group_set(mg_value *v, unsigned group);
 
 /* The group of v (0 for none), a group's label and its enclosing group. */
-unsigned    mg_value_group(const mg_value *v);
-const char *mg_group_label(const mg_graph *g, unsigned group);
-unsigned    mg_group_parent(const mg_graph *g, unsigned group);
-unsigned    mg_group_count(const mg_graph *g);   /* groups made so far */
+MG_API unsigned    mg_value_group(const mg_value *v);
+MG_API const char *mg_group_label(const mg_graph *g, unsigned group);
+MG_API unsigned    mg_group_parent(const mg_graph *g, unsigned group);
+MG_API unsigned    mg_group_count(const mg_graph *g);   /* groups made so far */
 
 /* ------------------------------------------------------ teaching outputs
  * Writers take the FILE * the caller gives and never print elsewhere.  Each
@@ -373,7 +422,7 @@ typedef struct mg_dot_options {
  * control characters and invalid UTF-8 as \xNN.
  *     mg_backward(L);
  *     mg_dot_write(stdout, L, NULL);      // then: ./prog | dot -Tsvg > g.svg */
-int mg_dot_write(FILE *out, const mg_value *root, const mg_dot_options *opt);
+MG_API int mg_dot_write(FILE *out, const mg_value *root, const mg_dot_options *opt);
 
 /* Flags of mg_dump. */
 #define MG_DUMP_TSV       0x1u  /* tab-separated, header line, %.17g numbers */
@@ -388,7 +437,7 @@ int mg_dot_write(FILE *out, const mg_value *root, const mg_dot_options *opt);
  * exact double.  Prints data and grad as they are: call mg_backward first
  * for meaningful grads.
  *     mg_backward(L); mg_dump(stdout, L, 0); */
-int mg_dump(FILE *out, const mg_value *root, unsigned flags);
+MG_API int mg_dump(FILE *out, const mg_value *root, unsigned flags);
 
 /* Run mg_backward(root) and narrate it: a header line, "grad(root) = 1",
  * then one line per edge, in the order the engine applies them (nodes in
@@ -399,7 +448,7 @@ int mg_dump(FILE *out, const mg_value *root, unsigned flags);
  * own, so the grads it leaves are bit for bit the same; like mg_backward,
  * non-leaf grads start from 0 and leaves accumulate (mg_zero_grad first for
  * a clean narration). */
-int mg_trace_backward(FILE *out, mg_value *root);
+MG_API int mg_trace_backward(FILE *out, mg_value *root);
 
 /* Write d(root)/d(x) as the sum over every path from x up to root of the
  * product of local derivatives, with the numbers, as Mazur does:
@@ -416,7 +465,7 @@ int mg_trace_backward(FILE *out, mg_value *root);
  * changed).  x not reachable from root prints that the derivative is 0.
  * Returns -1 (error recorded in root's graph) when x is in another graph. */
 #define MG_EXPLAIN_MAX_PATHS 64
-int mg_explain(FILE *out, const mg_value *root, const mg_value *x);
+MG_API int mg_explain(FILE *out, const mg_value *root, const mg_value *x);
 
 /* Error above which mg_gradcheck's report marks a leaf MISMATCH. */
 #define MG_GRADCHECK_TOL 1e-6
@@ -438,18 +487,18 @@ int mg_explain(FILE *out, const mg_value *root, const mg_value *x);
  *     w1  backward 1.000000000  numeric 1.000000000  error 3.11e-11  ok
  * (MISMATCH above MG_GRADCHECK_TOL, NOT FINITE for NaN) and the worst.
  *     double err = mg_gradcheck(L, params, n_params, 0, stdout); */
-double mg_gradcheck(mg_value *root, mg_value *const *leaves, size_t n, double eps, FILE *report);
+MG_API double mg_gradcheck(mg_value *root, mg_value *const *leaves, size_t n, double eps, FILE *report);
 
 /* ------------------------------------------------------------------- rng
  * A small, seeded PRNG (xoshiro256** seeded through splitmix64): the same
  * numbers on every platform and compiler.  Never rand(). */
 typedef struct mg_rng { uint64_t s[4]; } mg_rng;
 
-void     mg_rng_seed(mg_rng *r, uint64_t seed);
-uint64_t mg_rng_next(mg_rng *r);                        /* 64 random bits */
-double   mg_rng_uniform(mg_rng *r, double lo, double hi); /* in [lo, hi) */
-double   mg_rng_normal(mg_rng *r);                      /* standard normal */
-uint64_t mg_rng_below(mg_rng *r, uint64_t n);           /* in [0, n), unbiased; 0 for n = 0 */
+MG_API void     mg_rng_seed(mg_rng *r, uint64_t seed);
+MG_API uint64_t mg_rng_next(mg_rng *r);                        /* 64 random bits */
+MG_API double   mg_rng_uniform(mg_rng *r, double lo, double hi); /* in [lo, hi) */
+MG_API double   mg_rng_normal(mg_rng *r);                      /* standard normal */
+MG_API uint64_t mg_rng_below(mg_rng *r, uint64_t n);           /* in [0, n), unbiased; 0 for n = 0 */
 
 /* -------------------------------------------------------- neuron, layer, MLP
  * An MLP lives in a graph: its parameters are leaves made by mg_mlp_new,
@@ -475,61 +524,61 @@ typedef enum mg_activation {
 typedef struct mg_mlp mg_mlp;
 
 /* Name of an activation ("tanh", ...) and the reverse (-1 when unknown). */
-const char *mg_activation_name(mg_activation act);
-int         mg_activation_parse(const char *name);
+MG_API const char *mg_activation_name(mg_activation act);
+MG_API int         mg_activation_parse(const char *name);
 
 /* An MLP with n_in inputs and n_layers layers of sizes[i] neurons, layer i
  * using acts[i] (acts NULL: tanh everywhere).  Weights and biases uniform in
  * [-1, 1) from mg_rng seeded with `seed`, drawn in parameter order.  Returns
  * NULL (error recorded in g) on bad sizes or no memory.  Free with
  * mg_mlp_free; the parameters belong to g. */
-mg_mlp *mg_mlp_new(mg_graph *g, size_t n_in, const size_t *sizes, size_t n_layers,
-                   const mg_activation *acts, uint64_t seed);
+MG_API mg_mlp *mg_mlp_new(mg_graph *g, size_t n_in, const size_t *sizes, size_t n_layers,
+                          const mg_activation *acts, uint64_t seed);
 
 /* The same, with every parameter given, in parameter order (see
  * mg_mlp_params): for worked examples such as Mazur's. */
-mg_mlp *mg_mlp_new_from(mg_graph *g, size_t n_in, const size_t *sizes, size_t n_layers,
-                        const mg_activation *acts, const double *params);
+MG_API mg_mlp *mg_mlp_new_from(mg_graph *g, size_t n_in, const size_t *sizes, size_t n_layers,
+                               const mg_activation *acts, const double *params);
 
 /* Free the MLP's bookkeeping (not its nodes: they belong to the graph). */
-void mg_mlp_free(mg_mlp *m);
+MG_API void mg_mlp_free(mg_mlp *m);
 
 /* Build the forward pass for inputs x[0..n_in) and store the n_out outputs
  * in out[] (room for the last layer's size).  Returns the number of
  * outputs, or 0 on error (a NULL array or input, no memory: recorded in
  * the graph).  mg_mlp_forward_d makes leaves for plain numbers first.
  *     mg_value *y;  mg_mlp_forward_d(m, (double[]){2, 3, -1}, &y); */
-size_t mg_mlp_forward(mg_mlp *m, mg_value *const *x, mg_value **out);
-size_t mg_mlp_forward_d(mg_mlp *m, const double *x, mg_value **out);
+MG_API size_t mg_mlp_forward(mg_mlp *m, mg_value *const *x, mg_value **out);
+MG_API size_t mg_mlp_forward_d(mg_mlp *m, const double *x, mg_value **out);
 
 /* Parameters in the fixed order: layer by layer, neuron by neuron, each
  * neuron's weights w0..w(n-1) and then its bias.  The array belongs to m. */
-mg_value **mg_mlp_params(const mg_mlp *m);
-size_t     mg_mlp_n_params(const mg_mlp *m);
-void       mg_mlp_zero_grad(mg_mlp *m);
+MG_API mg_value **mg_mlp_params(const mg_mlp *m);
+MG_API size_t     mg_mlp_n_params(const mg_mlp *m);
+MG_API void       mg_mlp_zero_grad(mg_mlp *m);
 
 /* Shape: inputs, layers, neurons in layer i, activation of layer i. */
-size_t        mg_mlp_n_in(const mg_mlp *m);
-size_t        mg_mlp_n_layers(const mg_mlp *m);
-size_t        mg_mlp_layer_size(const mg_mlp *m, size_t layer);
-mg_activation mg_mlp_layer_act(const mg_mlp *m, size_t layer);
-mg_graph     *mg_mlp_graph(const mg_mlp *m);
+MG_API size_t        mg_mlp_n_in(const mg_mlp *m);
+MG_API size_t        mg_mlp_n_layers(const mg_mlp *m);
+MG_API size_t        mg_mlp_layer_size(const mg_mlp *m, size_t layer);
+MG_API mg_activation mg_mlp_layer_act(const mg_mlp *m, size_t layer);
+MG_API mg_graph     *mg_mlp_graph(const mg_mlp *m);
 
 /* Parameter of neuron `neuron` of layer `layer`: weight i for i < fan-in,
  * the bias for i == fan-in.  NULL when out of range. */
-mg_value *mg_mlp_param(const mg_mlp *m, size_t layer, size_t neuron, size_t i);
+MG_API mg_value *mg_mlp_param(const mg_mlp *m, size_t layer, size_t neuron, size_t i);
 
 /* Fused mode (nonzero): each neuron's b + sum w*x becomes one mg_neuron node
  * instead of 2n nodes: the same numbers and gradients, bit for bit, with
  * several times fewer nodes.  Per-step nodes get no labels or groups, for
  * speed.  The teaching graph (0) is the default. */
-void mg_mlp_set_fused(mg_mlp *m, int fused);
+MG_API void mg_mlp_set_fused(mg_mlp *m, int fused);
 
 /* Naming (on by default): the teaching graph labels every node it makes
  * (w5*out_h1, net_o1.1, out_o1) and puts each in its neuron's cluster, which
  * is what dumps and pictures want.  Off: the same nodes in the same order,
  * unnamed, several times faster to build.  Fused mode never names. */
-void mg_mlp_set_naming(mg_mlp *m, int on);
+MG_API void mg_mlp_set_naming(mg_mlp *m, int on);
 
 /* Names of the neurons of a layer for labels (e.g. {"h1", "h2"}): forward
  * then labels that neuron's nodes net_h1 and out_h1 instead of L0.N0.net
@@ -537,12 +586,12 @@ void mg_mlp_set_naming(mg_mlp *m, int on);
  * NULL (or a NULL entry) restores the defaults.  Returns 0, or -1 when the
  * layer does not exist or memory ran out.  Parameters keep their labels:
  * rename them with mg_label (mg_mlp_param finds them). */
-int mg_mlp_set_names(mg_mlp *m, size_t layer, const char *const *names);
+MG_API int mg_mlp_set_names(mg_mlp *m, size_t layer, const char *const *names);
 
 /* Name layer `layer`'s DOT cluster (default "L<layer>"; NULL restores it),
  * e.g. "hidden layer".  Returns 0, or -1 when the layer does not exist or
  * memory ran out. */
-int mg_mlp_set_layer_name(mg_mlp *m, size_t layer, const char *name);
+MG_API int mg_mlp_set_layer_name(mg_mlp *m, size_t layer, const char *name);
 
 /* Save the parameters as text: a header line naming the input count, the
  * layer sizes and activations, then one %.17g per line in parameter order
@@ -552,7 +601,7 @@ int mg_mlp_set_layer_name(mg_mlp *m, size_t layer, const char *name);
  *     ...
  * Frozen flags and names are not saved.  Returns 0, or -1 when writing
  * failed. */
-int mg_mlp_save(const mg_mlp *m, FILE *out);
+MG_API int mg_mlp_save(const mg_mlp *m, FILE *out);
 
 /* Load an MLP saved by mg_mlp_save into g.  Strict: exactly one number
  * per line, as many as the header's shape needs (blank lines may follow).
@@ -561,7 +610,7 @@ int mg_mlp_save(const mg_mlp *m, FILE *out);
  * unknown activation 'softmax' ...", "line 3: '0.2x' is not a number",
  * "line 4: the file ends after 2 of 3 parameters", "line 5: more values
  * than the 3 parameters the header declares". */
-mg_mlp *mg_mlp_load(mg_graph *g, FILE *in, char *err, size_t errlen);
+MG_API mg_mlp *mg_mlp_load(mg_graph *g, FILE *in, char *err, size_t errlen);
 
 /* @@ training (issue 5) @@ */
 
@@ -598,32 +647,32 @@ mg_mlp *mg_mlp_load(mg_graph *g, FILE *in, char *err, size_t errlen);
  * operation failed (the graph's error says which). */
 
 /* Mean squared error: (sum (pred[i] - target[i])^2) * (1/n). */
-mg_value *mg_loss_mse(mg_value *const *pred, mg_value *const *target, size_t n);
+MG_API mg_value *mg_loss_mse(mg_value *const *pred, mg_value *const *target, size_t n);
 
 /* Mazur's error: the sum of 1/2 (target[i] - pred[i])^2, no mean
  * (E_total = E_o1 + E_o2). */
-mg_value *mg_loss_half_sse(mg_value *const *pred, mg_value *const *target, size_t n);
+MG_API mg_value *mg_loss_half_sse(mg_value *const *pred, mg_value *const *target, size_t n);
 
 /* Binary cross-entropy on probabilities, targets in [0, 1]:
  * (sum -(y log p + (1 - y) log(1 - p))) * (1/n), with p first clamped to
  * [MG_BCE_EPS, 1 - MG_BCE_EPS] so that log never sees 0 (outside that range
  * the clamp passes no gradient, as a clamp does). */
 #define MG_BCE_EPS 1e-12
-mg_value *mg_loss_bce(mg_value *const *prob, mg_value *const *target, size_t n);
+MG_API mg_value *mg_loss_bce(mg_value *const *prob, mg_value *const *target, size_t n);
 
 /* Binary cross-entropy on logits z (before the sigmoid), targets in [0, 1]:
  * (sum softplus(z) - y z) * (1/n), with softplus(z) = max(z, 0) +
  * log(1 + e^-|z|): no exp ever overflows, and the gradient is sigmoid(z) - y
  * everywhere (0.5 - y at z = 0). */
-mg_value *mg_loss_bce_logits(mg_value *const *logit, mg_value *const *target, size_t n);
+MG_API mg_value *mg_loss_bce_logits(mg_value *const *logit, mg_value *const *target, size_t n);
 
 /* The SVM max-margin loss of micrograd's demo, targets -1 or +1:
  * (sum relu(1 + score[i] * -target[i])) * (1/n) + (sum p*p) * alpha, the
  * second sum over params in their order.  params may be NULL (or alpha 0)
  * for no regularisation.  The same operations in the same order as the
  * demo, so the same numbers to the last bit. */
-mg_value *mg_loss_hinge(mg_value *const *score, mg_value *const *target, size_t n,
-                        mg_value *const *params, size_t n_params, double alpha);
+MG_API mg_value *mg_loss_hinge(mg_value *const *score, mg_value *const *target, size_t n,
+                               mg_value *const *params, size_t n_params, double alpha);
 
 /* Softmax cross-entropy over k classes for n rows: logits[r*k + j] is row
  * r's logit for class j and target[r*k + j] the probability of class j
@@ -631,8 +680,8 @@ mg_value *mg_loss_hinge(mg_value *const *score, mg_value *const *target, size_t 
  * t_rj z_rj) * (1/n), where LSE_r = m + log(sum_j e^(z_rj - m)) and m is the
  * row's largest logit (a max made of relu nodes, so replay keeps it
  * right): logits of +-1000 give finite losses and gradients. */
-mg_value *mg_loss_softmax_ce(mg_value *const *logits, mg_value *const *target, size_t k,
-                             size_t n);
+MG_API mg_value *mg_loss_softmax_ce(mg_value *const *logits, mg_value *const *target, size_t k,
+                                    size_t n);
 
 /* ---- optimizers
  * An optimizer holds a copy of the parameter array (the nodes themselves
@@ -643,39 +692,39 @@ typedef struct mg_optim mg_optim;
 
 /* Plain SGD: p -= lr * grad.  Returns NULL when params is NULL, n is 0 or
  * memory ran out. */
-mg_optim *mg_sgd_new(mg_value *const *params, size_t n, double lr);
+MG_API mg_optim *mg_sgd_new(mg_value *const *params, size_t n, double lr);
 
 /* SGD with momentum mu (PyTorch's form): v = mu * v + grad; p -= lr * v,
  * v starting at 0.  NULL as for mg_sgd_new. */
-mg_optim *mg_momentum_new(mg_value *const *params, size_t n, double lr, double mu);
+MG_API mg_optim *mg_momentum_new(mg_value *const *params, size_t n, double lr, double mu);
 
 /* Adam (Kingma and Ba): m = b1 m + (1 - b1) g, v = b2 v + (1 - b2) g^2,
  * p -= lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps) at step t = 1,
  * 2, ..., with m and v starting at 0.  The usual values are b1 0.9, b2
  * 0.999, eps 1e-8.  NULL as for mg_sgd_new. */
-mg_optim *mg_adam_new(mg_value *const *params, size_t n, double lr, double b1, double b2,
-                      double eps);
+MG_API mg_optim *mg_adam_new(mg_value *const *params, size_t n, double lr, double b1, double b2,
+                             double eps);
 
 /* Linear decay of the learning rate, as in micrograd's demo: at step k the
  * rate is lr - ((lr - lr_end) * k) / n_steps (for lr 1.0, lr_end 0.1 and
  * 100 steps: 1.0 - 0.9*k/100, bit for bit), and lr_end after n_steps.
  * n_steps 0 restores the constant rate.  Returns o. */
-mg_optim *mg_optim_linear_decay(mg_optim *o, double lr_end, size_t n_steps);
+MG_API mg_optim *mg_optim_linear_decay(mg_optim *o, double lr_end, size_t n_steps);
 
 /* The learning rate the next step will use. */
-double mg_optim_lr(const mg_optim *o);
+MG_API double mg_optim_lr(const mg_optim *o);
 
 /* Steps taken so far. */
-size_t mg_optim_steps(const mg_optim *o);
+MG_API size_t mg_optim_steps(const mg_optim *o);
 
 /* Set every parameter's grad to 0 (frozen ones too). */
-void mg_optim_zero_grad(mg_optim *o);
+MG_API void mg_optim_zero_grad(mg_optim *o);
 
 /* One update of every parameter that is not frozen, from its grad. */
-void mg_optim_step(mg_optim *o);
+MG_API void mg_optim_step(mg_optim *o);
 
 /* Free the optimizer and its state (not the parameters).  NULL is a no-op. */
-void mg_optim_free(mg_optim *o);
+MG_API void mg_optim_free(mg_optim *o);
 
 /* ---- data sets
  * n_rows rows of n_features doubles (row-major) and one label per row. */
@@ -687,11 +736,11 @@ typedef struct mg_dataset {
 
 /* A zeroed data set of the given shape; NULL when out of memory or the
  * sizes overflow.  Free with mg_dataset_free (NULL is a no-op). */
-mg_dataset *mg_dataset_new(size_t n_rows, size_t n_features);
-void        mg_dataset_free(mg_dataset *d);
+MG_API mg_dataset *mg_dataset_new(size_t n_rows, size_t n_features);
+MG_API void        mg_dataset_free(mg_dataset *d);
 
 /* Row i's features (a pointer into d->x). */
-const double *mg_dataset_row(const mg_dataset *d, size_t i);
+MG_API const double *mg_dataset_row(const mg_dataset *d, size_t i);
 
 /* sklearn's make_moons without its shuffle: n/2 points of the outer moon
  * (cos t, sin t), label 0, then n - n/2 of the inner one (1 - cos t,
@@ -699,11 +748,11 @@ const double *mg_dataset_row(const mg_dataset *d, size_t i);
  * included; then, when noise > 0, normal noise of that standard deviation
  * from rng added to x0 and x1 of each row in turn (rng may be NULL when
  * noise is 0).  NULL when out of memory. */
-mg_dataset *mg_make_moons(size_t n, double noise, mg_rng *rng);
+MG_API mg_dataset *mg_make_moons(size_t n, double noise, mg_rng *rng);
 
 /* The noisy XOR cloud: n points (x0, x1) drawn from a standard normal,
  * label (x0 > 0) xor (x1 > 0) as 0 or 1.  NULL when out of memory. */
-mg_dataset *mg_make_xor(size_t n, mg_rng *rng);
+MG_API mg_dataset *mg_make_xor(size_t n, mg_rng *rng);
 
 /* Read a CSV file: a header line naming the columns, then one row of
  * numbers per line (blank lines are skipped, CRLF is accepted).  The column
@@ -712,42 +761,42 @@ mg_dataset *mg_make_xor(size_t n, mg_rng *rng);
  * one message into err[0..errlen) naming the file, line and column:
  *     data.csv:7:9: field 3 ('BLUE'): '2x5' is not a number
  * mg_csv_read does the same from an open stream; `name` is used in messages. */
-mg_dataset *mg_csv_load(const char *path, const char *label, char *err, size_t errlen);
-mg_dataset *mg_csv_read(FILE *in, const char *name, const char *label, char *err,
-                        size_t errlen);
+MG_API mg_dataset *mg_csv_load(const char *path, const char *label, char *err, size_t errlen);
+MG_API mg_dataset *mg_csv_read(FILE *in, const char *name, const char *label, char *err,
+                               size_t errlen);
 
 /* Make n leaves holding data[0..n) and store them in out[0..n).  Returns
  * 0, or -1 when an argument is NULL or memory ran out (error recorded in g). */
-int mg_leaves(mg_graph *g, const double *data, size_t n, mg_value **out);
+MG_API int mg_leaves(mg_graph *g, const double *data, size_t n, mg_value **out);
 
 /* Write data[0..n) into the leaves v[0..n): new inputs or targets for a
  * replayed graph. */
-void mg_leaves_set(mg_value *const *v, const double *data, size_t n);
+MG_API void mg_leaves_set(mg_value *const *v, const double *data, size_t n);
 
 /* Shuffle the rows (and their labels) in place, Fisher-Yates with rng. */
-void mg_dataset_shuffle(mg_dataset *d, mg_rng *rng);
+MG_API void mg_dataset_shuffle(mg_dataset *d, mg_rng *rng);
 
 /* Copy rows [first, first + n) into a new data set (NULL when out of range
  * or out of memory). */
-mg_dataset *mg_dataset_slice(const mg_dataset *d, size_t first, size_t n);
+MG_API mg_dataset *mg_dataset_slice(const mg_dataset *d, size_t first, size_t n);
 
 /* Train/test split (shuffle first): the first floor(train_frac * n_rows)
  * rows are copied into *train, the rest into *test.  Returns 0, or -1 (with
  * both set to NULL) when an argument is NULL, train_frac is outside [0, 1]
  * or memory ran out.  The caller frees both. */
-int mg_dataset_split(const mg_dataset *d, double train_frac, mg_dataset **train,
-                     mg_dataset **test);
+MG_API int mg_dataset_split(const mg_dataset *d, double train_frac, mg_dataset **train,
+                            mg_dataset **test);
 
 /* Mini-batch b of size `size`: points *x and *y at its first row and
  * returns its number of rows (the last batch may be short; 0 past the end).
  * No copy is made: rows are contiguous. */
-size_t mg_dataset_batch(const mg_dataset *d, size_t b, size_t size, const double **x,
-                        const double **y);
+MG_API size_t mg_dataset_batch(const mg_dataset *d, size_t b, size_t size, const double **x,
+                               const double **y);
 
 /* Share of i in [0, n) where (pred[i] > threshold) == (target[i] >
  * threshold): threshold 0 for -1/+1 labels and raw scores, 0.5 for 0/1
  * labels and probabilities.  0 when n is 0. */
-double mg_accuracy(const double *pred, const double *target, size_t n, double threshold);
+MG_API double mg_accuracy(const double *pred, const double *target, size_t n, double threshold);
 
 /* Read an MNIST-style pair of IDX files (images: magic 0x00000803, count,
  * rows, cols, then bytes; labels: magic 0x00000801, count, then bytes),
@@ -756,8 +805,8 @@ double mg_accuracy(const double *pred, const double *target, size_t n, double th
  * magic numbers, the sizes, that the counts agree and that neither file is
  * truncated or longer than its header says; on error returns NULL with a
  * message naming the file and the problem in err. */
-mg_dataset *mg_idx_load(const char *images, const char *labels, unsigned keep, char *err,
-                        size_t errlen);
+MG_API mg_dataset *mg_idx_load(const char *images, const char *labels, unsigned keep, char *err,
+                               size_t errlen);
 
 /* ---- pictures: a small SVG writer
  * A model's score sampled on a grid: score[r * nx + c] at x = x_lo + (c +
@@ -771,8 +820,8 @@ typedef struct mg_grid {
 } mg_grid;
 
 /* The grid's cell centres (see mg_grid). */
-double mg_grid_x(const mg_grid *grid, size_t c);
-double mg_grid_y(const mg_grid *grid, size_t r);
+MG_API double mg_grid_x(const mg_grid *grid, size_t c);
+MG_API double mg_grid_y(const mg_grid *grid, size_t r);
 
 /* A self-contained SVG image, `title` on top, with up to two panels: on
  * the left the decision boundary (the grid's cells shaded by score, in
@@ -784,14 +833,14 @@ double mg_grid_y(const mg_grid *grid, size_t r);
  * title is escaped (bytes that are not UTF-8 become '?'), so the file is
  * always well-formed XML.  Returns 0, or -1 when out is NULL or writing
  * failed. */
-int mg_svg_plot(FILE *out, const char *title, const mg_grid *grid, const mg_dataset *points,
-                const double *loss, size_t n_loss);
+MG_API int mg_svg_plot(FILE *out, const char *title, const mg_grid *grid, const mg_dataset *points,
+                       const double *loss, size_t n_loss);
 
 /* One progress line for long runs: "\r[#####.....]  42%  step 4200/10000
  * loss 0.0123  8.1k steps/s", overwritten in place, ending the line once
  * step reaches total.  The caller decides whether `out` is a terminal (a
  * bar in a log file is noise).  Returns 0, or -1 when writing failed. */
-int mg_progress(FILE *out, size_t step, size_t total, double loss, double seconds);
+MG_API int mg_progress(FILE *out, size_t step, size_t total, double loss, double seconds);
 
 #ifdef __cplusplus
 }

@@ -112,6 +112,7 @@ struct mg_graph {
      * blocks and aux memory fail (the error paths must be testable) */
     int fail_allocs;
 
+    mg_lang lang;         /* of messages and writers (mg_graph_set_lang) */
     int has_error;
     char error[256];
 };

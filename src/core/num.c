@@ -1,0 +1,144 @@
+/* num.c -- numbers written for files and programs: always with '.', and
+ * read back exactly, whatever locale the host program has set with
+ * setlocale().  printf and strtod follow LC_NUMERIC, so a program running
+ * under es_CL would write 0,5 and refuse to read 0.5.  Formatting swaps the
+ * locale's decimal point for '.' after the fact; parsing finds the number
+ * by the C grammar first and hands strtod a copy in the locale's form. */
+#include "core/core.h"
+
+#include <ctype.h>
+#include <locale.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The locale's decimal point, or "." when it is the C one. */
+static const char *decimal_point(void) {
+    const struct lconv *lc = localeconv();
+    return lc && lc->decimal_point && *lc->decimal_point ? lc->decimal_point : ".";
+}
+
+int mg_num_format(char *buf, size_t size, const char *conv, double x) {
+    char tmp[512];
+    if (!conv) return -1;
+    int n = snprintf(tmp, sizeof tmp, conv, x);
+    if (n < 0 || (size_t)n >= sizeof tmp) return -1;
+    const char *dp = decimal_point();
+    size_t dl = strlen(dp);
+    char *at = dl == 1 && dp[0] == '.' ? NULL : strstr(tmp, dp);
+    if (at) {   /* one decimal point at most in one number */
+        *at = '.';
+        memmove(at + 1, at + dl, strlen(at + dl) + 1);
+        n -= (int)(dl - 1);
+    }
+    if (buf && size) {
+        size_t k = (size_t)n < size ? (size_t)n : size - 1;
+        memcpy(buf, tmp, k);
+        buf[k] = '\0';
+    }
+    return n;
+}
+
+/* strncasecmp for ASCII letters (not in C11; tolower would follow the
+ * locale, and in Turkish 'I' is not the capital of 'i'). */
+static int ascii_lower(int c) { return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c; }
+static int strncasecmp_c(const char *a, const char *b, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        int ca = ascii_lower((unsigned char)a[i]), cb = ascii_lower((unsigned char)b[i]);
+        if (ca != cb || !ca) return ca - cb;
+    }
+    return 0;
+}
+
+/* Length of the C-locale number at s (after strtod's optional white space,
+ * which *lead counts): sign, then decimal digits with an optional point and
+ * exponent, or a hexadecimal float, or inf/infinity/nan/nan(chars).  0 when
+ * there is none. */
+static size_t c_number_span(const char *s, size_t *lead) {
+    size_t i = 0;
+    while (isspace((unsigned char)s[i])) i++;
+    *lead = i;
+    size_t start = i;
+    if (s[i] == '+' || s[i] == '-') i++;
+    if (!strncmp(s + i, "0x", 2) || !strncmp(s + i, "0X", 2)) {
+        size_t j = i + 2, digits = 0;
+        while (isxdigit((unsigned char)s[j])) j++, digits++;
+        if (s[j] == '.') {
+            j++;
+            while (isxdigit((unsigned char)s[j])) j++, digits++;
+        }
+        if (digits) {
+            i = j;
+            if (s[i] == 'p' || s[i] == 'P') {
+                size_t k = i + 1;
+                if (s[k] == '+' || s[k] == '-') k++;
+                if (isdigit((unsigned char)s[k])) {
+                    while (isdigit((unsigned char)s[k])) k++;
+                    i = k;
+                }
+            }
+            return i - start;
+        }
+        return isdigit((unsigned char)s[i]) ? i + 1 - start : 0;   /* "0x" alone reads 0 */
+    }
+    size_t digits = 0;
+    while (isdigit((unsigned char)s[i])) i++, digits++;
+    if (s[i] == '.') {
+        size_t j = i + 1, frac = 0;
+        while (isdigit((unsigned char)s[j])) j++, frac++;
+        if (digits || frac) i = j, digits += frac;
+    }
+    if (!digits) {   /* inf, infinity, nan, nan(...) in any case */
+        size_t j = i;
+        if (!strncasecmp_c(s + j, "infinity", 8)) return j + 8 - start;
+        if (!strncasecmp_c(s + j, "inf", 3)) return j + 3 - start;
+        if (!strncasecmp_c(s + j, "nan", 3)) {
+            j += 3;
+            if (s[j] == '(') {
+                size_t k = j + 1;
+                while (isalnum((unsigned char)s[k]) || s[k] == '_') k++;
+                if (s[k] == ')') j = k + 1;
+            }
+            return j - start;
+        }
+        return 0;
+    }
+    if (s[i] == 'e' || s[i] == 'E') {
+        size_t k = i + 1;
+        if (s[k] == '+' || s[k] == '-') k++;
+        if (isdigit((unsigned char)s[k])) {
+            while (isdigit((unsigned char)s[k])) k++;
+            i = k;
+        }
+    }
+    return i - start;
+}
+
+double mg_num_parse(const char *s, char **end) {
+    if (end) *end = (char *)s;
+    if (!s) return 0.0;
+    size_t lead, len = c_number_span(s, &lead);
+    if (!len) return 0.0;
+    /* strtod reads a copy of just that span, its point (if any) in the
+     * locale's form: given the text itself, a decimal-comma strtod would
+     * read "1,5" as 1.5 */
+    const char *dp = decimal_point(), *num = s + lead;
+    const char *point = memchr(num, '.', len);
+    size_t dl = point ? strlen(dp) : 1;
+    char small[128], *copy = len + dl < sizeof small ? small : malloc(len + dl);
+    if (!copy) return 0.0;   /* *end stays at s: nothing was read */
+    if (point) {
+        size_t before = (size_t)(point - num);
+        memcpy(copy, num, before);
+        memcpy(copy + before, dp, dl);
+        memcpy(copy + before + dl, point + 1, len - before - 1);
+        copy[len - 1 + dl] = '\0';
+    } else {
+        memcpy(copy, num, len);
+        copy[len] = '\0';
+    }
+    double x = strtod(copy, NULL);
+    if (copy != small) free(copy);
+    if (end) *end = (char *)(num + len);
+    return x;
+}
