@@ -39,6 +39,9 @@ static const char help[] =
     "  --explain NAME   d(last)/d(NAME) as a sum over paths of local derivatives\n"
     "  --gradcheck      compare the gradients with central finite differences\n"
     "  --dot            the graph as Graphviz DOT (pipe into dot -Tsvg)\n"
+    "  --d2 NAME        d(last)/d(NAME) and its derivative by every named leaf\n"
+    "  --hessian        every second derivative of the last statement (a matrix)\n"
+    "  --forward NAME   forward mode: every node's derivative by NAME, inputs first\n"
     "Other options:\n"
     "  -f, --file FILE  read the program from FILE ('-': stdin)\n"
     "  --check-finite   exit 1 when a value or gradient is not finite\n"
@@ -220,6 +223,9 @@ int mgrad_run(const mgrad_opts *o, const char *src, size_t len, const char *srcn
     case MGRAD_TRACE: break;
     case MGRAD_EXPLAIN: wrote = mg_explain(out, root, explain); break;
     case MGRAD_DOT: wrote = mg_dot_write(out, root, NULL); break;
+    case MGRAD_D2: rc = mgrad_print_d2(out, err, &p, o->wrt) ? MGRAD_USAGE : rc; break;
+    case MGRAD_HESSIAN: rc = mgrad_print_hessian(out, err, &p) ? MGRAD_USAGE : rc; break;
+    case MGRAD_FORWARD: rc = mgrad_print_forward(out, err, &p, o->wrt) ? MGRAD_USAGE : rc; break;
     case MGRAD_GRADCHECK: {
         /* every named leaf, once (e = a names a's node twice) */
         mg_value **leaves = malloc((n ? n : 1) * sizeof *leaves);
@@ -310,7 +316,7 @@ static int usage_error(FILE *err, const char *fmt, const char *arg) {
 }
 
 int mgrad_main(int argc, char **argv, FILE *in, FILE *out, FILE *err) {
-    mgrad_opts o = {MGRAD_TABLE, 0, 0, NULL};
+    mgrad_opts o = {MGRAD_TABLE, 0, 0, NULL, NULL};
     const char *file = NULL, *cmd = NULL, *mode_opt = NULL;
     char **pos = malloc((size_t)(argc > 0 ? argc : 1) * sizeof *pos);
     size_t n_pos = 0;
@@ -339,7 +345,8 @@ int mgrad_main(int argc, char **argv, FILE *in, FILE *out, FILE *err) {
         }
         memcpy(opt, a, name_len);
         opt[name_len] = 0;
-        if (!strcmp(opt, "-f") || !strcmp(opt, "--file") || !strcmp(opt, "--explain")) {
+        if (!strcmp(opt, "-f") || !strcmp(opt, "--file") || !strcmp(opt, "--explain") ||
+            !strcmp(opt, "--d2") || !strcmp(opt, "--forward")) {
             if (eq) val = eq + 1;
             else if (i + 1 < argc) val = argv[++i];
             else {
@@ -374,7 +381,11 @@ int mgrad_main(int argc, char **argv, FILE *in, FILE *out, FILE *err) {
         else if (!strcmp(opt, "--trace")) mode = MGRAD_TRACE;
         else if (!strcmp(opt, "--gradcheck")) mode = MGRAD_GRADCHECK;
         else if (!strcmp(opt, "--dot")) mode = MGRAD_DOT;
-        else if (!strcmp(opt, "--explain")) {
+        else if (!strcmp(opt, "--hessian")) mode = MGRAD_HESSIAN;
+        else if (!strcmp(opt, "--d2") || !strcmp(opt, "--forward")) {
+            mode = opt[3] == '2' ? MGRAD_D2 : MGRAD_FORWARD;
+            o.wrt = val;
+        } else if (!strcmp(opt, "--explain")) {
             mode = MGRAD_EXPLAIN;
             o.explain = val;
         }
