@@ -339,8 +339,8 @@ MG_API const mg_value *mg_check_finite(const mg_value *root);
  *     mg_value *dx  = mg_grad(L, x);     // a node "dL/dx": w (1 - L^2)
  *     mg_value *dxx = mg_grad(dx, x);    // "d(dL/dx)/dx": -2 w^2 L (1 - L^2)
  *     if (!dxx) { fprintf(stderr, "%s\n", mg_graph_error(g)); ... }
- *     // Newton's step on x: x->data -= dx->data / dxx->data, then
- *     // mg_forward(dxx) recomputes L, dx and dxx for the new x.
+ *     // x->data = 0.7; mg_forward(dx); mg_forward(dxx): both recomputed
+ *     // there, as any graph replays (Newton's method works this way).
  *     double along = mg_jvp(L, (mg_value *[]){x, w}, (double[]){1, 0}, 2);
  *     // along == dx->data (to the last bit or so): d L / d x, forward mode
  */

@@ -125,12 +125,16 @@ static inline double local_grad_POW_V(const mg_value *v, size_t i) {
     return a == 0.0 && b >= 0.0 ? 0.0 : v->data * log(a);
 }
 /* The special cases become where nodes, so that the graph mg_grad builds
- * stays right when replayed on other values.  d/da: where(b, b a^(b-1)).
- * d/db: where(cond, v ln a), cond = where(a, 1) + relu(-b), a sum of two
- * terms >= 0 that is 0 exactly when a = 0 and b >= 0. */
+ * stays right when replayed on other values.  Their shape is PyTorch's, so
+ * second derivatives agree with its double backward even there:
+ * d/da = where(b, b a^(b-1) adj), the product with adj inside (a NaN adj
+ * where b = 0 stays out); d/db = where(cond, v ln a) adj, outside, with
+ * cond = where(a, 1) + relu(-b), a sum of two terms >= 0 that is 0 exactly
+ * when a = 0 and b >= 0.  (So at a = 0, d2/db2 is 0 * ln 0 = NaN, as in
+ * PyTorch.) */
 static inline mg_value *dnode_POW_V(mg__dctx *c, mg_value *v, size_t i, mg_value *adj) {
     mg_value *a = IN_A(v), *b = IN_B(v), *one = mg__one(c);
-    if (i == 0) return mg_mul(mg_where(b, mg_mul(b, mg_pow_v(a, mg_sub(b, one)))), adj);
+    if (i == 0) return mg_where(b, mg_mul(mg_mul(b, mg_pow_v(a, mg_sub(b, one))), adj));
     mg_value *cond = mg_add(mg_where(a, one), mg_relu(mg_neg(b)));
     return mg_mul(mg_where(cond, mg_mul(v, mg_log(a))), adj);
 }
