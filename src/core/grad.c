@@ -46,6 +46,30 @@ static void name_derivative(mg_value *d, const mg_value *root, const mg_value *v
     free(s);
 }
 
+/* A name to give: node d is d root / d of.  Names are given at the end of
+ * the pass in order of node id, so that each is an append to the graph's
+ * sorted label index (naming nodes in the order the walk finishes them
+ * would shift the index, quadratic on big named graphs); the first name
+ * asked for a node (rank) wins. */
+typedef struct pending_name {
+    mg_value *d;
+    const mg_value *of;
+    size_t rank;
+} pending_name;
+
+static int by_id_then_rank(const void *pa, const void *pb) {
+    const pending_name *a = pa, *b = pb;
+    size_t ia = mg__id(a->d), ib = mg__id(b->d);
+    if (ia != ib) return ia < ib ? -1 : 1;
+    return a->rank < b->rank ? -1 : a->rank > b->rank;
+}
+
+static void give_names(pending_name *names, size_t n, const mg_value *root) {
+    qsort(names, n, sizeof *names, by_id_then_rank);
+    for (size_t i = 0; i < n; i++)
+        if (i == 0 || names[i].d != names[i - 1].d) name_derivative(names[i].d, root, names[i].of);
+}
+
 /* Record the error of `fn` in g, in g's language. */
 static void bad_target(mg_graph *g, const char *fn, const mg_value *root, const mg_value *x) {
     char b1[32], b2[32];
@@ -92,8 +116,10 @@ static int grad_pass(const char *fn, mg_value *root, mg_value *const *xs, size_t
     mg_value **order = malloc(n * sizeof *order);
     mg_value **adj = calloc(n, sizeof *adj);       /* NULL: the derivative is 0 */
     unsigned char *dep = calloc(n, 1);             /* depends on a target */
+    pending_name *names = malloc((n + n_xs) * sizeof *names);
+    size_t n_names = 0;
     mg__pos pos = {0};
-    if (!order || !adj || !dep) goto oom;
+    if (!order || !adj || !dep || !names) goto oom;
     memcpy(order, topo, n * sizeof *order);
     if (mg__pos_init(&pos, order, n)) goto oom;
 
@@ -117,15 +143,13 @@ static int grad_pass(const char *fn, mg_value *root, mg_value *const *xs, size_t
     if (lowest < n && dep[n - 1]) {
         adj[n - 1] = mg_leaf(g, 1.0, NULL);   /* d root / d root */
         if (!adj[n - 1]) goto oom;
-        name_derivative(adj[n - 1], root, root);
     }
     for (size_t i = n; i-- > lowest;) {
         mg_value *v = order[i], *a = adj[i];
         if (!a) continue;
-        /* name the adjoints of named nodes; an adjoint that an add passed on
-         * unchanged keeps the first name it got */
-        if (i + 1 < n && mg__id(a) >= start && !mg_value_label(a) && mg_value_label(v))
-            name_derivative(a, root, v);
+        /* name the root's 1 and the adjoints of named nodes; an adjoint
+         * that an add passed on unchanged keeps the first name it got */
+        if (i + 1 == n || mg_value_label(v)) names[n_names] = (pending_name){a, v, n_names}, n_names++;
         for (size_t k = 0, arity = mg__arity(v); k < arity; k++) {
             size_t j = mg__pos_of(&pos, mg__input(v, k));
             if (!dep[j]) continue;
@@ -145,13 +169,15 @@ static int grad_pass(const char *fn, mg_value *root, mg_value *const *xs, size_t
             d = mg_leaf(g, 0.0, NULL);
             if (!d) goto oom;
         }
-        if (!mg_value_label(d)) name_derivative(d, root, xs[k]);
+        names[n_names] = (pending_name){d, xs[k], n_names}, n_names++;
         out[k] = d;
     }
+    give_names(names, n_names, root);
     mg__pos_free(&pos);
     free(order);
     free(adj);
     free(dep);
+    free(names);
     return 0;
 
 oom:
@@ -159,6 +185,7 @@ oom:
     free(order);
     free(adj);
     free(dep);
+    free(names);
     out_of_memory(g, fn);
     if (g->n_nodes > start) mg_graph_reset(g, start);
     return -1;
