@@ -131,7 +131,7 @@ DOT ?= dot
 DOT_EXAMPLES = $(patsubst examples/%.c,%,$(shell grep -l -e '--dot' examples/*.c))
 TEST_DOT_DIR = $(BUILD)/tests/dot
 
-.PHONY: graphs check-dot
+.PHONY: graphs check-dot check-layers
 
 # examples may share small headers (examples/*.h): rebuild when they change
 $(EXAMPLES): $(wildcard examples/*.h)
@@ -146,6 +146,8 @@ graphs: $(DOT_EXAMPLES:%=$(BUILD)/examples/%)
 		exit 0; \
 	fi; \
 	mkdir -p docs/img; \
+	sh tools/check_layers.sh --dot src > $(BUILD)/layers.dot && \
+		$(DOT) -Tsvg $(BUILD)/layers.dot -o docs/img/layers.svg && echo "make graphs: docs/img/layers.svg" || exit 1; \
 	for e in $(DOT_EXAMPLES); do \
 		if ! $(BUILD)/examples/$$e --dot > $(BUILD)/$$e.dot 2>/dev/null; then \
 			echo "make graphs: skipped $$e ($$e --dot failed)"; continue; \
@@ -153,6 +155,13 @@ graphs: $(DOT_EXAMPLES:%=$(BUILD)/examples/%)
 		$(DOT) -Tsvg $(BUILD)/$$e.dot -o docs/img/$$e.svg || exit 1; \
 		echo "make graphs: docs/img/$$e.svg"; \
 	done
+
+# The layers of src/ (docs/architecture.md): includes and calls run one way,
+# down to core, with no circle; then the check is shown to fail on doctored
+# copies of src/ (an upward include, a circle, ...).
+check-layers: $(LIB_OBJ)
+	@sh tools/check_layers.sh src $(BUILD)/obj
+	@sh tests/check_layers_test.sh
 
 check-dot:
 	@command -v $(DOT) >/dev/null 2>&1 || { echo "make check-dot: Graphviz '$(DOT)' is not installed" >&2; exit 1; }
