@@ -51,7 +51,7 @@ if [ $dot = 1 ]; then
     { files[++nf] = $0; l = layer($0); if (!(l in seen)) { seen[l] = 1; layers[++nl] = l } }
     END {
         print "digraph layers {"
-        print "  rankdir=BT; node [shape=box, fontname=\"Helvetica\", fontsize=10];"
+        print "  rankdir=TB; node [shape=box, fontname=\"Helvetica\", fontsize=10];"
         print "  edge [color=\"#555555\", arrowsize=0.6];"
         split("core teach train nn fast", order, " ")
         for (k = 1; k <= 5; k++) {
