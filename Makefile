@@ -160,7 +160,7 @@ install: lib
 	sed -e 's|@VERSION@|$(VERSION)|' cmake/micrograd-config-version.cmake.in \
 		> $(DESTDIR)$(CMAKEDIR)/micrograd-config-version.cmake
 	@set -e; for f in $(INSTALLED_DATA); do \
-		d=$(DESTDIR)$(DATADIR)/$${f#*/}; mkdir -p "$${d%/*}"; cp "$$f" "$$d"; \
+		d=$(DESTDIR)$(DATADIR)/$${f#data/}; mkdir -p "$${d%/*}"; cp "$$f" "$$d"; \
 	done
 
 uninstall:
@@ -169,8 +169,9 @@ uninstall:
 		$(DESTDIR)$(LIBDIR)/$(SHARED_SO) $(DESTDIR)$(LIBDIR)/$(SHARED_LINK) \
 		$(DESTDIR)$(LIBDIR)/pkgconfig/micrograd.pc \
 		$(DESTDIR)$(CMAKEDIR)/micrograd-config.cmake $(DESTDIR)$(CMAKEDIR)/micrograd-config-version.cmake
-	@for f in $(INSTALLED_DATA); do rm -f $(DESTDIR)$(DATADIR)/$${f#*/}; done
-	-rmdir $(DESTDIR)$(CMAKEDIR) $(DESTDIR)$(DATADIR)/micrograd_demo $(DESTDIR)$(DATADIR) 2>/dev/null
+	@for f in $(INSTALLED_DATA); do rm -f $(DESTDIR)$(DATADIR)/$${f#data/}; done
+	-@rmdir $(DESTDIR)$(CMAKEDIR) $(DESTDIR)$(DATADIR)/micrograd_demo $(DESTDIR)$(DATADIR)/worksheets \
+		$(DESTDIR)$(DATADIR) 2>/dev/null || true
 
 # The shared library exports the header's MG_API functions and nothing else.
 check-exports: $(SHARED)

@@ -30,6 +30,7 @@ typedef struct mgrad_opts {
     int tsv;              /* table or dump as tab-separated, %.17g */
     int check_finite;     /* exit MGRAD_NUMERIC when a value or gradient is not finite */
     const char *explain;  /* MGRAD_EXPLAIN: the name to explain */
+    int no_grad;          /* MGRAD_DOT: records without the grad field */
 } mgrad_opts;
 
 /* Evaluate the program src[0..len) with the leaves defs[0..n_defs) (each
