@@ -106,8 +106,9 @@ $(BUILD)/examples/%: examples/%.c $(STATIC) include/micrograd.h $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(STATIC) $(LIBS)
 
-# The walk-through a learner starts with.
-run: $(BUILD)/examples/mazur
+# The walk-through a learner starts with.  It builds everything first, so
+# that every other command in the README works right after it.
+run: all
 	$(BUILD)/examples/mazur
 
 # All suites link into one Criterion binary, so one summary line covers them.
