@@ -33,6 +33,7 @@ typedef struct mgrad_opts {
     int tsv;              /* table or dump as tab-separated, %.17g */
     int check_finite;     /* exit MGRAD_NUMERIC when a value or gradient is not finite */
     const char *explain;  /* MGRAD_EXPLAIN: the name to explain */
+    int no_grad;          /* MGRAD_DOT: records without the grad field */
     const char *wrt;      /* MGRAD_D2, MGRAD_FORWARD: the leaf to differentiate by */
 } mgrad_opts;
 
