@@ -10,6 +10,7 @@
 #include "teach/teach.h"
 
 #include "../tools/mgrad/mgrad.h"
+#include "../tools/mgrad/parse.h"
 
 static mg_graph *g;
 static void setup(void) { g = mg_graph_new(); }
@@ -506,4 +507,22 @@ Test(grad, mgrad_d2_hessian_forward) {
     cr_expect_eq(rc, MGRAD_USAGE);
     cr_expect(strstr(s, "mgrad: --d2 q: the program has no node of that name") != NULL, "%s", s);
     free(s);
+}
+
+Test(grad, mgrad_d2_in_spanish) {
+    mgrad_prog p;
+    cr_assert_eq(mgrad_prog_init(&p), 0);
+    mg_graph_set_lang(p.g, MG_LANG_ES);
+    cr_assert_eq(mgrad_define(&p, "x=0.5"), 0);
+    cr_assert_eq(mgrad_define(&p, "w=-1.5"), 0);
+    const char *src = "h = x*w; L = tanh(h)";
+    cr_assert_eq(mgrad_parse(&p, src, strlen(src)), 0);
+    FILE *out = teach_tmp(), *err = teach_tmp();
+    cr_expect_eq(mgrad_print_d2(out, err, &p, "x"), MGRAD_OK);
+    cr_expect_eq(mgrad_print_d2(out, err, &p, "h"), MGRAD_USAGE);
+    char *o = mgt_slurp(out), *e = mgt_slurp(err);
+    cr_expect(strstr(o, "# dL/dx construida como nodos (mg_grad)") == o, "%s", o);
+    cr_expect(strstr(e, "mgrad: --d2 h: no es una hoja") == e, "%s", e);
+    free(o), free(e);
+    mgrad_prog_free(&p);
 }

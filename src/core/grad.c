@@ -149,7 +149,10 @@ static int grad_pass(const char *fn, mg_value *root, mg_value *const *xs, size_t
         if (!a) continue;
         /* name the root's 1 and the adjoints of named nodes; an adjoint
          * that an add passed on unchanged keeps the first name it got */
-        if (i + 1 == n || mg_value_label(v)) names[n_names] = (pending_name){a, v, n_names}, n_names++;
+        if (i + 1 == n || mg_value_label(v)) {
+            names[n_names] = (pending_name){a, v, n_names};
+            n_names++;
+        }
         for (size_t k = 0, arity = mg__arity(v); k < arity; k++) {
             size_t j = mg__pos_of(&pos, mg__input(v, k));
             if (!dep[j]) continue;
@@ -169,7 +172,8 @@ static int grad_pass(const char *fn, mg_value *root, mg_value *const *xs, size_t
             d = mg_leaf(g, 0.0, NULL);
             if (!d) goto oom;
         }
-        names[n_names] = (pending_name){d, xs[k], n_names}, n_names++;
+        names[n_names] = (pending_name){d, xs[k], n_names};
+        n_names++;
         out[k] = d;
     }
     give_names(names, n_names, root);

@@ -13,7 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Why leaf k cannot carry a tangent, in g's language, or NULL. */
+/* 0 when leaf k can carry a tangent; else -1, the reason recorded in g's
+ * language. */
 static int check_leaf(mg_graph *g, const char *fn, const mg_value *root, const mg_value *x,
                       size_t k) {
     char b1[32], b2[32];

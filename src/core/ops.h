@@ -14,7 +14,8 @@
  *
  * dnode_OP computes the same number as local_grad_OP(v, i) * adj, operation
  * for operation, so a first derivative built as nodes has mg_backward's
- * value.  It uses v itself where the local derivative does (tanh's 1 - t^2
+ * value (a where, below, may give +0 for -0, and keeps a NaN adj out where
+ * the derivative is 0, as PyTorch does).  It uses v itself where the local derivative does (tanh's 1 - t^2
  * is 1 - v*v), so the second derivative flows through v.  c->one is a node
  * holding 1, made once per pass; where the derivative is 0 for every value
  * of the inputs (pow's k = 0, where's condition) dnode sets c->none and
