@@ -155,6 +155,44 @@ MG_API void mg_graph_reset(mg_graph *g, size_t mark);
 /* Number of nodes alive in the graph (0 for NULL). */
 MG_API size_t mg_graph_size(const mg_graph *g);
 
+/* @@ dropped nodes (issue 20) @@
+ * A node a reset dropped must not be used again.  What the library
+ * catches, and what it cannot:
+ *  - Always, in O(1): a dropped node whose slot no newer node has taken
+ *    yet.  Every function that takes a node refuses it: constructors
+ *    return NULL, walkers and writers return their error value (-1, NaN,
+ *    nothing done), accessors return what they return for NULL (0, NULL,
+ *    MG_OP_LEAF; mg_value_graph still gives the graph), and the graph's
+ *    error says "mg_mul: operand 2 of 2 (#7) was dropped by
+ *    mg_graph_reset".  (The label went with the node, so it is named by
+ *    its id.)
+ *  - Always: the MLP, the optimizers and tapes watch the nodes they hold.
+ *    A reset below any of them makes them refuse for good (forward, step,
+ *    zero_grad, ...), even after newer nodes have taken those slots.
+ *  - Only in checking mode (below): a pointer to a node the most recent
+ *    reset dropped, even after newer nodes took its id.
+ *  - Never: a node dropped two or more resets ago outside checking mode,
+ *    or in checking mode once a later reset has recycled its slot; a
+ *    pointer into a freed graph (that is use after free: build with
+ *    -fsanitize=address to catch it). */
+
+/* Checking mode (off by default): a reset no longer hands the slots it
+ * drops to the next nodes.  The blocks it drops wholly are kept apart
+ * until the following reset (memory grows to about twice one step's
+ * nodes), and the block holding the mark is sealed there (the rest of
+ * that block is never used again), so that mg_value_alive and every entry
+ * point see a pointer to a node of the last reset's step as dropped, even
+ * after the next step has made as many nodes again.  Constructors take
+ * their slow path in this mode (a few times slower to build).  It may be
+ * turned on or off at any time; it applies from the next reset on. */
+MG_API void mg_graph_set_checking(mg_graph *g, int on);
+MG_API int  mg_graph_checking(const mg_graph *g);   /* 0 for NULL */
+
+/* 1 when v is a node its graph holds, 0 when v is NULL or a reset dropped
+ * it (as far as the rules above can tell).  O(1); records nothing. */
+MG_API int mg_value_alive(const mg_value *v);
+/* @@ end dropped nodes @@ */
+
 /* Bytes the graph holds from the allocator: node blocks, label and input
  * arrays, indexes, the cached order (node blocks come in slabs that each
  * reserve up to 64 KiB more address space for alignment, never touched and

@@ -41,6 +41,8 @@ void mg_graph_free(mg_graph *g) {
     free(g->open);
     free(g->marks);
     free(g->topo);
+    free(g->quarantine);
+    free(g->spare);
     /* whoever still watches this graph learns that it is gone */
     for (mg__watch *w = g->watches; w; w = w->next) {
         w->g = NULL;
@@ -60,22 +62,36 @@ size_t mg_graph_bytes(const mg_graph *g) {
     bytes += g->cap_aux * sizeof *g->aux + g->cap_meta * sizeof *g->meta;
     bytes += (size_t)g->cap_groups * sizeof *g->groups + (size_t)g->cap_open * sizeof *g->open;
     bytes += g->cap_marks * sizeof *g->marks + g->cap_topo * sizeof *g->topo;
+    bytes += (g->cap_quarantine + g->cap_spare) * sizeof(mg_block *);
     return bytes;
 }
 
 
 /* ---------------------------------------------------------------- nodes */
 
-/* Point next/limit at the slot of id n_nodes, if its block exists. */
+/* Point next/limit at the slot of id n_nodes, in the block that holds it
+ * (found by binary search: blocks cover consecutive ranges of ids), or at
+ * nothing when no block does yet. */
 static void set_cursor(mg_graph *g) {
-    size_t bi = g->n_nodes / MG_NODES_PER_BLOCK;
-    if (bi < g->n_blocks) {
-        g->next = g->blocks[bi]->nodes + g->n_nodes % MG_NODES_PER_BLOCK;
-        g->limit = g->blocks[bi]->nodes + MG_NODES_PER_BLOCK;
+    size_t id = g->n_nodes, lo = 0, hi = g->n_blocks;
+    while (lo < hi) {   /* the first block that ends past id */
+        size_t mid = lo + (hi - lo) / 2;
+        const mg_block *b = g->blocks[mid];
+        if (b->first_id + b->n_slots <= id) lo = mid + 1;
+        else hi = mid;
+    }
+    if (lo < g->n_blocks) {
+        mg_block *b = g->blocks[lo];
+        g->next = b->nodes + (id - b->first_id);
+        g->limit = b->nodes + b->n_slots;
+        g->next_block = lo + 1;
     } else {
         g->next = g->limit = NULL;
+        g->next_block = g->n_blocks;
     }
 }
+
+void mg__update_bump(mg_graph *g) { g->no_bump = g->n_open != 0 || g->checking; }
 
 /* Big slabs are touched front to back as nodes are made: on Linux, ask for
  * transparent huge pages so that a fresh graph takes one page fault per 2 MiB
@@ -93,10 +109,12 @@ static void advise_huge_pages(char *p, size_t bytes) {
 #endif
 }
 
-/* A fresh block, aligned to its size, from the current slab or a new one.
- * A slab is allocated with one spare block of room so that its blocks can
- * be aligned by hand: plain malloc, no aligned_alloc trimming. */
+/* A fresh block, aligned to its size: a spare one (checking mode recycles
+ * its quarantine), else from the current slab or a new one.  A slab is
+ * allocated with one spare block of room so that its blocks can be
+ * aligned by hand: plain malloc, no aligned_alloc trimming. */
 static mg_block *next_block(mg_graph *g) {
+    if (g->n_spare) return g->spare[--g->n_spare];
     if (g->slab_next == g->slab_end) {
         size_t k = 1;
         for (size_t i = 0; i < g->n_slabs && k < MG_SLAB_MAX_BLOCKS; i++) k *= 2;
@@ -115,25 +133,31 @@ static mg_block *next_block(mg_graph *g) {
     return b;
 }
 
-/* The slow path of mg__node: a new block, or a group to tag the node with. */
+/* The slow path of mg__node: the next block (kept from before a reset, or
+ * a new one), a group to tag the node with, or checking mode. */
 mg_value *mg__new_node(mg_graph *g, mg_op op) {
     size_t id = g->n_nodes;
     if (g->next == g->limit) {
-        size_t bi = id / MG_NODES_PER_BLOCK;
-        if (bi == g->n_blocks) {
+        if (g->next_block == g->n_blocks) {
             if (id > UINT32_MAX) {   /* meta entries keep 32-bit indices */
                 mg__error(g, "%s: the graph is full (%zu nodes)", mg_op_name(op), id);
                 return NULL;
             }
             if (g->fail_allocs) goto oom;
-            if (!mg__grow((void **)&g->blocks, &g->cap_blocks, bi + 1, sizeof *g->blocks)) goto oom;
+            if (!mg__grow((void **)&g->blocks, &g->cap_blocks, g->n_blocks + 1, sizeof *g->blocks))
+                goto oom;
             mg_block *b = next_block(g);
             if (!b) goto oom;
             b->graph = g;
-            b->first_id = bi * MG_NODES_PER_BLOCK;
+            b->first_id = id;
+            b->n_slots = MG_NODES_PER_BLOCK;
+            b->index = g->n_blocks;
             g->blocks[g->n_blocks++] = b;
         }
-        set_cursor(g);
+        /* blocks cover consecutive ids, so the next one starts at id */
+        mg_block *b = g->blocks[g->next_block++];
+        g->next = b->nodes;
+        g->limit = b->nodes + b->n_slots;
     }
     mg_value *v = g->next++;
     memset(v, 0, sizeof *v);
@@ -147,10 +171,13 @@ oom:
 }
 
 size_t mg_value_id(const mg_value *v) {
-    return v ? mg__id(v) : 0;
+    return v && !mg__refuse_dropped("mg_value_id", v, 0, 0) ? mg__id(v) : 0;
 }
 
+/* Even for a dropped node: the graph is where its error is read. */
 mg_graph *mg_value_graph(const mg_value *v) { return v ? mg__graph_of(v) : NULL; }
+
+int mg_value_alive(const mg_value *v) { return v && !mg__dropped(v); }
 
 mg_value *mg_leaf(mg_graph *g, double data, const char *label) {
     if (!g) return NULL;
@@ -167,19 +194,61 @@ mg_value *mg_leaf(mg_graph *g, double data, const char *label) {
 
 size_t mg_graph_mark(const mg_graph *g_const) {
     if (!g_const) return 0;
-    /* Taking a mark records where the aux arena and the groups stand, so a
-     * reset can drop the labels made after it too.  The graph is logically
-     * unchanged, hence the const in the signature. */
+    /* Taking a mark records where the aux arena, the labels and the groups
+     * stand, so a reset can drop what was made after it too.  The graph is
+     * logically unchanged, hence the const in the signature. */
     mg_graph *g = (mg_graph *)g_const;
     while (g->n_marks && g->marks[g->n_marks - 1].n_nodes > g->n_nodes) g->n_marks--;
-    if (g->n_marks && g->marks[g->n_marks - 1].n_nodes == g->n_nodes) {
-        mg_checkpoint *top = &g->marks[g->n_marks - 1];
-        top->aux = mg__aux_pos(g);
-        top->n_groups = g->n_groups;
-    } else if (mg__grow((void **)&g->marks, &g->cap_marks, g->n_marks + 1, sizeof *g->marks)) {
-        g->marks[g->n_marks++] = (mg_checkpoint){g->n_nodes, mg__aux_pos(g), g->n_groups};
-    }
+    mg_checkpoint here = {g->n_nodes, g->n_meta, mg__aux_pos(g), g->n_groups};
+    if (g->n_marks && g->marks[g->n_marks - 1].n_nodes == g->n_nodes)
+        g->marks[g->n_marks - 1] = here;
+    else if (mg__grow((void **)&g->marks, &g->cap_marks, g->n_marks + 1, sizeof *g->marks))
+        g->marks[g->n_marks++] = here;
     return g->n_nodes;
+}
+
+/* Drop the meta entries of nodes at or past `mark`, looking only at the
+ * entries from `from` on (those below name older nodes); the entries kept
+ * move down, and their nodes learn their new place. */
+static void drop_meta(mg_graph *g, size_t from, size_t mark) {
+    size_t to = from;
+    for (size_t i = from; i < g->n_meta; i++) {
+        if (mg__id(g->meta[i].node) >= mark) continue;
+        if (to != i) {
+            g->meta[to] = g->meta[i];
+            g->meta[to].node->meta = (uint32_t)to;
+        }
+        to++;
+    }
+    g->n_meta = to;
+}
+
+/* Checking mode: the blocks from `keep` on (every id in them is dropped)
+ * leave the graph's list for the quarantine, where n_slots 0 marks their
+ * nodes dropped; the quarantine of the reset before goes to the spares,
+ * so memory stays at about twice one step.  The block holding the mark's
+ * last live node is sealed there: its later slots are never handed out
+ * again, so pointers into them stay caught too. */
+static int quarantine_from(mg_graph *g, size_t keep, size_t mark) {
+    size_t n_drop = g->n_blocks - keep;
+    if (!mg__grow((void **)&g->spare, &g->cap_spare, g->n_spare + g->n_quarantine,
+                  sizeof *g->spare) ||
+        !mg__grow((void **)&g->quarantine, &g->cap_quarantine, n_drop, sizeof *g->quarantine))
+        return -1;
+    memcpy(g->spare + g->n_spare, g->quarantine, g->n_quarantine * sizeof *g->spare);
+    g->n_spare += g->n_quarantine;
+    for (size_t i = 0; i < n_drop; i++) {
+        mg_block *b = g->blocks[keep + i];
+        b->n_slots = 0;
+        g->quarantine[i] = b;
+    }
+    g->n_quarantine = n_drop;
+    g->n_blocks = keep;
+    if (keep) {
+        mg_block *b = g->blocks[keep - 1];
+        if (b->first_id + b->n_slots > mark) b->n_slots = mark - b->first_id;
+    }
+    return 0;
 }
 
 void mg_graph_reset(mg_graph *g, size_t mark) {
@@ -189,14 +258,24 @@ void mg_graph_reset(mg_graph *g, size_t mark) {
                   g->n_nodes);
         return;
     }
-    g->n_nodes = mark;
-    set_cursor(g);
+    if (g->checking && mark < g->n_nodes) {
+        size_t keep = g->n_blocks;
+        while (keep && g->blocks[keep - 1]->first_id >= mark) keep--;
+        if (quarantine_from(g, keep, mark)) {
+            mg__error2(g, "mg_graph_reset: out of memory for the checking mode's quarantine",
+                       "mg_graph_reset: sin memoria para la cuarentena del modo de verificación");
+            return;
+        }
+    }
     for (mg__watch *w = g->watches; w; w = w->next)
         if (mark < w->needs) w->dropped = 1;
-    while (g->n_meta > 1 && g->meta[g->n_meta - 1].node_id >= mark) g->n_meta--;
     while (g->n_marks && g->marks[g->n_marks - 1].n_nodes > mark) g->n_marks--;
+    int at_mark = g->n_marks && g->marks[g->n_marks - 1].n_nodes == mark;
+    drop_meta(g, at_mark ? g->marks[g->n_marks - 1].n_meta : 1, mark);
+    g->n_nodes = mark;
+    set_cursor(g);
     unsigned n_groups = g->n_groups;
-    if (g->n_marks && g->marks[g->n_marks - 1].n_nodes == mark) {
+    if (at_mark) {
         const mg_checkpoint *cp = &g->marks[g->n_marks - 1];
         mg__aux_restore(g, cp->aux);
         n_groups = cp->n_groups;
@@ -215,6 +294,21 @@ void mg_graph_reset(mg_graph *g, size_t mark) {
     }
     mg__drop_groups(g, n_groups);
 }
+
+void mg_graph_set_checking(mg_graph *g, int on) {
+    if (!g) return;
+    g->checking = on != 0;
+    if (!g->checking && g->n_quarantine &&
+        mg__grow((void **)&g->spare, &g->cap_spare, g->n_spare + g->n_quarantine,
+                 sizeof *g->spare)) {
+        memcpy(g->spare + g->n_spare, g->quarantine, g->n_quarantine * sizeof *g->spare);
+        g->n_spare += g->n_quarantine;
+        g->n_quarantine = 0;
+    }
+    mg__update_bump(g);
+}
+
+int mg_graph_checking(const mg_graph *g) { return g ? g->checking : 0; }
 
 
 /* -------------------------------------------------------------- watches */

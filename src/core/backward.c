@@ -25,6 +25,7 @@ void mg_backward(mg_value *root) {
      * made after their inputs, so creation order is already a topological
      * order, and topo.c only has to find which nodes are reachable */
     size_t n;
+    if (mg__refuse_dropped("mg_backward", root, 0, 0)) return;
     mg_value *const *topo = mg__topo(root, &n);
     mg__chain_rule(topo, n);
 }

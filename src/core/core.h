@@ -15,6 +15,12 @@
 typedef struct mg_block {
     mg_graph *graph;
     size_t first_id;      /* id of nodes[0] */
+    /* Slots [0, n_slots) may hold ids first_id .. first_id + n_slots - 1:
+     * MG_NODES_PER_BLOCK, fewer once a reset in checking mode sealed the
+     * block at its mark, 0 while the block is quarantined (see
+     * mg_graph_set_checking).  A node at or past n_slots is dropped. */
+    size_t n_slots;
+    size_t index;         /* position in graph->blocks (while n_slots > 0) */
     mg_value nodes[];     /* MG_NODES_PER_BLOCK of them */
 } mg_block;
 
@@ -27,10 +33,11 @@ typedef struct mg_block {
 #define MG_SEEN 0x80u
 #define MG_MARK 0x40u   /* set and cleared again within one function */
 
-/* A label and/or a group for one node.  Kept sorted by node id, so a reset
- * drops the entries of dropped nodes by truncation. */
+/* A label and/or a group for one node.  Entries are appended as nodes get
+ * them (naming an old node costs O(1)); a reset drops the entries of
+ * dropped nodes from those made since its mark (mg_checkpoint.n_meta). */
 typedef struct mg_meta {
-    size_t node_id;
+    mg_value *node;
     char *label;          /* in the aux arena, or NULL */
     size_t label_cap;     /* bytes available at label (for relabelling) */
     unsigned group;
@@ -56,6 +63,7 @@ typedef struct mg_aux_pos {
 /* What mg_graph_mark remembers besides the node count. */
 typedef struct mg_checkpoint {
     size_t n_nodes;
+    size_t n_meta;        /* every meta entry below this names a node below n_nodes */
     mg_aux_pos aux;
     unsigned n_groups;
 } mg_checkpoint;
@@ -82,6 +90,17 @@ struct mg_graph {
     char *slab_next, *slab_end;  /* blocks not yet handed out */
     size_t n_nodes;       /* nodes alive: ids 0 .. n_nodes-1 */
     mg_value *next, *limit;  /* free slots left in the current block */
+    size_t next_block;    /* index in blocks of the block to go on with */
+    /* Nonzero while the constructors must leave the bump-pointer fast path
+     * to mg__new_node: a group is open, or the graph is in checking mode. */
+    int no_bump;
+
+    /* Checking mode (mg_graph_set_checking): the blocks the last reset
+     * dropped, kept apart (n_slots 0) so that pointers into them are
+     * caught, and the blocks of the reset before, free for reuse. */
+    int checking;
+    mg_block **quarantine, **spare;
+    size_t n_quarantine, cap_quarantine, n_spare, cap_spare;
 
     mg_aux_block *aux;
     size_t n_aux, cap_aux, aux_cur;
@@ -139,10 +158,28 @@ mg_value *mg__new_node(mg_graph *g, mg_op op);
 int mg__grow(void **arr, size_t *cap, size_t need, size_t size);
 
 /* Whether the next node can take the bump-pointer fast path: a free slot
- * in the current block and no open group to join. */
+ * in the current block, no open group to join, not in checking mode. */
 static inline int mg__can_bump(const mg_graph *g) {
-    return g->next < g->limit && !g->n_open;
+    return g->next < g->limit && !g->no_bump;
 }
+/* arena.c: set no_bump after n_open or checking changed. */
+void mg__update_bump(mg_graph *g);
+
+/* Whether v is a node its graph no longer holds: a reset dropped it and
+ * no node has taken its id since (always caught), or, in checking mode,
+ * its slot is in a quarantined block or past a sealed block's end.  O(1):
+ * a few loads from v's block header and its graph. */
+static inline int mg__dropped(const mg_value *v) {
+    const mg_block *b = mg__block_of(v);
+    size_t slot = (size_t)(v - b->nodes);
+    return slot >= b->n_slots || b->first_id + slot >= b->graph->n_nodes;
+}
+/* ops.c: 0 when v is NULL or alive; 1 after recording in v's graph that
+ * `fn` was given a node a reset dropped (operand `which` of `of`, or "the
+ * node" when of is 0).  For the entry points that take nodes. */
+int mg__refuse_dropped(const char *fn, const mg_value *v, size_t which, size_t of);
+/* The same for an array: 1 (error recorded) when any xs[i] is dropped. */
+int mg__refuse_dropped_n(const char *fn, mg_value *const *xs, size_t n);
 /* That fast path: a fresh node with zero grad and no label, inlined into
  * every constructor.  The caller sets data and the inputs. */
 static inline mg_value *mg__bump(mg_graph *g, mg_op op) {
@@ -171,6 +208,13 @@ void mg__aux_restore(mg_graph *g, mg_aux_pos p);
 void mg__error(mg_graph *g, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+/* The same with the message written whole in English and in Spanish
+ * (the same arguments in the same order); the graph's language picks. */
+void mg__error2(mg_graph *g, const char *en, const char *es, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 4), format(printf, 3, 4)))
 #endif
     ;
 /* label.c: a printable name for a node in messages: its label, or "#id". */

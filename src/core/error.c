@@ -14,6 +14,15 @@ void mg__error(mg_graph *g, const char *fmt, ...) {
     g->has_error = 1;
 }
 
+void mg__error2(mg_graph *g, const char *en, const char *es, ...) {
+    if (!g || g->has_error) return;
+    va_list ap;
+    va_start(ap, es);
+    vsnprintf(g->error, sizeof g->error, g->lang == MG_LANG_ES ? es : en, ap);
+    va_end(ap);
+    g->has_error = 1;
+}
+
 const char *mg_graph_error(const mg_graph *g) {
     return g && g->has_error ? g->error : NULL;
 }

@@ -17,6 +17,7 @@ void mg__forward_order(mg_value *const *topo, size_t n) {
 
 void mg_forward(mg_value *root) {
     size_t n;
+    if (mg__refuse_dropped("mg_forward", root, 0, 0)) return;
     mg_value *const *topo = mg__topo(root, &n);
     mg__forward_order(topo, n);
 }

@@ -101,7 +101,9 @@ static void out_of_memory(mg_graph *g, const char *fn) {
 static int grad_pass(const char *fn, mg_value *root, mg_value *const *xs, size_t n_xs,
                      mg_value **out) {
     mg_graph *g = mg__graph_of(root);
+    if (mg__refuse_dropped(fn, root, 0, 0)) return -1;
     for (size_t k = 0; k < n_xs; k++) {
+        if (mg__refuse_dropped(fn, xs[k], 0, 0)) return -1;
         if (!xs[k] || mg__graph_of(xs[k]) != g) {
             bad_target(g, fn, root, xs[k]);
             if (xs[k]) bad_target(mg__graph_of(xs[k]), fn, root, xs[k]);

@@ -27,6 +27,8 @@ static int check_leaf(mg_graph *g, const char *fn, const mg_value *root, const m
                           mg__name(x, b1), mg__name(root, b2));
         else mg__error(g, "%s: leaf %zu ('%s') is in another graph than '%s'", fn, k,
                        mg__name(x, b1), mg__name(root, b2));
+    } else if (mg__refuse_dropped(fn, x, 0, 0)) {
+        /* recorded */
     } else if (x->op != MG_OP_LEAF) {
         if (es) mg__error(g, "%s: '%s' no es una hoja (es un nodo %s)", fn, mg__name(x, b1),
                           mg_op_name((mg_op)x->op));
@@ -41,7 +43,7 @@ double *mg__jvp_all(const char *fn, const mg_value *root, mg_value *const *leave
                     size_t *n_out) {
     *order_out = NULL;
     *n_out = 0;
-    if (!root) return NULL;
+    if (!root || mg__refuse_dropped(fn, root, 0, 0)) return NULL;
     mg_graph *g = mg__graph_of(root);
     if (n_leaves && (!leaves || !tangent)) {
         if (g->lang == MG_LANG_ES) mg__error(g, "%s: el arreglo de hojas o de tangentes es NULL", fn);

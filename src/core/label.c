@@ -7,7 +7,7 @@
 #include <string.h>
 
 const char *mg__name(const mg_value *v, char buf[32]) {
-    const char *label = mg_value_label(v);
+    const char *label = mg__dropped(v) ? NULL : mg_value_label(v);
     if (label) return label;
     snprintf(buf, 32, "#%zu", mg__id(v));
     return buf;
@@ -16,31 +16,16 @@ const char *mg__name(const mg_value *v, char buf[32]) {
 
 /* --------------------------------------------------------- labels, meta */
 
-/* The meta entry of v, making one when `create` (NULL when out of memory). */
+/* The meta entry of v, making one when `create` (NULL when out of memory).
+ * New entries go at the end, whatever v's age: a reset finds the entries
+ * of the nodes it drops among those made since its mark (arena.c). */
 static mg_meta *meta_of(mg_value *v, int create) {
     mg_graph *g = mg__graph_of(v);
     if (v->meta) return &g->meta[v->meta];
-    if (!create) return NULL;
+    if (!create || g->n_meta > UINT32_MAX) return NULL;
     if (!mg__grow((void **)&g->meta, &g->cap_meta, g->n_meta + 1, sizeof *g->meta)) return NULL;
-    size_t id = mg__id(v);
-    /* keep entries sorted by node id: usually v is the newest, so this
-     * appends; naming an older node shifts the entries after it */
-    size_t at = g->n_meta;
-    if (at == 1 || g->meta[at - 1].node_id < id) {   /* the common case */
-        g->meta[at] = (mg_meta){id, NULL, 0, 0};
-        g->n_meta++;
-        v->meta = (uint32_t)at;
-        return &g->meta[at];
-    }
-    while (at > 1 && g->meta[at - 1].node_id > id) at--;
-    memmove(&g->meta[at + 1], &g->meta[at], (g->n_meta - at) * sizeof *g->meta);
-    g->n_meta++;
-    for (size_t i = at + 1; i < g->n_meta; i++) {
-        mg_value *w = g->blocks[g->meta[i].node_id / MG_NODES_PER_BLOCK]->nodes +
-                      g->meta[i].node_id % MG_NODES_PER_BLOCK;
-        w->meta = (uint32_t)i;
-    }
-    g->meta[at] = (mg_meta){id, NULL, 0, 0};
+    size_t at = g->n_meta++;
+    g->meta[at] = (mg_meta){v, NULL, 0, 0};
     v->meta = (uint32_t)at;
     return &g->meta[at];
 }
@@ -54,7 +39,7 @@ static void keep_for_old_node(mg_graph *g, size_t id) {
 }
 
 mg_value *mg_label(mg_value *v, const char *label) {
-    if (!v) return NULL;
+    if (!v || mg__refuse_dropped("mg_label", v, 0, 0)) return NULL;
     mg_graph *g = mg__graph_of(v);
     if (!label) {
         if (v->meta) g->meta[v->meta].label = NULL;
@@ -70,7 +55,7 @@ mg_value *mg_label(mg_value *v, const char *label) {
     char *copy = mg__aux_strdup(g, label, &m->label_cap);
     if (!copy) goto oom;
     m->label = copy;
-    keep_for_old_node(g, m->node_id);
+    keep_for_old_node(g, mg__id(v));
     return v;
 oom:
     mg__error(g, "mg_label: out of memory copying a label of %zu bytes", strlen(label));
@@ -78,18 +63,20 @@ oom:
 }
 
 const char *mg_value_label(const mg_value *v) {
-    if (!v || !v->meta) return NULL;
+    if (!v || mg__refuse_dropped("mg_value_label", v, 0, 0) || !v->meta) return NULL;
     return mg__graph_of(v)->meta[v->meta].label;
 }
 
 mg_value *mg_freeze(mg_value *v, int frozen) {
-    if (!v) return NULL;
+    if (!v || mg__refuse_dropped("mg_freeze", v, 0, 0)) return NULL;
     if (frozen) v->flags |= MG_FROZEN;
     else v->flags &= (uint8_t)~MG_FROZEN;
     return v;
 }
 
-int mg_is_frozen(const mg_value *v) { return v && (v->flags & MG_FROZEN); }
+int mg_is_frozen(const mg_value *v) {
+    return v && !mg__refuse_dropped("mg_is_frozen", v, 0, 0) && (v->flags & MG_FROZEN);
+}
 
 /* --------------------------------------------------------------- groups */
 
@@ -108,6 +95,7 @@ unsigned mg_group_push(mg_graph *g, const char *label) {
     unsigned id = g->n_groups++;
     g->groups[id] = (mg_group){copy, g->n_open ? g->open[g->n_open - 1] : 0, g->n_nodes};
     g->open[g->n_open++] = id;
+    mg__update_bump(g);
     return id;
 }
 
@@ -130,11 +118,14 @@ int mg__group_relabel(mg_graph *g, unsigned group, const char *label) {
 }
 
 void mg_group_pop(mg_graph *g) {
-    if (g && g->n_open) g->n_open--;
+    if (g && g->n_open) {
+        g->n_open--;
+        mg__update_bump(g);
+    }
 }
 
 mg_value *mg_group_set(mg_value *v, unsigned group) {
-    if (!v) return NULL;
+    if (!v || mg__refuse_dropped("mg_group_set", v, 0, 0)) return NULL;
     if (!group && !v->meta) return v;
     mg_meta *m = meta_of(v, 1);
     if (!m) {
@@ -146,7 +137,7 @@ mg_value *mg_group_set(mg_value *v, unsigned group) {
 }
 
 unsigned mg_value_group(const mg_value *v) {
-    if (!v || !v->meta) return 0;
+    if (!v || mg__refuse_dropped("mg_value_group", v, 0, 0) || !v->meta) return 0;
     return mg__graph_of(v)->meta[v->meta].group;
 }
 
@@ -168,6 +159,7 @@ void mg__drop_groups(mg_graph *g, unsigned n) {
     if (n >= g->n_groups) return;
     g->n_groups = n;
     while (g->n_open && g->open[g->n_open - 1] >= n) g->n_open--;
+    mg__update_bump(g);
     for (size_t i = 1; i < g->n_meta; i++)
         if (g->meta[i].group >= n) g->meta[i].group = 0;
 }

@@ -6,6 +6,33 @@
 #include <stdlib.h>
 #include <string.h>
 
+int mg__refuse_dropped(const char *fn, const mg_value *v, size_t which, size_t of) {
+    if (!v || !mg__dropped(v)) return 0;
+    mg_graph *g = mg__graph_of(v);
+    size_t id = mg__id(v);
+    if (of > 1)
+        mg__error2(g,
+                   "%s: operand %zu of %zu (#%zu) was dropped by mg_graph_reset; build it "
+                   "again after the reset",
+                   "%s: el operando %zu de %zu (#%zu) fue descartado por mg_graph_reset; "
+                   "vuelve a construirlo después del reset",
+                   fn, which + 1, of, id);
+    else
+        mg__error2(g,
+                   "%s: the node #%zu was dropped by mg_graph_reset; build it again after "
+                   "the reset",
+                   "%s: el nodo #%zu fue descartado por mg_graph_reset; vuelve a construirlo "
+                   "después del reset",
+                   fn, id);
+    return 1;
+}
+
+int mg__refuse_dropped_n(const char *fn, mg_value *const *xs, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (mg__refuse_dropped(fn, xs[i], i, n > 1 ? n : 0)) return 1;
+    return 0;
+}
+
 /* The graph all of xs[0..n) belong to, or NULL after recording why not.
  * `fn` names the operation in the message. */
 static mg_graph *common_graph(const char *fn, mg_value *const *xs, size_t n) {
@@ -36,11 +63,15 @@ static mg_graph *common_graph(const char *fn, mg_value *const *xs, size_t n) {
         else mg__error(g, "%s: operand %zu of %zu is NULL", fn, null_at + 1, n);
         return NULL;
     }
+    /* a node a reset dropped: its slot is free, or a newer node's */
+    for (size_t i = 0; i < n; i++)
+        if (mg__refuse_dropped(fn, xs[i], i, n)) return NULL;
     return g;
 }
 
-/* The constructors check their operands with two comparisons and take the
- * error path (which words the message) only when something is wrong; then
+/* The constructors check their operands with a few comparisons (not NULL,
+ * one graph, not dropped by a reset) and take the error path (which words
+ * the message) only when something is wrong; then
  * they bump-allocate a node and compute its value with the op's own forward,
  * inlined: building a graph costs little more than evaluating it. */
 
@@ -61,7 +92,9 @@ static mg_value *operand_error(const char *fn, mg_value *a, mg_value *b, size_t 
 #if defined(__GNUC__)
 __attribute__((noinline))
 #endif
-static mg_value *node_slow(mg_graph *g, mg_op op, mg_value *a, mg_value *b) {
+static mg_value *node_slow(const char *fn, mg_graph *g, mg_op op, mg_value *a, mg_value *b) {
+    /* the whole check, for checking mode, which takes this path always */
+    if (mg__dropped(a) || (b && mg__dropped(b))) return operand_error(fn, a, b, b ? 2 : 1);
     mg_value *v = mg__new_node(g, op);
     if (!v) return NULL;
     v->u.in[0] = a;
@@ -74,7 +107,8 @@ static mg_value *node_slow(mg_graph *g, mg_op op, mg_value *a, mg_value *b) {
     mg_value *fn(mg_value *a) {                                       \
         if (!a) return operand_error(#fn, a, NULL, 1);                \
         mg_graph *g = mg__graph_of(a);                                \
-        if (!mg__can_bump(g)) return node_slow(g, MG_OP_##OP, a, NULL); \
+        if (mg__id(a) >= g->n_nodes) return operand_error(#fn, a, NULL, 1); \
+        if (!mg__can_bump(g)) return node_slow(#fn, g, MG_OP_##OP, a, NULL); \
         mg_value *v = mg__bump_op(g, MG_OP_##OP, a, NULL);            \
         v->data = forward_##OP(v);                                    \
         return v;                                                     \
@@ -85,7 +119,9 @@ static mg_value *node_slow(mg_graph *g, mg_op op, mg_value *a, mg_value *b) {
         if (!a || !b || mg__block_of(a)->graph != mg__block_of(b)->graph) \
             return operand_error(#fn, a, b, 2);                       \
         mg_graph *g = mg__graph_of(a);                                \
-        if (!mg__can_bump(g)) return node_slow(g, MG_OP_##OP, a, b);  \
+        if (mg__id(a) >= g->n_nodes || mg__id(b) >= g->n_nodes)       \
+            return operand_error(#fn, a, b, 2);                       \
+        if (!mg__can_bump(g)) return node_slow(#fn, g, MG_OP_##OP, a, b); \
         mg_value *v = mg__bump_op(g, MG_OP_##OP, a, b);               \
         v->data = forward_##OP(v);                                    \
         return v;                                                     \
@@ -126,7 +162,7 @@ MG_UNARY(mg_relu, RELU)
 MG_UNARY(mg_sigmoid, SIGMOID)
 
 mg_value *mg_pow(mg_value *a, double exponent) {
-    if (!a) return operand_error("mg_pow", a, NULL, 1);
+    if (!a || mg__dropped(a)) return operand_error("mg_pow", a, NULL, 1);
     mg_value *v = mg__node(mg__graph_of(a), MG_OP_POW);
     if (!v) return NULL;
     v->u.pow.x = a;
@@ -141,7 +177,7 @@ mg_value *mg_sum(mg_value *const *xs, size_t n) {
 }
 
 mg_value *mg_neuron(mg_value *b, mg_value *const *w, mg_value *const *x, size_t n) {
-    if (!b) return NULL;
+    if (!b || mg__refuse_dropped("mg_neuron", b, 0, 0)) return NULL;
     mg_graph *g = mg__graph_of(b);
     if (n && (!w || !x)) {
         mg__error(g, "mg_neuron: the weight or input array is NULL");
@@ -170,11 +206,11 @@ mg_value *mg_neuron(mg_value *b, mg_value *const *w, mg_value *const *x, size_t 
 }
 
 mg_value *mg_add_c(mg_value *a, double c) {
-    if (!a) return NULL;
+    if (!a || mg__refuse_dropped("mg_add_c", a, 0, 0)) return NULL;
     return mg_add(a, mg_leaf(mg__graph_of(a), c, NULL));
 }
 
 mg_value *mg_mul_c(mg_value *a, double c) {
-    if (!a) return NULL;
+    if (!a || mg__refuse_dropped("mg_mul_c", a, 0, 0)) return NULL;
     return mg_mul(a, mg_leaf(mg__graph_of(a), c, NULL));
 }

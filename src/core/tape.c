@@ -15,6 +15,7 @@ struct mg_tape {
 
 mg_tape *mg_tape_new(mg_value *root) {
     size_t n;
+    if (mg__refuse_dropped("mg_tape_new", root, 0, 0)) return NULL;
     mg_value **topo = mg__topo(root, &n);
     if (!n) return NULL;   /* root NULL, or out of memory (recorded) */
     mg_graph *g = mg__graph_of(root);

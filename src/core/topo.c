@@ -29,10 +29,14 @@ mg_value **mg__topo(const mg_value *root, size_t *n_out) {
     /* filled from the end, root last, so that it comes out inputs first */
     mg_value **slot = g->topo + id + 1;
     ((mg_value *)root)->flags |= MG_SEEN;
-    for (size_t bi = id / MG_NODES_PER_BLOCK + 1; bi-- > 0 && pending;) {
-        mg_value *first = g->blocks[bi]->nodes;
-        mg_value *v = bi == id / MG_NODES_PER_BLOCK ? first + id % MG_NODES_PER_BLOCK
-                                                    : first + MG_NODES_PER_BLOCK - 1;
+    /* blocks cover consecutive ids: from root's block down, each block's
+     * slots from its last one used (every block below root's is full, or
+     * sealed at its last node) to its first */
+    const mg_block *root_block = mg__block_of(root);
+    for (size_t bi = root_block->index + 1; bi-- > 0 && pending;) {
+        const mg_block *b = g->blocks[bi];
+        mg_value *first = (mg_value *)b->nodes;
+        mg_value *v = b == root_block ? (mg_value *)root : first + b->n_slots - 1;
         for (;; v--) {
             if (v->flags & MG_SEEN) {
                 v->flags &= (uint8_t)~MG_SEEN;
@@ -58,6 +62,7 @@ mg_value **mg__topo(const mg_value *root, size_t *n_out) {
 
 mg_value *const *mg_topo(const mg_value *root, size_t *n) {
     size_t dummy;
+    if (mg__refuse_dropped("mg_topo", root, 0, 0)) root = NULL;
     return mg__topo(root, n ? n : &dummy);
 }
 
@@ -93,6 +98,7 @@ void mg__pos_free(mg__pos *p) {
 
 void mg_zero_grad(mg_value *root) {
     size_t n;
+    if (mg__refuse_dropped("mg_zero_grad", root, 0, 0)) return;
     mg_value **topo = mg__topo(root, &n);
     if (n) mg__graph_of(root)->grad_writes++;
     for (size_t i = 0; i < n; i++) topo[i]->grad = 0.0;
@@ -100,6 +106,7 @@ void mg_zero_grad(mg_value *root) {
 
 const mg_value *mg_check_finite(const mg_value *root) {
     size_t n;
+    if (mg__refuse_dropped("mg_check_finite", root, 0, 0)) return NULL;
     mg_value **topo = mg__topo(root, &n);
     for (size_t i = 0; i < n; i++)
         if (!isfinite(topo[i]->data) || !isfinite(topo[i]->grad)) return topo[i];

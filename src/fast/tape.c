@@ -22,6 +22,7 @@ static int list_leaves(mg_tape *t) {
 
 mg_tape *mg_tape_new(mg_value *root) {
     size_t n;
+    if (mg__refuse_dropped("mg_tape_new", root, 0, 0)) return NULL;
     mg_value **topo = mg__topo(root, &n);
     if (!n) return NULL;   /* root NULL, or out of memory (recorded) */
     mg_graph *g = mg__graph_of(root);

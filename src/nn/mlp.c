@@ -18,8 +18,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Bounds that keep every size computed from a shape far from overflow
+ * (and tell a size that cannot be meant from a big one). */
+#define MAX_LAYERS 4096
+#define MAX_PARAMS ((size_t)1 << 40)
+
 struct mg_mlp {
     mg_graph *g;
+    mg__watch watch;        /* tells when a reset drops the parameters */
     size_t n_in, n_layers;
     size_t *sizes;          /* neurons per layer */
     mg_activation *acts;    /* activation per layer */
@@ -52,6 +58,7 @@ int mg_activation_parse(const char *name) {
 
 void mg_mlp_free(mg_mlp *m) {
     if (!m) return;
+    mg__watch_remove(&m->watch);
     /* the label arrays exist only once first_neuron is filled in */
     size_t total = m->net_label ? m->first_neuron[m->n_layers] : 0;
     for (size_t k = 0; m->net_label && k < total; k++) free(m->net_label[k]);
@@ -114,6 +121,11 @@ static mg_mlp *mlp_alloc(mg_graph *g, const char *fn, size_t n_in, const size_t 
         mg__error(g, "%s: an MLP needs at least one input and one layer", fn);
         return NULL;
     }
+    if (n_layers > MAX_LAYERS) {
+        mg__error2(g, "%s: %zu layers are too many (at most %d)",
+                   "%s: %zu capas son demasiadas (a lo más %d)", fn, n_layers, MAX_LAYERS);
+        return NULL;
+    }
     for (size_t l = 0; l < n_layers; l++) {
         if (sizes[l] == 0) {
             mg__error(g, "%s: layer %zu has no neurons", fn, l);
@@ -141,8 +153,14 @@ static mg_mlp *mlp_alloc(mg_graph *g, const char *fn, size_t n_in, const size_t 
         m->acts[l] = acts ? acts[l] : MG_ACT_TANH;
         m->first[l] = np;
         m->first_neuron[l] = nn;
-        if (sizes[l] > (SIZE_MAX / 4 - np) / (fan_in + 1)) {
-            mg__error(g, "%s: too many parameters", fn);
+        /* fan_in + 1 weights and bias per neuron, counted without overflow
+         * (fan_in + 1 itself wraps to 0 for SIZE_MAX inputs) */
+        if (fan_in > MAX_PARAMS - 1 || sizes[l] > (MAX_PARAMS - np) / (fan_in + 1)) {
+            mg__error2(g, "%s: layer %zu (%zu neurons of %zu inputs) makes too many parameters "
+                          "(at most %zu in all)",
+                       "%s: la capa %zu (%zu neuronas de %zu entradas) da demasiados parámetros "
+                       "(a lo más %zu en total)",
+                       fn, l, sizes[l], fan_in, (size_t)MAX_PARAMS);
             mg_mlp_free(m);
             return NULL;
         }
@@ -171,6 +189,20 @@ oom:
     mg__error(g, "%s: out of memory", fn);
     mg_mlp_free(m);
     return NULL;
+}
+
+/* 0 while m's parameters are alive; 1 after recording (when the graph
+ * still exists) that a reset dropped them. */
+static int params_dropped(const mg_mlp *m, const char *fn) {
+    if (!m->watch.dropped) return 0;
+    if (m->watch.g)
+        mg__error2(m->watch.g,
+                   "%s: the MLP's weights and biases were dropped by mg_graph_reset (take the "
+                   "training loop's mark after mg_mlp_new)",
+                   "%s: los pesos y sesgos de la MLP fueron descartados por mg_graph_reset (toma "
+                   "la marca del ciclo de entrenamiento después de mg_mlp_new)",
+                   fn);
+    return 1;
 }
 
 static size_t fan_in_of(const mg_mlp *m, size_t layer) {
@@ -207,6 +239,8 @@ static mg_mlp *mlp_build(mg_mlp *m, const double *values, uint64_t seed) {
             return NULL;
         }
     }
+    /* a reset to a mark taken before now would drop the parameters */
+    mg__watch_add(m->g, &m->watch, mg__id(m->params[m->n_params - 1]) + 1);
     return m;
 }
 
@@ -228,7 +262,9 @@ mg_mlp *mg_mlp_new_from(mg_graph *g, size_t n_in, const size_t *sizes, size_t n_
 
 /* ---------------------------------------------------------------- shape */
 
-mg_value **mg_mlp_params(const mg_mlp *m) { return m ? m->params : NULL; }
+mg_value **mg_mlp_params(const mg_mlp *m) {
+    return m && !params_dropped(m, "mg_mlp_params") ? m->params : NULL;
+}
 size_t mg_mlp_n_params(const mg_mlp *m) { return m ? m->n_params : 0; }
 size_t mg_mlp_n_in(const mg_mlp *m) { return m ? m->n_in : 0; }
 size_t mg_mlp_n_layers(const mg_mlp *m) { return m ? m->n_layers : 0; }
@@ -243,14 +279,15 @@ mg_activation mg_mlp_layer_act(const mg_mlp *m, size_t layer) {
 }
 
 mg_value *mg_mlp_param(const mg_mlp *m, size_t layer, size_t neuron, size_t i) {
-    if (!m || layer >= m->n_layers || neuron >= m->sizes[layer]) return NULL;
+    if (!m || params_dropped(m, "mg_mlp_param")) return NULL;
+    if (layer >= m->n_layers || neuron >= m->sizes[layer]) return NULL;
     size_t n = fan_in_of(m, layer);
     if (i > n) return NULL;
     return m->params[m->first[layer] + neuron * (n + 1) + i];
 }
 
 void mg_mlp_zero_grad(mg_mlp *m) {
-    if (!m) return;
+    if (!m || params_dropped(m, "mg_mlp_zero_grad")) return;
     for (size_t i = 0; i < m->n_params; i++) m->params[i]->grad = 0.0;
 }
 
@@ -351,7 +388,7 @@ static mg_value *neuron_teaching(mg_mlp *m, size_t l, size_t j, mg_value *const 
 }
 
 size_t mg_mlp_forward(mg_mlp *m, mg_value *const *x, mg_value **out) {
-    if (!m) return 0;
+    if (!m || params_dropped(m, "mg_mlp_forward")) return 0;
     if (!x || !out) {
         mg__error(m->g, "mg_mlp_forward: the input or output array is NULL");
         return 0;
@@ -366,6 +403,7 @@ size_t mg_mlp_forward(mg_mlp *m, mg_value *const *x, mg_value **out) {
                       m->n_in);
             return 0;
         }
+        if (mg__refuse_dropped("mg_mlp_forward", x[i], i, m->n_in)) return 0;
     }
     mg_value *const *in = x;
     size_t n = m->n_in;
@@ -386,7 +424,7 @@ size_t mg_mlp_forward(mg_mlp *m, mg_value *const *x, mg_value **out) {
 }
 
 size_t mg_mlp_forward_d(mg_mlp *m, const double *x, mg_value **out) {
-    if (!m) return 0;
+    if (!m || params_dropped(m, "mg_mlp_forward_d")) return 0;
     if (!x) {
         mg__error(m->g, "mg_mlp_forward_d: the input array is NULL");
         return 0;

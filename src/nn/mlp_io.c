@@ -18,13 +18,14 @@
  * parameters, one %.17g per line (round-trip exact). */
 int mg_mlp_save(const mg_mlp *m, FILE *out) {
     if (!m || !out) return -1;
+    mg_value **p = mg_mlp_params(m);   /* NULL when a reset dropped them (recorded) */
+    if (!p) return -1;
     if (fprintf(out, "mg_mlp 1 %zu", mg_mlp_n_in(m)) < 0) return -1;
     for (size_t l = 0; l < mg_mlp_n_layers(m); l++)
         if (fprintf(out, " %zu:%s", mg_mlp_layer_size(m, l),
                     mg_activation_name(mg_mlp_layer_act(m, l))) < 0)
             return -1;
     if (fputc('\n', out) == EOF) return -1;
-    mg_value **p = mg_mlp_params(m);
     for (size_t i = 0; i < mg_mlp_n_params(m); i++)
         if (fprintf(out, "%.17g\n", p[i]->data) < 0) return -1;
     return fflush(out) == 0 ? 0 : -1;

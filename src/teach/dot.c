@@ -117,7 +117,7 @@ static int put_clustered(FILE *out, mg_value *const *topo, size_t n, int digits,
 }
 
 int mg_dot_write(FILE *out, const mg_value *root, const mg_dot_options *opt) {
-    if (!out || !root) return -1;
+    if (!out || !root || mg__refuse_dropped("mg_dot_write", root, 0, 0)) return -1;
     mg_dot_options o = {0};
     if (opt) o = *opt;
     int digits = o.digits > 0 && o.digits <= 17 ? o.digits : 4;

@@ -39,7 +39,7 @@ static void pad(FILE *out, size_t written, size_t width) {
 }
 
 int mg_dump(FILE *out, const mg_value *root, unsigned flags) {
-    if (!out || !root) return -1;
+    if (!out || !root || mg__refuse_dropped("mg_dump", root, 0, 0)) return -1;
     size_t n;
     mg_value *const *topo = mg__topo(root, &n);
     if (!topo) return -1;

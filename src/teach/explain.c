@@ -204,7 +204,9 @@ static int put_grouped(FILE *out, const span *s, const mg_value *root) {
 }
 
 int mg_explain(FILE *out, const mg_value *root, const mg_value *x) {
-    if (!out || !root || !x) return -1;
+    if (!out || !root || !x || mg__refuse_dropped("mg_explain", root, 0, 0) ||
+        mg__refuse_dropped("mg_explain", x, 0, 0))
+        return -1;
     if (mg_value_graph(x) != mg_value_graph(root)) {
         char b1[32], b2[32];
         mg__error(mg_value_graph(root), "mg_explain: '%s' and '%s' are in different graphs",

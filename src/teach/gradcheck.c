@@ -28,7 +28,9 @@ static const char *bad_leaf(const mg_value *root, const mg_value *x) {
 
 double mg__gradcheck_with(mg_value *root, mg_value *const *leaves, size_t n, double eps,
                           FILE *report, void (*backward)(mg_value *root)) {
-    if (!root || (n && !leaves)) return NAN;
+    if (!root || (n && !leaves) || mg__refuse_dropped("mg_gradcheck", root, 0, 0) ||
+        mg__refuse_dropped_n("mg_gradcheck", leaves, n))
+        return NAN;
     for (size_t i = 0; i < n; i++) {
         const char *why = bad_leaf(root, leaves[i]);
         if (why) {

@@ -22,7 +22,9 @@ static double worse(double worst, double e) {
 
 double mg__gradgradcheck_with(mg_value *root, mg_value *const *leaves, size_t n, double eps,
                               FILE *report, mg_value *(*grad)(mg_value *root, mg_value *x)) {
-    if (!root || (n && !leaves)) return NAN;
+    if (!root || (n && !leaves) || mg__refuse_dropped("mg_gradgradcheck", root, 0, 0) ||
+        mg__refuse_dropped_n("mg_gradgradcheck", leaves, n))
+        return NAN;
     mg_graph *g = mg__graph_of(root);
     int es = mg_graph_lang(g) == MG_LANG_ES;
     double worst = mg_gradcheck(root, leaves, n, eps, report);

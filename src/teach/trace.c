@@ -34,7 +34,7 @@ static void trace_edge(FILE *out, mg_value *v, size_t i, double g) {
 }
 
 int mg_trace_backward(FILE *out, mg_value *root) {
-    if (!out || !root) return -1;
+    if (!out || !root || mg__refuse_dropped("mg_trace_backward", root, 0, 0)) return -1;
     size_t n;
     mg_value **topo = mg__topo(root, &n);
     if (!topo) return -1;

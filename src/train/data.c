@@ -156,6 +156,6 @@ int mg_leaves(mg_graph *g, const double *data, size_t n, mg_value **out) {
 
 void mg_leaves_set(mg_value *const *v, const double *data, size_t n) {
     if (!v || !data) return;
-    for (size_t i = 0; i < n; i++)
-        if (v[i]) v[i]->data = data[i];
+    for (size_t i = 0; i < n; i++)   /* a dropped leaf's slot may be a newer node's */
+        if (v[i] && !mg__refuse_dropped("mg_leaves_set", v[i], i, n)) v[i]->data = data[i];
 }

@@ -9,9 +9,46 @@
 
 #include <stdlib.h>
 
-/* The graph of the first non-NULL prediction, after checking the arrays;
- * NULL (with the error recorded when there is a graph to record it in)
- * when a loss cannot be built. */
+/* What check_nodes is looking at, for its messages. */
+enum { PREDICTION, TARGET, PARAMETER };
+static const char *const null_msg[3][2] = {
+    {"%s: prediction %zu is NULL", "%s: la predicción %zu es NULL"},
+    {"%s: target %zu is NULL", "%s: el objetivo %zu es NULL"},
+    {"%s: parameter %zu is NULL", "%s: el parámetro %zu es NULL"},
+};
+static const char *const graph_msg[3][2] = {
+    {"%s: prediction %zu ('%s') is in another graph than prediction 0",
+     "%s: la predicción %zu ('%s') está en otro grafo que la predicción 0"},
+    {"%s: target %zu ('%s') is in another graph than the predictions",
+     "%s: el objetivo %zu ('%s') está en otro grafo que las predicciones"},
+    {"%s: parameter %zu ('%s') is in another graph than the predictions",
+     "%s: el parámetro %zu ('%s') está en otro grafo que las predicciones"},
+};
+
+/* 0 when every xs[i] is a live node of g; else -1, with the error
+ * recorded naming the user's node (its index and label): checked before
+ * anything is built, so that the message is not about some intermediate
+ * node of the loss ('#8'). */
+static int check_nodes(mg_graph *g, const char *fn, int what, mg_value *const *xs, size_t n) {
+    int es = mg_graph_lang(g) == MG_LANG_ES;
+    char b1[32];
+    for (size_t i = 0; i < n; i++) {
+        if (!xs[i]) {
+            mg__error(g, null_msg[what][es], fn, i);
+            return -1;
+        }
+        if (mg__graph_of(xs[i]) != g) {
+            mg__error(g, graph_msg[what][es], fn, i, mg__name(xs[i], b1));
+            return -1;
+        }
+        if (mg__refuse_dropped(fn, xs[i], 0, 0)) return -1;
+    }
+    return 0;
+}
+
+/* The graph of the first non-NULL prediction, after checking the arrays
+ * and every node in them; NULL (with the error recorded when there is a
+ * graph to record it in) when a loss cannot be built. */
 static mg_graph *loss_graph(const char *fn, mg_value *const *pred, mg_value *const *target,
                             size_t n) {
     if (!pred || n == 0) return NULL;
@@ -23,6 +60,8 @@ static mg_graph *loss_graph(const char *fn, mg_value *const *pred, mg_value *con
         mg__error(g, "%s: the target array is NULL", fn);
         return NULL;
     }
+    if (check_nodes(g, fn, PREDICTION, pred, n) || check_nodes(g, fn, TARGET, target, n))
+        return NULL;
     return g;
 }
 
@@ -117,9 +156,13 @@ static mg_value *hinge_term(mg_value *s, mg_value *y) {
 
 mg_value *mg_loss_hinge(mg_value *const *score, mg_value *const *target, size_t n,
                         mg_value *const *params, size_t n_params, double alpha) {
+    mg_graph *g = loss_graph("mg_loss_hinge", score, target, n);
+    if (!g) return NULL;
+    if (params && n_params && alpha != 0.0 &&
+        check_nodes(g, "mg_loss_hinge", PARAMETER, params, n_params))
+        return NULL;
     mg_value *data_loss = per_row("mg_loss_hinge", score, target, n, hinge_term, 1);
     if (!data_loss || !params || n_params == 0 || alpha == 0.0) return data_loss;
-    mg_graph *g = mg_value_graph(data_loss);
     mg_value **sq = scratch(g, "mg_loss_hinge", n_params);
     if (!sq) return NULL;
     size_t i = 0;

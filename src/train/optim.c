@@ -12,6 +12,7 @@ typedef enum { SGD, MOMENTUM, ADAM } kind;
 
 struct mg_optim {
     kind kind;
+    mg__watch watch;      /* tells when a reset drops a parameter */
     size_t n, t;          /* parameters; steps taken */
     double lr;            /* the starting (or constant) rate */
     double lr_end;        /* linear decay: rate after decay_steps */
@@ -23,14 +24,70 @@ struct mg_optim {
     double *m, *v;        /* momentum buffer / Adam moments, NULL when unused */
 };
 
-static mg_optim *optim_new(kind k, mg_value *const *params, size_t n, double lr, int n_buffers) {
+/* The graph of params[0..n) (NULL entries are skipped), or NULL after
+ * recording why the optimizer cannot take them: two graphs, or a node a
+ * reset dropped.  *needs: one past the highest parameter id. */
+static mg_graph *params_graph(const char *fn, mg_value *const *params, size_t n, size_t *needs) {
+    mg_graph *g = NULL;
+    *needs = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!params[i]) continue;
+        if (!g) g = mg__graph_of(params[i]);
+        if (mg__graph_of(params[i]) != g) {
+            mg__error2(g, "%s: parameter %zu is in another graph than parameter 0",
+                       "%s: el parámetro %zu está en otro grafo que el parámetro 0", fn, i);
+            return NULL;
+        }
+        if (mg__refuse_dropped(fn, params[i], i, n)) return NULL;
+        if (mg__id(params[i]) >= *needs) *needs = mg__id(params[i]) + 1;
+    }
+    return g;
+}
+
+/* 0 when the learning rate (and the other settings) can be used; else -1,
+ * the reason recorded in g.  PyTorch's rules (lr >= 0, momentum >= 0,
+ * betas in [0, 1), eps >= 0) and finite numbers, with eps > 0: with eps 0
+ * a zero gradient gives 0/0 and NaN-poisons the parameter. */
+static int check_setting(mg_graph *g, const char *fn, const char *name, double x, double lo,
+                         double hi, int lo_open) {
+    if (isfinite(x) && (lo_open ? x > lo : x >= lo) && x < hi) return 0;
+    char xs[32], los[32], his[32];   /* '.' whatever the locale */
+    mg_num_format(xs, sizeof xs, "%g", x);
+    mg_num_format(los, sizeof los, "%g", lo);
+    mg_num_format(his, sizeof his, "%g", hi);
+    if (!isfinite(x))
+        mg__error2(g, "%s: %s = %s is not a finite number", "%s: %s = %s no es un número finito", fn,
+                   name, xs);
+    else if (hi < HUGE_VAL)
+        mg__error2(g, "%s: %s = %s is outside [%s, %s)", "%s: %s = %s está fuera de [%s, %s)", fn,
+                   name, xs, los, his);
+    else if (lo_open)
+        mg__error2(g, "%s: %s = %s must be greater than %s", "%s: %s = %s debe ser mayor que %s", fn,
+                   name, xs, los);
+    else
+        mg__error2(g, "%s: %s = %s must not be negative", "%s: %s = %s no puede ser negativo", fn,
+                   name, xs);
+    return -1;
+}
+
+static mg_optim *optim_new(const char *fn, kind k, mg_value *const *params, size_t n, double lr,
+                           int n_buffers) {
     if (!params || n == 0) return NULL;
+    size_t needs;
+    mg_graph *g = params_graph(fn, params, n, &needs);
+    if (!g) return NULL;
+    if (check_setting(g, fn, "lr", lr, 0, HUGE_VAL, 0)) return NULL;
     size_t per = sizeof(mg_value *) + (size_t)n_buffers * sizeof(double);
     if (n > (SIZE_MAX - sizeof(mg_optim)) / per) return NULL;
     /* one block: the struct, the moment buffers, then the pointer copy
      * (doubles first keeps them aligned) */
     mg_optim *o = calloc(1, sizeof *o + n * per);
-    if (!o) return NULL;
+    if (!o) {
+        mg__error2(g, "%s: out of memory for %zu parameters", "%s: sin memoria para %zu parámetros",
+                   fn, n);
+        return NULL;
+    }
+    mg__watch_add(g, &o->watch, needs);
     double *buf = (double *)(o + 1);
     o->kind = k;
     o->n = n;
@@ -44,18 +101,29 @@ static mg_optim *optim_new(kind k, mg_value *const *params, size_t n, double lr,
 }
 
 mg_optim *mg_sgd_new(mg_value *const *params, size_t n, double lr) {
-    return optim_new(SGD, params, n, lr, 0);
+    return optim_new("mg_sgd_new", SGD, params, n, lr, 0);
 }
 
 mg_optim *mg_momentum_new(mg_value *const *params, size_t n, double lr, double mu) {
-    mg_optim *o = optim_new(MOMENTUM, params, n, lr, 1);
+    mg_optim *o = optim_new("mg_momentum_new", MOMENTUM, params, n, lr, 1);
+    if (o && check_setting(o->watch.g, "mg_momentum_new", "momentum", mu, 0, HUGE_VAL, 0)) {
+        mg_optim_free(o);
+        return NULL;
+    }
     if (o) o->mu = mu;
     return o;
 }
 
 mg_optim *mg_adam_new(mg_value *const *params, size_t n, double lr, double b1, double b2,
                       double eps) {
-    mg_optim *o = optim_new(ADAM, params, n, lr, 2);
+    const char *fn = "mg_adam_new";
+    mg_optim *o = optim_new(fn, ADAM, params, n, lr, 2);
+    if (o && (check_setting(o->watch.g, fn, "beta1", b1, 0, 1, 0) ||
+              check_setting(o->watch.g, fn, "beta2", b2, 0, 1, 0) ||
+              check_setting(o->watch.g, fn, "eps", eps, 0, HUGE_VAL, 1))) {
+        mg_optim_free(o);
+        return NULL;
+    }
     if (o) {
         o->b1 = b1;
         o->b2 = b2;
@@ -65,6 +133,9 @@ mg_optim *mg_adam_new(mg_value *const *params, size_t n, double lr, double b1, d
 }
 
 mg_optim *mg_optim_linear_decay(mg_optim *o, double lr_end, size_t n_steps) {
+    if (o && o->watch.g &&
+        check_setting(o->watch.g, "mg_optim_linear_decay", "lr_end", lr_end, 0, HUGE_VAL, 0))
+        return o;   /* the rate stays as it was */
     if (o) {
         o->lr_end = lr_end;
         o->decay_steps = n_steps;
@@ -82,14 +153,29 @@ double mg_optim_lr(const mg_optim *o) {
 
 size_t mg_optim_steps(const mg_optim *o) { return o ? o->t : 0; }
 
+/* 0 while every parameter is alive; 1 after recording (when the graph
+ * still exists) that a reset dropped some: their slots may hold newer
+ * nodes, which a step must not write. */
+static int params_dropped(const mg_optim *o, const char *fn) {
+    if (!o->watch.dropped) return 0;
+    if (o->watch.g)
+        mg__error2(o->watch.g,
+                   "%s: the optimizer's parameters were dropped by mg_graph_reset (make the "
+                   "parameters, then take the training loop's mark)",
+                   "%s: los parámetros del optimizador fueron descartados por mg_graph_reset "
+                   "(crea los parámetros y después toma la marca del ciclo de entrenamiento)",
+                   fn);
+    return 1;
+}
+
 void mg_optim_zero_grad(mg_optim *o) {
-    if (!o) return;
+    if (!o || params_dropped(o, "mg_optim_zero_grad")) return;
     for (size_t i = 0; i < o->n; i++)
         if (o->p[i]) o->p[i]->grad = 0.0;
 }
 
 void mg_optim_step(mg_optim *o) {
-    if (!o) return;
+    if (!o || params_dropped(o, "mg_optim_step")) return;
     double lr = mg_optim_lr(o);
     o->t++;
     if (o->kind == ADAM) {
@@ -120,4 +206,8 @@ void mg_optim_step(mg_optim *o) {
     }
 }
 
-void mg_optim_free(mg_optim *o) { free(o); }
+void mg_optim_free(mg_optim *o) {
+    if (!o) return;
+    mg__watch_remove(&o->watch);
+    free(o);
+}
