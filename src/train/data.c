@@ -129,7 +129,9 @@ int mg_dataset_split(const mg_dataset *d, double train_frac, mg_dataset **train,
 
 size_t mg_dataset_batch(const mg_dataset *d, size_t b, size_t size, const double **x,
                         const double **y) {
-    if (!d || size == 0 || b >= (d->n_rows + size - 1) / size) return 0;
+    /* the number of batches, rounded up without n_rows + size - 1 (which
+     * wraps for a size near SIZE_MAX) */
+    if (!d || size == 0 || b >= d->n_rows / size + (d->n_rows % size != 0)) return 0;
     size_t first = b * size, n = d->n_rows - first < size ? d->n_rows - first : size;
     if (x) *x = d->x + first * d->n_features;
     if (y) *y = d->y + first;
