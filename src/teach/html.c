@@ -19,7 +19,9 @@ extern const char *const mg__page_js[];
 extern const char *const mg__page_css[];
 
 #define EXPLAIN_MAX_NODES 3000   /* above this, no per-node explanations (n^2) */
-#define EXPLAIN_CAP 6000         /* bytes of one explanation kept in the page */
+#define EXPLAIN_CAP 6000         /* bytes of one explanation kept in the page, */
+#define EXPLAIN_BUDGET 300000    /* ... fewer on big graphs: about this many in all */
+#define EXPLAIN_MIN 600
 #define CURVE_POINTS 300         /* points of the loss curve at most */
 #define CURVE_W 360.0
 #define CURVE_H 200.0
@@ -403,61 +405,76 @@ static void put_title(FILE *out, const page *p) {
 /* The loss curve: an inline SVG of at most CURVE_POINTS points, a log
  * scale when the loss spans more than two decades; the marker the script
  * moves sits at the positions written into the steps. */
-typedef struct curve { double lo, hi; int log; size_t n; } curve;
+typedef struct curve { double lo, hi; int log_y, log_x; size_t n; } curve;
 
+/* Plot area: x from CURVE_L to CURVE_W - 10, y from 10 to CURVE_H - 30.
+ * Long runs get a log scale of iterations (log10(k + 1)), so the first
+ * steps, which the page steps through, stay apart. */
+#define CURVE_L 84.0
 static double curve_x(const curve *c, size_t k) {
-    return 50 + (CURVE_W - 60) * (c->n > 1 ? (double)k / (double)(c->n - 1) : 0);
+    double f = c->n < 2 ? 0 : c->log_x ? log10((double)k + 1) / log10((double)c->n)
+                                       : (double)k / (double)(c->n - 1);
+    return CURVE_L + (CURVE_W - 10 - CURVE_L) * f;
 }
 static double curve_y(const curve *c, double v) {
-    double a = c->log ? log10(v > 0 ? v : c->lo) : v, lo = c->log ? log10(c->lo) : c->lo;
-    double hi = c->log ? log10(c->hi) : c->hi;
+    double a = c->log_y ? log10(v > 0 ? v : c->lo) : v, lo = c->log_y ? log10(c->lo) : c->lo;
+    double hi = c->log_y ? log10(c->hi) : c->hi;
     double f = hi > lo ? (a - lo) / (hi - lo) : 0.5;
     return 10 + (CURVE_H - 40) * (1 - f);
 }
 
 static curve curve_of(const mg_page_training *tr) {
-    curve c = {INFINITY, -INFINITY, 0, tr->n_loss};
+    curve c = {INFINITY, -INFINITY, 0, tr->n_loss > 100, tr->n_loss};
     for (size_t k = 0; k < tr->n_loss; k++)
         if (isfinite(tr->loss[k])) {
             if (tr->loss[k] < c.lo) c.lo = tr->loss[k];
             if (tr->loss[k] > c.hi) c.hi = tr->loss[k];
         }
     if (!(c.lo <= c.hi)) c.lo = 0, c.hi = 1;
-    c.log = c.lo > 0 && c.hi / c.lo > 100;
+    c.log_y = c.lo > 0 && c.hi / c.lo > 100;
     return c;
+}
+
+static void put_point(FILE *out, const curve *c, size_t k, double loss) {
+    char a[32], b[32];
+    mg_num_format(a, sizeof a, "%.1f", curve_x(c, k));
+    mg_num_format(b, sizeof b, "%.1f", curve_y(c, loss));
+    fprintf(out, "%s,%s ", a, b);
 }
 
 static void put_curve(FILE *out, const page *p) {
     const mg_page_training *tr = p->o.training;
     curve c = curve_of(tr);
     char a[32], b[32];
-    fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"curve\" viewBox=\"0 0 %d %d\">\n",
-            (int)CURVE_W, (int)CURVE_H);
-    fprintf(out, "<path class=\"axis\" d=\"M50 10 V%d H%d\"/>\n", (int)CURVE_H - 30, (int)CURVE_W - 10);
+    int es = p->lang == MG_LANG_ES, L = (int)CURVE_L, W = (int)CURVE_W, H = (int)CURVE_H;
+    fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"curve\" viewBox=\"0 0 %d %d\">\n", W, H);
+    fprintf(out, "<path class=\"axis\" d=\"M%d 10 V%d H%d\"/>\n", L, H - 30, W - 10);
     fputs("<polyline class=\"loss\" points=\"", out);
-    size_t stride = tr->n_loss > CURVE_POINTS ? (tr->n_loss + CURVE_POINTS - 1) / CURVE_POINTS : 1;
-    for (size_t k = 0; k < tr->n_loss; k += stride) {
-        if (!isfinite(tr->loss[k])) continue;
-        mg_num_format(a, sizeof a, "%.1f", curve_x(&c, k));
-        mg_num_format(b, sizeof b, "%.1f", curve_y(&c, tr->loss[k]));
-        fprintf(out, "%s,%s ", a, b);
-    }
-    if ((tr->n_loss - 1) % stride && isfinite(tr->loss[tr->n_loss - 1])) {
-        mg_num_format(a, sizeof a, "%.1f", curve_x(&c, tr->n_loss - 1));
-        mg_num_format(b, sizeof b, "%.1f", curve_y(&c, tr->loss[tr->n_loss - 1]));
-        fprintf(out, "%s,%s", a, b);
+    /* at most CURVE_POINTS points, evenly spread on the x axis as drawn */
+    size_t prev = SIZE_MAX;
+    for (size_t j = 0; j < CURVE_POINTS; j++) {
+        double f = (double)j / (CURVE_POINTS - 1);
+        size_t k = c.log_x ? (size_t)(pow((double)tr->n_loss, f) - 1 + 0.5) : (size_t)(f * (double)(tr->n_loss - 1) + 0.5);
+        if (k >= tr->n_loss) k = tr->n_loss - 1;
+        if (k == prev || !isfinite(tr->loss[k])) continue;
+        put_point(out, &c, k, tr->loss[k]);
+        prev = k;
     }
     fputs("\"/>\n", out);
-    fprintf(out, "<text x=\"46\" y=\"18\" class=\"tick\" text-anchor=\"end\">%s</text>\n",
+    fprintf(out, "<text x=\"%d\" y=\"18\" class=\"tick\" text-anchor=\"end\">%s</text>\n", L - 4,
             mg__fmt_short(a, c.hi));
-    fprintf(out, "<text x=\"46\" y=\"%d\" class=\"tick\" text-anchor=\"end\">%s</text>\n",
-            (int)CURVE_H - 30, mg__fmt_short(a, c.lo));
-    fprintf(out, "<text x=\"50\" y=\"%d\" class=\"tick\">0</text>\n", (int)CURVE_H - 12);
-    fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"tick\" text-anchor=\"end\">%zu</text>\n",
-            (int)CURVE_W - 10, (int)CURVE_H - 12, tr->n_loss - 1);
-    fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"tick\" text-anchor=\"middle\">%s%s</text>\n",
-            (int)(CURVE_W / 2 + 20), (int)CURVE_H - 12,
-            p->lang == MG_LANG_ES ? "iteraciones" : "iterations", c.log ? " (log)" : "");
+    fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"tick\" text-anchor=\"end\">%s</text>\n", L - 4, H - 30,
+            mg__fmt_short(a, c.lo));
+    if (c.log_y)
+        fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"tick\" text-anchor=\"end\">%s</text>\n", L - 4, H / 2,
+                es ? "(escala log)" : "(log scale)");
+    fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"tick\">0</text>\n", L, H - 12);
+    fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"tick\" text-anchor=\"end\">%zu</text>\n", W - 10, H - 12,
+            tr->n_loss - 1);
+    fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"tick\" text-anchor=\"middle\">%s</text>\n",
+            (L + W) / 2, H - 12,
+            c.log_x ? (es ? "iteraciones (escala log)" : "iterations (log scale)")
+                    : (es ? "iteraciones" : "iterations"));
     mg_num_format(a, sizeof a, "%.1f", curve_x(&c, 0));
     mg_num_format(b, sizeof b, "%.1f", curve_y(&c, tr->loss[0]));
     fprintf(out, "<circle id=\"curve-dot\" r=\"6\" cx=\"%s\" cy=\"%s\"/>\n</svg>\n", a, b);
@@ -503,13 +520,15 @@ static int put_json(FILE *out, const page *p) {
     const char *cut = p->lang == MG_LANG_ES
                           ? "\n\xE2\x80\xA6 (recortado: --explain NOMBRE imprime la explicaci\xC3\xB3n completa)"
                           : "\n\xE2\x80\xA6 (cut short: --explain NAME prints the whole explanation)";
+    size_t cap = EXPLAIN_BUDGET / n;
+    cap = cap > EXPLAIN_CAP ? EXPLAIN_CAP : cap < EXPLAIN_MIN ? EXPLAIN_MIN : cap;
     for (size_t i = 0; i < n; i++) {
         if (i) fputs(",\n", out);
         if (p->ex_text[i].len < 0) fputs("null", out);
-        else if (json_seg(out, t, p->ex_text[i], EXPLAIN_CAP, cut)) return -1;
+        else if (json_seg(out, t, p->ex_text[i], cap, cut)) return -1;
     }
     fputs("],\n\"steps\":[\n{\"k\":\"s\",\"n\":-1}", out);
-    curve c = tr ? curve_of(tr) : (curve){0, 1, 0, 0};
+    curve c = tr ? curve_of(tr) : (curve){0, 1, 0, 0, 0};
     for (size_t s = 1; s < p->n_steps; s++) {
         const char *kind;
         size_t node = 0;

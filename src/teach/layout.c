@@ -2,8 +2,11 @@
  *
  * A layered drawing (Sugiyama's method, kept small):
  *   1. layers: a node sits one column right of its deepest input (longest
- *      path from the leaves); a leaf sits just left of its first consumer,
- *      so a constant used late is drawn beside its use, not far away;
+ *      path from the leaves), two when the edge leaves one cluster for a
+ *      sibling (so that the next cluster's leaves get a column of their
+ *      own and two layers of a network stand side by side, not in a
+ *      staircase); a leaf sits just left of its first consumer, so a
+ *      constant used late is drawn beside its use, not far away;
  *   2. an edge that spans several columns gets a "dummy" item in each
  *      column it crosses, so that it takes room and can bend around boxes;
  *   3. order within each column: barycenter sweeps (each item moves to the
@@ -72,6 +75,31 @@ static unsigned common_group(const lay *s, unsigned a, unsigned b) {
         else b = G[b].parent;
     }
     return a;
+}
+
+/* Whether an edge from cluster a to cluster b goes from one child block of
+ * their common cluster to another (then it gets an extra column). */
+static int crosses_siblings(const lay *s, unsigned a, unsigned b) {
+    const mg__pgroup *G = s->L->groups;
+    unsigned c = common_group(s, a, b);
+    if (a == c || b == c) return 0;
+    while (G[a].parent != c) a = G[a].parent;
+    while (G[b].parent != c) b = G[b].parent;
+    return a != b;
+}
+
+/* The cluster of a dummy in column c of an edge from cluster a to b
+ * (common: their common one): the innermost cluster around b whose nodes
+ * reach back to column c, else the innermost around a whose nodes reach
+ * forward to it, else the common one.  So an edge entering a block runs
+ * inside it, and the block is not pushed down to make room for it. */
+static unsigned dummy_group(const lay *s, unsigned a, unsigned b, unsigned common, size_t c,
+                            const size_t *rlo, const size_t *rhi) {
+    for (unsigned g = b; g && g != common; g = s->L->groups[g].parent)
+        if (rlo[g] <= c) return g;
+    for (unsigned g = a; g && g != common; g = s->L->groups[g].parent)
+        if (rhi[g] >= c) return g;
+    return common;
 }
 
 /* Fill in each group's parent and depth (a parent is made before its
@@ -385,8 +413,15 @@ static int build(lay *s, const mg_value *root, int clusters, const double *grads
         }
 
     /* 1. layers: longest path from the leaves, then leaves beside their first use */
-    for (size_t e = 0; e < L->n_edges; e++)
-        if (layer0[e_from[e]] + 1 > layer0[e_to[e]]) layer0[e_to[e]] = layer0[e_from[e]] + 1;
+    unsigned *ngrp = grab(&fail, n, sizeof(unsigned));
+    if (fail) return free(e_from), free(e_to), free(layer0), -1;
+    for (size_t i = 0; i < n; i++) ngrp[i] = clusters ? drawn_group(s, L->topo[i]) : 0;
+    for (size_t e = 0; e < L->n_edges; e++) {
+        size_t step = 1 + (L->topo[e_from[e]]->op != MG_OP_LEAF &&
+                           crosses_siblings(s, ngrp[e_from[e]], ngrp[e_to[e]]));
+        if (layer0[e_from[e]] + step > layer0[e_to[e]]) layer0[e_to[e]] = layer0[e_from[e]] + step;
+    }
+    free(ngrp);
     for (size_t i = 0; i + 1 < n; i++)
         if (L->topo[i]->op == MG_OP_LEAF) layer0[i] = SIZE_MAX;
     for (size_t e = 0; e < L->n_edges; e++)
@@ -419,16 +454,25 @@ static int build(lay *s, const mg_value *root, int clusters, const double *grads
         node_size(L->topo[i], grads ? grads[i] : 0.0, grads != NULL, &L->nodes[i].w, &L->nodes[i].h);
         s->h[i] = L->nodes[i].h;
     }
+    /* each cluster's columns, from its nodes: where its dummies may go */
+    size_t *rlo = grab(&fail, L->n_groups + 1, sizeof(size_t)), *rhi = grab(&fail, L->n_groups + 1, sizeof(size_t));
+    if (fail) return free(e_from), free(e_to), free(layer0), free(rlo), free(rhi), -1;
+    for (unsigned gr = 0; gr <= L->n_groups; gr++) rlo[gr] = SIZE_MAX;
+    for (size_t i = 0; i < n; i++)
+        for (unsigned gr = s->grp[i]; gr; gr = L->groups[gr].parent) {
+            if (layer0[i] < rlo[gr]) rlo[gr] = layer0[i];
+            if (layer0[i] > rhi[gr]) rhi[gr] = layer0[i];
+        }
     size_t it = n;
     for (size_t e = 0; e < L->n_edges; e++) {
-        size_t u = e_from[e], span = layer0[e_to[e]] - layer0[u];
+        size_t u = e_from[e], first = layer0[u], span = layer0[e_to[e]] - first;
         if (span > 1 && it + span - 1 <= ni) {
             unsigned common = common_group(s, s->grp[u], s->grp[e_to[e]]);
             L->edges[e].first_pt = 2 * (it - n);
             L->edges[e].n_pts = 2 * (span - 1);
             for (size_t d = 1; d < span; d++, it++) {
-                s->layer[it] = layer0[u] + d;
-                s->grp[it] = common;
+                s->layer[it] = first + d;
+                s->grp[it] = dummy_group(s, s->grp[u], s->grp[e_to[e]], common, first + d, rlo, rhi);
                 s->h[it] = MG_PG_DUMMY_H;
                 s->seg_u[s->n_seg] = u, s->seg_v[s->n_seg++] = it;
                 u = it;
@@ -436,7 +480,7 @@ static int build(lay *s, const mg_value *root, int clusters, const double *grads
         }
         s->seg_u[s->n_seg] = u, s->seg_v[s->n_seg++] = e_to[e];
     }
-    free(e_from), free(e_to), free(layer0);
+    free(e_from), free(e_to), free(layer0), free(rlo), free(rhi);
 
     /* adjacency, columns, cluster chains and contents */
     size_t nl = L->n_layers;

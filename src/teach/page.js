@@ -145,10 +145,18 @@
     place();
   }
 
-  /* bring node i into the view when it is outside */
+  /* bring node i into the view when it is outside; the first step from a
+   * picture too small to read zooms in to reading size (once: a zoom by
+   * hand is respected from then on) */
+  var autoZoom = true;
   function follow(i) {
     if (hidden[i]) return;
     var r = nodes[i].getBoundingClientRect(), v = view.getBoundingClientRect();
+    if (autoZoom && zoom < 0.75) {
+      autoZoom = false;
+      zoomAt(1 / zoom, r.left + r.width / 2 - v.left, r.top + r.height / 2 - v.top);
+      r = nodes[i].getBoundingClientRect();
+    }
     if (r.left >= v.left && r.right <= v.right && r.top >= v.top && r.bottom <= v.bottom) return;
     tx += (v.left + v.width / 2) - (r.left + r.width / 2);
     ty += (v.top + v.height / 2) - (r.top + r.height / 2);
@@ -157,6 +165,7 @@
 
   view.addEventListener('wheel', function (ev) {
     ev.preventDefault();
+    autoZoom = false;
     var v = view.getBoundingClientRect();
     zoomAt(ev.deltaY < 0 ? 1.15 : 1 / 1.15, ev.clientX - v.left, ev.clientY - v.top);
   }, { passive: false });
@@ -342,9 +351,9 @@
   button('b-prev', function () { go(cur - 1); });
   button('b-next', function () { go(cur + 1); });
   button('b-end', function () { go(last); });
-  button('b-in', function () { zoomAt(1.25, view.clientWidth / 2, view.clientHeight / 2); });
-  button('b-out', function () { zoomAt(0.8, view.clientWidth / 2, view.clientHeight / 2); });
-  button('b-fit', fit);
+  button('b-in', function () { autoZoom = false; zoomAt(1.25, view.clientWidth / 2, view.clientHeight / 2); });
+  button('b-out', function () { autoZoom = false; zoomAt(0.8, view.clientWidth / 2, view.clientHeight / 2); });
+  button('b-fit', function () { autoZoom = false; fit(); });
 
   /* --------------------------------------------------------------- start */
 

@@ -59,8 +59,8 @@ int MG_FUZZ_ENTRY(const uint8_t *data, size_t size) {
         return 0;
     }
     static const mgrad_mode modes[] = {MGRAD_TABLE, MGRAD_JSON,    MGRAD_DUMP, MGRAD_TRACE,
-                                       MGRAD_EXPLAIN, MGRAD_GRADCHECK, MGRAD_DOT, MGRAD_TABLE};
-    mgrad_opts o = {modes[sel & 7], (sel >> 3) & 1, (sel >> 4) & 1, "a"};
+                                       MGRAD_EXPLAIN, MGRAD_GRADCHECK, MGRAD_DOT, MGRAD_SVG};
+    mgrad_opts o = {modes[sel & 7], (sel >> 3) & 1, (sel >> 4) & 1, "a", "-", 0};
     char *defs[] = {"a=2", "b=-3", "c=10", "f=-2", "x=0.5", "y=0", "big=1e300", "tiny=-1e-300"};
     size_t n_defs = (sel >> 5) & 1 ? 0 : sizeof defs / sizeof *defs;
     mgrad_run(&o, (const char *)data + 1, size - 1, (sel >> 6) & 1 ? "fuzz.mg" : NULL, defs, n_defs,

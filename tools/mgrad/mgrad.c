@@ -39,6 +39,9 @@ static const char help[] =
     "  --explain NAME   d(last)/d(NAME) as a sum over paths of local derivatives\n"
     "  --gradcheck      compare the gradients with central finite differences\n"
     "  --dot            the graph as Graphviz DOT (pipe into dot -Tsvg)\n"
+    "  --html FILE      a page that steps through forward and backward ('-': stdout);\n"
+    "                   with --quiz a worksheet: gradients hidden, answers checked\n"
+    "  --svg FILE       the graph as an SVG picture, no Graphviz needed\n"
     "Other options:\n"
     "  -f, --file FILE  read the program from FILE ('-': stdin)\n"
     "  --check-finite   exit 1 when a value or gradient is not finite\n"
@@ -175,6 +178,25 @@ static int report_nonfinite(FILE *err, const mgrad_prog *p, const char *src, siz
     return 1;
 }
 
+/* ---------------------------------------------------------------- pages */
+
+/* --html FILE / --svg FILE: the page or picture into FILE ("-": out).
+ * Returns 0, or -1 after saying why. */
+static int write_page(const mgrad_opts *o, const mg_value *root, FILE *out, FILE *err) {
+    int to_out = !strcmp(o->page, "-");
+    FILE *f = to_out ? out : fopen(o->page, "wb");
+    if (!f) {
+        fprintf(err, "mgrad: %s: %s\n", o->page, strerror(errno));
+        return -1;
+    }
+    mg_page_options opt = {0};
+    opt.quiz = o->quiz;
+    int rc = o->mode == MGRAD_HTML ? mg_html_write(f, root, &opt) : mg_svg_write(f, root, &opt);
+    if (!to_out && fclose(f)) rc = -1;
+    if (rc) fprintf(err, "mgrad: %s: could not write the page\n", o->page);
+    return rc;
+}
+
 /* ------------------------------------------------------------- evaluate */
 
 int mgrad_run(const mgrad_opts *o, const char *src, size_t len, const char *srcname,
@@ -220,6 +242,8 @@ int mgrad_run(const mgrad_opts *o, const char *src, size_t len, const char *srcn
     case MGRAD_TRACE: break;
     case MGRAD_EXPLAIN: wrote = mg_explain(out, root, explain); break;
     case MGRAD_DOT: wrote = mg_dot_write(out, root, NULL); break;
+    case MGRAD_HTML:
+    case MGRAD_SVG: wrote = write_page(o, root, out, err); break;
     case MGRAD_GRADCHECK: {
         /* every named leaf, once (e = a names a's node twice) */
         mg_value **leaves = malloc((n ? n : 1) * sizeof *leaves);
@@ -310,7 +334,7 @@ static int usage_error(FILE *err, const char *fmt, const char *arg) {
 }
 
 int mgrad_main(int argc, char **argv, FILE *in, FILE *out, FILE *err) {
-    mgrad_opts o = {MGRAD_TABLE, 0, 0, NULL};
+    mgrad_opts o = {MGRAD_TABLE, 0, 0, NULL, NULL, 0};
     const char *file = NULL, *cmd = NULL, *mode_opt = NULL;
     char **pos = malloc((size_t)(argc > 0 ? argc : 1) * sizeof *pos);
     size_t n_pos = 0;
@@ -339,7 +363,8 @@ int mgrad_main(int argc, char **argv, FILE *in, FILE *out, FILE *err) {
         }
         memcpy(opt, a, name_len);
         opt[name_len] = 0;
-        if (!strcmp(opt, "-f") || !strcmp(opt, "--file") || !strcmp(opt, "--explain")) {
+        if (!strcmp(opt, "-f") || !strcmp(opt, "--file") || !strcmp(opt, "--explain") ||
+            !strcmp(opt, "--html") || !strcmp(opt, "--svg")) {
             if (eq) val = eq + 1;
             else if (i + 1 < argc) val = argv[++i];
             else {
@@ -378,6 +403,11 @@ int mgrad_main(int argc, char **argv, FILE *in, FILE *out, FILE *err) {
             mode = MGRAD_EXPLAIN;
             o.explain = val;
         }
+        else if (!strcmp(opt, "--html") || !strcmp(opt, "--svg")) {
+            mode = opt[2] == 'h' ? MGRAD_HTML : MGRAD_SVG;
+            o.page = val;
+        }
+        else if (!strcmp(opt, "--quiz")) o.quiz = 1;
         else {
             rc = usage_error(err, "unknown option '%s'", a);
             goto done;
@@ -390,6 +420,10 @@ int mgrad_main(int argc, char **argv, FILE *in, FILE *out, FILE *err) {
             mode_opt = a;
             o.mode = mode;
         }
+    }
+    if (o.quiz && o.mode != MGRAD_HTML) {
+        rc = usage_error(err, "%s", "--quiz goes with --html FILE");
+        goto done;
     }
     if (o.tsv && o.mode != MGRAD_TABLE && o.mode != MGRAD_DUMP) {
         rc = usage_error(err, "--tsv goes with the table or --dump, not %s", mode_opt);

@@ -22,7 +22,9 @@ typedef enum mgrad_mode {
     MGRAD_TRACE,      /* mg_trace_backward: the chain rule edge by edge */
     MGRAD_EXPLAIN,    /* mg_explain: one gradient as a sum over paths */
     MGRAD_GRADCHECK,  /* mg_gradcheck against finite differences */
-    MGRAD_DOT         /* mg_dot_write: Graphviz DOT */
+    MGRAD_DOT,        /* mg_dot_write: Graphviz DOT */
+    MGRAD_HTML,       /* mg_html_write into the file `page` ("-": stdout) */
+    MGRAD_SVG         /* mg_svg_write into the file `page` ("-": stdout) */
 } mgrad_mode;
 
 typedef struct mgrad_opts {
@@ -30,6 +32,8 @@ typedef struct mgrad_opts {
     int tsv;              /* table or dump as tab-separated, %.17g */
     int check_finite;     /* exit MGRAD_NUMERIC when a value or gradient is not finite */
     const char *explain;  /* MGRAD_EXPLAIN: the name to explain */
+    const char *page;     /* MGRAD_HTML, MGRAD_SVG: the file to write */
+    int quiz;             /* MGRAD_HTML: a worksheet, gradients hidden */
 } mgrad_opts;
 
 /* Evaluate the program src[0..len) with the leaves defs[0..n_defs) (each
