@@ -19,7 +19,7 @@
 #define MG_PG_BOX_PAD 8.0    /* inside a box, around its text */
 #define MG_PG_OP_R 17.0      /* radius of the operation's circle (a pill when wider) */
 #define MG_PG_OP_GAP 8.0     /* between the circle and the box */
-#define MG_PG_COL_GAP 80.0   /* horizontal room between columns, for edges */
+#define MG_PG_COL_GAP 60.0   /* horizontal room between columns, for edges */
 #define MG_PG_ROW_GAP 16.0   /* vertical room between boxes */
 #define MG_PG_DUMMY_H 8.0    /* height a long edge takes where it crosses a column */
 #define MG_PG_CL_PAD 12.0    /* a cluster's margin around what it holds */

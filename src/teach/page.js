@@ -48,6 +48,12 @@
     return label ? label : '#' + nodes[i].getAttribute('data-id');
   }
 
+  /* "dname", in parentheses unless the name is one word, as the traces write it */
+  function dname(i) {
+    var name = nodeName(i);
+    return /^[A-Za-z0-9_.#]+$/.test(name) ? 'd' + name : 'd(' + name + ')';
+  }
+
   /* ------------------------------------------------------------ stepping */
 
   var cur = -1, hot = [], selected = -1;
@@ -287,6 +293,7 @@
     var box = el('div');
     box.id = 'quiz';
     box.appendChild(el('p', '', T.quizask));
+    box.appendChild(el('p', 'ask', dname(D.root) + '/' + dname(i) + ' = ?'));
     var input = el('input');
     input.type = 'text';
     input.setAttribute('inputmode', 'decimal');
@@ -361,7 +368,7 @@
   fit();
   /* #s=12 opens at step 12, #node=3 with node 3 explained (for links) */
   var want = /[#&]s=(\d+)/.exec(location.hash), pick = /[#&]node=(\d+)/.exec(location.hash);
-  go(want ? +want[1] : 0);
+  go(want ? +want[1] : D.quiz ? last : 0);   /* a worksheet opens with every value */
   if (pick && +pick[1] < n) select(+pick[1]);
   window.addEventListener('resize', fit);
   window.mgPlayer = { go: go, step: function () { return cur; }, last: last, select: select };
