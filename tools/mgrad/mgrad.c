@@ -25,7 +25,7 @@ static const char help[] =
     "    mgrad eval 'e = a*b; d = e + c; L = d*f' a=2 b=-3 c=10 f=-2\n"
     "\n"
     "The language: statements separated by ';' or new lines, '#' comments;\n"
-    "numbers (2, 0.5, 1e-3), names, + - * /, ** or ^ with a constant exponent,\n"
+    "numbers (2, 0.5, 1e-3), names, + - * /, ** or ^ (any exponent),\n"
     "unary minus, parentheses, the functions " MGRAD_FUNCTIONS ",\n"
     "and assignments NAME = expr that name intermediate nodes.  -a**2 is -(a**2),\n"
     "2**3**2 is 512.  NAME=VALUE arguments give the leaves their values.\n"
@@ -38,7 +38,8 @@ static const char help[] =
     "  --trace          the backward pass narrated, one chain-rule step per line\n"
     "  --explain NAME   d(last)/d(NAME) as a sum over paths of local derivatives\n"
     "  --gradcheck      compare the gradients with central finite differences\n"
-    "  --dot            the graph as Graphviz DOT (pipe into dot -Tsvg)\n"
+    "  --dot            the graph as Graphviz DOT (pipe into dot -Tsvg);\n"
+    "                   with --no-grad, without the gradients (a worksheet)\n"
     "  --html FILE      a page that steps through forward and backward ('-': stdout);\n"
     "                   with --quiz a worksheet: gradients hidden, answers checked\n"
     "  --svg FILE       the graph as an SVG picture, no Graphviz needed\n"
@@ -191,6 +192,7 @@ static int write_page(const mgrad_opts *o, const mg_value *root, FILE *out, FILE
     }
     mg_page_options opt = {0};
     opt.quiz = o->quiz;
+    opt.no_grad = o->no_grad;
     int rc = o->mode == MGRAD_HTML ? mg_html_write(f, root, &opt) : mg_svg_write(f, root, &opt);
     if (!to_out && fclose(f)) rc = -1;
     if (rc) fprintf(err, "mgrad: %s: could not write the page\n", o->page);
@@ -241,7 +243,12 @@ int mgrad_run(const mgrad_opts *o, const char *src, size_t len, const char *srcn
     case MGRAD_DUMP: wrote = mg_dump(out, root, o->tsv ? MG_DUMP_TSV : 0); break;
     case MGRAD_TRACE: break;
     case MGRAD_EXPLAIN: wrote = mg_explain(out, root, explain); break;
-    case MGRAD_DOT: wrote = mg_dot_write(out, root, NULL); break;
+    case MGRAD_DOT: {
+        mg_dot_options dot = {0};
+        dot.no_grad = o->no_grad;   /* a worksheet: the graph without its answers */
+        wrote = mg_dot_write(out, root, &dot);
+        break;
+    }
     case MGRAD_HTML:
     case MGRAD_SVG: wrote = write_page(o, root, out, err); break;
     case MGRAD_GRADCHECK: {
@@ -334,7 +341,7 @@ static int usage_error(FILE *err, const char *fmt, const char *arg) {
 }
 
 int mgrad_main(int argc, char **argv, FILE *in, FILE *out, FILE *err) {
-    mgrad_opts o = {MGRAD_TABLE, 0, 0, NULL, NULL, 0};
+    mgrad_opts o = {0};   /* MGRAD_TABLE, nothing else */
     const char *file = NULL, *cmd = NULL, *mode_opt = NULL;
     char **pos = malloc((size_t)(argc > 0 ? argc : 1) * sizeof *pos);
     size_t n_pos = 0;
@@ -394,6 +401,7 @@ int mgrad_main(int argc, char **argv, FILE *in, FILE *out, FILE *err) {
             file = val;
         } else if (!strcmp(opt, "--tsv")) o.tsv = 1;
         else if (!strcmp(opt, "--check-finite")) o.check_finite = 1;
+        else if (!strcmp(opt, "--no-grad")) o.no_grad = 1;
         else if (!strcmp(opt, "--json")) mode = MGRAD_JSON;
         else if (!strcmp(opt, "--dump")) mode = MGRAD_DUMP;
         else if (!strcmp(opt, "--trace")) mode = MGRAD_TRACE;
@@ -423,6 +431,10 @@ int mgrad_main(int argc, char **argv, FILE *in, FILE *out, FILE *err) {
     }
     if (o.quiz && o.mode != MGRAD_HTML) {
         rc = usage_error(err, "%s", "--quiz goes with --html FILE");
+        goto done;
+    }
+    if (o.no_grad && o.mode != MGRAD_DOT && o.mode != MGRAD_HTML && o.mode != MGRAD_SVG) {
+        rc = usage_error(err, "%s", "--no-grad goes with --dot, --html or --svg");
         goto done;
     }
     if (o.tsv && o.mode != MGRAD_TABLE && o.mode != MGRAD_DUMP) {

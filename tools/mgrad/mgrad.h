@@ -32,6 +32,7 @@ typedef struct mgrad_opts {
     int tsv;              /* table or dump as tab-separated, %.17g */
     int check_finite;     /* exit MGRAD_NUMERIC when a value or gradient is not finite */
     const char *explain;  /* MGRAD_EXPLAIN: the name to explain */
+    int no_grad;          /* MGRAD_DOT: records without the grad field */
     const char *page;     /* MGRAD_HTML, MGRAD_SVG: the file to write */
     int quiz;             /* MGRAD_HTML: a worksheet, gradients hidden */
 } mgrad_opts;
