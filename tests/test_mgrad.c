@@ -743,8 +743,11 @@ Test(mgrad_modes, dot_without_gradients) {
     cr_expect(strstr(r.out, "{ L | data -8.0000 }"), "%s", r.out);
     cr_expect_null(strstr(r.out, "| grad"), "%s", r.out);
     cli_free(&r);
-    r = RUN("eval", "--no-grad", LECTURE);   /* only with --dot */
+    r = RUN("eval", "--no-grad", LECTURE);   /* only with --dot (or a page) */
     cr_expect_eq(r.rc, MGRAD_USAGE);
+    cli_free(&r);
+}
+
 /* ---- pages (issue 16): --html FILE and --svg FILE ('-': stdout), --quiz */
 Test(mgrad_cli, pages) {
     cli r = RUN("eval", "--svg", "-", LECTURE);
