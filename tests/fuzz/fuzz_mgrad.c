@@ -30,7 +30,9 @@ static FILE *sink(void) {
 }
 
 /* The rest of the input as argv, split at NUL bytes.  Never -f: a fuzzed
- * file name could name a device that never ends. */
+ * file name could name a device that never ends; never --html or --svg: a
+ * fuzzed file name would be written (the pictures are fuzzed through
+ * MGRAD_SVG into the sink instead). */
 static void run_argv(const uint8_t *data, size_t size) {
     char *buf = malloc(size + 1), *argv[33] = {"mgrad"};
     if (!buf) return;
@@ -39,7 +41,9 @@ static void run_argv(const uint8_t *data, size_t size) {
     int argc = 1;
     for (size_t i = 0; i <= size && argc < 33; argc++) {
         argv[argc] = buf + i;
-        if (!strcmp(argv[argc], "-f") || !strncmp(argv[argc], "--file", 6)) goto done;
+        if (!strcmp(argv[argc], "-f") || !strncmp(argv[argc], "--file", 6) ||
+            !strncmp(argv[argc], "--html", 6) || !strncmp(argv[argc], "--svg", 5))
+            goto done;
         i += strlen(buf + i) + 1;
     }
     FILE *in = fopen("/dev/null", "r");
