@@ -404,11 +404,14 @@ def main():
 
 
 def shots(drv, tmp, folder, ex):
-    """The screenshots of the docs: the neuron at the start, mid-backward
-    with a node explained, and the quiz with an answer checked."""
+    """The screenshots of the docs: the neuron at the end (every gradient,
+    w1 explained), mid-backward with a node explained, and the quiz with
+    answers checked."""
     os.makedirs(folder, exist_ok=True)
     drv.set_window_size(1440, 810)
     p = Page(drv, tmp + "/neuron-example.html")
+    p.key("END")
+    p.click_node("w1")
     drv.save_screenshot(os.path.join(folder, "page-neuron.png"))
     at = next(i for i, s in enumerate(p.data["steps"]) if s.get("x", "").startswith("grad(x1*w1) +="))
     p.js("mgPlayer.go(arguments[0])", at)
