@@ -327,6 +327,23 @@ fuzz: $(FUZZ_TARGETS)
 valgrind: $(EXAMPLES) $(MGRAD)
 	sh tests/valgrind.sh $(BUILD)
 
+# ---- derivatives of derivatives (issue 18): mg_grad and mg_jvp against
+# PyTorch's double backward and forward-mode AD, float64, on random graphs
+# of every op (tests/torch/).  Needs TORCH_PYTHON with torch (Debian:
+# apt-get install python3-torch); says so and fails when it is missing.
+.PHONY: check-torch-grad
+$(BUILD)/torch/grad_graphs: tests/torch/grad_graphs.c $(STATIC) include/micrograd.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(STATIC) $(LIBS)
+
+check-torch-grad: $(BUILD)/torch/grad_graphs
+	@$(TORCH_PYTHON) -c 'import torch' 2>/dev/null || { \
+		echo "make check-torch-grad: PyTorch is missing: $(TORCH_PYTHON) cannot import torch" >&2; \
+		echo "  (on Debian: apt-get install python3-torch; or make check-torch-grad TORCH_PYTHON=...)" >&2; \
+		exit 1; }
+	$(BUILD)/torch/grad_graphs > $(BUILD)/torch/grad_graphs.txt
+	$(TORCH_PYTHON) tests/torch/check_grad.py $(BUILD)/torch/grad_graphs.txt
+
 # ---- pages (issue 16): the HTML pages in a real browser, headless Chromium
 # driven by python3-selenium (Debian: apt-get install chromium
 # chromium-driver python3-selenium); about half a minute.

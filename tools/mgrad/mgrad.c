@@ -40,6 +40,9 @@ static const char help[] =
     "  --gradcheck      compare the gradients with central finite differences\n"
     "  --dot            the graph as Graphviz DOT (pipe into dot -Tsvg);\n"
     "                   with --no-grad, without the gradients (a worksheet)\n"
+    "  --d2 NAME        d(last)/d(NAME) and its derivative by every named leaf\n"
+    "  --hessian        every second derivative of the last statement (a matrix)\n"
+    "  --forward NAME   forward mode: every node's derivative by NAME, inputs first\n"
     "  --html FILE      a page that steps through forward and backward ('-': stdout);\n"
     "                   with --quiz a worksheet: gradients hidden, answers checked\n"
     "  --svg FILE       the graph as an SVG picture, no Graphviz needed\n"
@@ -249,6 +252,9 @@ int mgrad_run(const mgrad_opts *o, const char *src, size_t len, const char *srcn
         wrote = mg_dot_write(out, root, &dot);
         break;
     }
+    case MGRAD_D2: rc = mgrad_print_d2(out, err, &p, o->wrt) ? MGRAD_USAGE : rc; break;
+    case MGRAD_HESSIAN: rc = mgrad_print_hessian(out, err, &p) ? MGRAD_USAGE : rc; break;
+    case MGRAD_FORWARD: rc = mgrad_print_forward(out, err, &p, o->wrt) ? MGRAD_USAGE : rc; break;
     case MGRAD_HTML:
     case MGRAD_SVG: wrote = write_page(o, root, out, err); break;
     case MGRAD_GRADCHECK: {
@@ -371,7 +377,8 @@ int mgrad_main(int argc, char **argv, FILE *in, FILE *out, FILE *err) {
         memcpy(opt, a, name_len);
         opt[name_len] = 0;
         if (!strcmp(opt, "-f") || !strcmp(opt, "--file") || !strcmp(opt, "--explain") ||
-            !strcmp(opt, "--html") || !strcmp(opt, "--svg")) {
+            !strcmp(opt, "--d2") || !strcmp(opt, "--forward") || !strcmp(opt, "--html") ||
+            !strcmp(opt, "--svg")) {
             if (eq) val = eq + 1;
             else if (i + 1 < argc) val = argv[++i];
             else {
@@ -407,7 +414,11 @@ int mgrad_main(int argc, char **argv, FILE *in, FILE *out, FILE *err) {
         else if (!strcmp(opt, "--trace")) mode = MGRAD_TRACE;
         else if (!strcmp(opt, "--gradcheck")) mode = MGRAD_GRADCHECK;
         else if (!strcmp(opt, "--dot")) mode = MGRAD_DOT;
-        else if (!strcmp(opt, "--explain")) {
+        else if (!strcmp(opt, "--hessian")) mode = MGRAD_HESSIAN;
+        else if (!strcmp(opt, "--d2") || !strcmp(opt, "--forward")) {
+            mode = opt[3] == '2' ? MGRAD_D2 : MGRAD_FORWARD;
+            o.wrt = val;
+        } else if (!strcmp(opt, "--explain")) {
             mode = MGRAD_EXPLAIN;
             o.explain = val;
         }
