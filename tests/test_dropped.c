@@ -112,6 +112,8 @@ Test(dropped, every_entry_point_refuses_it) {
     cr_expect_null(mg_tape_new(L)); expect_dropped(g, "mg_tape_new"); mg_graph_reset(g, mark);
     cr_expect_eq(mg_dot_write(f, L, NULL), -1); expect_dropped(g, "mg_dot_write"); mg_graph_reset(g, mark);
     cr_expect_eq(mg_dump(f, L, 0), -1); expect_dropped(g, "mg_dump"); mg_graph_reset(g, mark);
+    cr_expect_eq(mg_svg_write(f, L, NULL), -1); expect_dropped(g, "mg_svg_write"); mg_graph_reset(g, mark);
+    cr_expect_eq(mg_html_write(f, L, NULL), -1); expect_dropped(g, "mg_html_write"); mg_graph_reset(g, mark);
     cr_expect_eq(mg_trace_backward(f, L), -1); expect_dropped(g, "mg_trace_backward"); mg_graph_reset(g, mark);
     cr_expect_eq(mg_explain(f, L, x), -1); expect_dropped(g, "mg_explain root"); mg_graph_reset(g, mark);
     cr_expect_eq(mg_explain(f, x, y), -1); expect_dropped(g, "mg_explain x"); mg_graph_reset(g, mark);

@@ -221,3 +221,60 @@ Test(svg, progress_line) {
     cr_expect(strstr(s, "100%  step 20000/20000  loss 0.01  10.0k steps/s\n"), "%s", s);
     free(s);
 }
+
+/* Whether s is well-formed UTF-8 made of XML characters (#x9 | #xA | #xD |
+ * [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]), decoded here by
+ * the table of RFC 3629, section 4 (not by the library's code). */
+static int xml_utf8_ok(const unsigned char *s) {
+    while (*s) {
+        unsigned c = s[0], cp;
+        size_t n;
+        if (c < 0x80) n = 1, cp = c;
+        else if (c >= 0xC2 && c <= 0xDF) n = 2, cp = c & 0x1F;
+        else if (c >= 0xE0 && c <= 0xEF) n = 3, cp = c & 0x0F;
+        else if (c >= 0xF0 && c <= 0xF4) n = 4, cp = c & 0x07;
+        else return 0;
+        for (size_t i = 1; i < n; i++) {
+            if (s[i] < 0x80 || s[i] > 0xBF) return 0;
+            cp = cp << 6 | (s[i] & 0x3F);
+        }
+        /* the second byte's narrower ranges: no overlong, no surrogate,
+         * nothing past U+10FFFF */
+        if ((c == 0xE0 && s[1] < 0xA0) || (c == 0xED && s[1] > 0x9F) ||
+            (c == 0xF0 && s[1] < 0x90) || (c == 0xF4 && s[1] > 0x8F))
+            return 0;
+        int xml = cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp <= 0xD7FF) ||
+                  (cp >= 0xE000 && cp <= 0xFFFD) || (cp >= 0x10000 && cp <= 0x10FFFF);
+        if (!xml) return 0;
+        s += n;
+    }
+    return 1;
+}
+
+/* Titles that passed invalid UTF-8 through: an overlong '/', a surrogate,
+ * a code point beyond U+10FFFF, U+FFFE and U+FFFF, cut-short sequences.
+ * Each is replaced; the good characters around them stay. */
+Test(svg, titles_with_invalid_utf8_stay_well_formed) {
+    const char *bad[] = {
+        "a\xC0\xAF" "b",          /* overlong '/' */
+        "a\xE0\x80\xAF" "b",      /* overlong, three bytes */
+        "a\xED\xA0\x80" "b",      /* U+D800, a surrogate */
+        "a\xF4\x90\x80\x80" "b",  /* U+110000 */
+        "a\xEF\xBF\xBE" "b",      /* U+FFFE */
+        "a\xEF\xBF\xBF" "b",      /* U+FFFF */
+        "a\xE2\x82" "b",          /* cut short */
+        "a\xF0\x9F\x98" "",       /* cut short at the end */
+        "a\x01\x7F" "b",          /* control characters */
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char *s = plot(bad[i], NULL, NULL, (double[]){1, 0.5}, 2);
+        cr_expect(xml_utf8_ok((const unsigned char *)s), "title %zu passed through: %s", i, s);
+        free(s);
+    }
+    /* the checker itself */
+    cr_expect(xml_utf8_ok((const unsigned char *)"p\xC3\xA9rdida \xE2\x82\xAC \xF0\x9F\x98\x80"));
+    cr_expect_not(xml_utf8_ok((const unsigned char *)"\xEF\xBF\xBE"));
+    char *s = plot("p\xC3\xA9rdida \xE2\x86\x92 0", NULL, NULL, (double[]){1, 0.5}, 2);
+    cr_expect(strstr(s, "p\xC3\xA9rdida \xE2\x86\x92 0"), "good characters are kept");
+    free(s);
+}

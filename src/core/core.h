@@ -217,6 +217,14 @@ void mg__error2(mg_graph *g, const char *en, const char *es, ...)
     __attribute__((format(printf, 2, 4), format(printf, 3, 4)))
 #endif
     ;
+/* utf8.c: length of the valid UTF-8 sequence starting at s (1 to 4
+ * bytes), or 0 when s does not start one (stray continuation byte,
+ * overlong form, surrogate, beyond U+10FFFF, cut short).  s is
+ * NUL-terminated.  mg__utf8_xml_len is the same, and 0 also for U+FFFE
+ * and U+FFFF, which XML does not allow (control characters are the
+ * caller's to escape or refuse). */
+size_t mg__utf8_len(const unsigned char *s);
+size_t mg__utf8_xml_len(const unsigned char *s);
 /* label.c: a printable name for a node in messages: its label, or "#id". */
 const char *mg__name(const mg_value *v, char buf[32]);
 /* Give group `group` a new label (copied); 0, or -1 (error recorded). */

@@ -563,7 +563,7 @@ static void put_lines(FILE *out, const char *const *lines) {
 }
 
 int mg_html_write(FILE *out, const mg_value *root, const mg_page_options *opt) {
-    if (!out || !root) return -1;
+    if (!out || !root || mg__refuse_dropped("mg_html_write", root, 0, 0)) return -1;
     page p;
     memset(&p, 0, sizeof p);
     p.root = root;

@@ -202,7 +202,7 @@ void mg__svg_graph(FILE *out, const mg__layout *L, const double *grads, int page
 }
 
 int mg_svg_write(FILE *out, const mg_value *root, const mg_page_options *opt) {
-    if (!out || !root) return -1;
+    if (!out || !root || mg__refuse_dropped("mg_svg_write", root, 0, 0)) return -1;
     mg_page_options o = {0};
     if (opt) o = *opt;
     size_t n;

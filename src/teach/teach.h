@@ -7,10 +7,6 @@
 
 #include <stdio.h>
 
-/* Length of the valid UTF-8 sequence starting at s (1 to 4 bytes), or 0
- * when s does not start one (stray continuation byte, overlong form,
- * surrogate, beyond U+10FFFF, cut short).  s is NUL-terminated. */
-size_t mg__utf8_len(const unsigned char *s);
 
 /* Write s on one line, C-style: backslash, tab, newline and the other
  * control characters, and bytes that are not valid UTF-8, become \\ \t \n

@@ -24,15 +24,14 @@ double mg_grid_y(const mg_grid *grid, size_t r) {
 
 /* Text for an XML attribute or element: the five special characters
  * escaped, control characters and bytes that are not well-formed UTF-8
- * replaced by '?', so the file always parses. */
+ * (overlong forms, surrogates, beyond U+10FFFF) or not XML characters
+ * (U+FFFE, U+FFFF) replaced by '?', so the file always parses. */
 static void put_text(FILE *out, const char *s) {
     const unsigned char *p = (const unsigned char *)s;
     while (*p) {
         unsigned c = *p;
-        size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-        size_t k = 1;
-        while (k < len && (p[k] & 0xC0) == 0x80) k++;
-        if (len > 1 && k == len) {   /* a whole multi-byte sequence: copy it */
+        size_t len = mg__utf8_xml_len(p);
+        if (len > 1) {   /* a whole multi-byte character: copy it */
             fwrite(p, 1, len, out);
             p += len;
             continue;
