@@ -91,8 +91,6 @@ static void set_cursor(mg_graph *g) {
     }
 }
 
-void mg__update_bump(mg_graph *g) { g->no_bump = g->n_open != 0 || g->checking; }
-
 /* Big slabs are touched front to back as nodes are made: on Linux, ask for
  * transparent huge pages so that a fresh graph takes one page fault per 2 MiB
  * instead of one per 4 KiB (first-touch faults dominate building a big graph

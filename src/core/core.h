@@ -162,8 +162,8 @@ int mg__grow(void **arr, size_t *cap, size_t need, size_t size);
 static inline int mg__can_bump(const mg_graph *g) {
     return g->next < g->limit && !g->no_bump;
 }
-/* arena.c: set no_bump after n_open or checking changed. */
-void mg__update_bump(mg_graph *g);
+/* Set no_bump after n_open or checking changed. */
+static inline void mg__update_bump(mg_graph *g) { g->no_bump = g->n_open != 0 || g->checking; }
 
 /* Whether v is a node its graph no longer holds: a reset dropped it and
  * no node has taken its id since (always caught), or, in checking mode,
@@ -174,7 +174,7 @@ static inline int mg__dropped(const mg_value *v) {
     size_t slot = (size_t)(v - b->nodes);
     return slot >= b->n_slots || b->first_id + slot >= b->graph->n_nodes;
 }
-/* ops.c: 0 when v is NULL or alive; 1 after recording in v's graph that
+/* dropped.c: 0 when v is NULL or alive; 1 after recording in v's graph that
  * `fn` was given a node a reset dropped (operand `which` of `of`, or "the
  * node" when of is 0).  For the entry points that take nodes. */
 int mg__refuse_dropped(const char *fn, const mg_value *v, size_t which, size_t of);

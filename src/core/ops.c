@@ -6,33 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-int mg__refuse_dropped(const char *fn, const mg_value *v, size_t which, size_t of) {
-    if (!v || !mg__dropped(v)) return 0;
-    mg_graph *g = mg__graph_of(v);
-    size_t id = mg__id(v);
-    if (of > 1)
-        mg__error2(g,
-                   "%s: operand %zu of %zu (#%zu) was dropped by mg_graph_reset; build it "
-                   "again after the reset",
-                   "%s: el operando %zu de %zu (#%zu) fue descartado por mg_graph_reset; "
-                   "vuelve a construirlo después del reset",
-                   fn, which + 1, of, id);
-    else
-        mg__error2(g,
-                   "%s: the node #%zu was dropped by mg_graph_reset; build it again after "
-                   "the reset",
-                   "%s: el nodo #%zu fue descartado por mg_graph_reset; vuelve a construirlo "
-                   "después del reset",
-                   fn, id);
-    return 1;
-}
-
-int mg__refuse_dropped_n(const char *fn, mg_value *const *xs, size_t n) {
-    for (size_t i = 0; i < n; i++)
-        if (mg__refuse_dropped(fn, xs[i], i, n > 1 ? n : 0)) return 1;
-    return 0;
-}
-
 /* The graph all of xs[0..n) belong to, or NULL after recording why not.
  * `fn` names the operation in the message. */
 static mg_graph *common_graph(const char *fn, mg_value *const *xs, size_t n) {
