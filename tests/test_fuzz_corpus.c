@@ -1,5 +1,5 @@
-/* test_fuzz_corpus.c -- every input in tests/fuzz/corpus_mgrad and
- * tests/fuzz/corpus_csv, replayed through the fuzz targets' own entry points.
+/* test_fuzz_corpus.c -- every input in tests/fuzz/corpus_* (mgrad, csv,
+ * mlp_load, idx), replayed through the fuzz targets' own entry points.
  * A crash the fuzzer finds is saved into the corpus, and from then on it is
  * a regression test here, under gcc, clang and the sanitizers alike. */
 #define _POSIX_C_SOURCE 200809L   /* opendir, fmemopen */
@@ -12,6 +12,12 @@
 #undef MG_FUZZ_ENTRY
 #define MG_FUZZ_ENTRY fuzz_csv_one
 #include "fuzz/fuzz_csv.c"
+#undef MG_FUZZ_ENTRY
+#define MG_FUZZ_ENTRY fuzz_mlp_load_one
+#include "fuzz/fuzz_mlp_load.c"
+#undef MG_FUZZ_ENTRY
+#define MG_FUZZ_ENTRY fuzz_idx_one
+#include "fuzz/fuzz_idx.c"
 #undef MG_FUZZ_ENTRY
 
 /* Run every file in dir through fn; returns how many there were. */
@@ -42,4 +48,12 @@ Test(fuzz_corpus, mgrad_inputs_run_clean) {
 
 Test(fuzz_corpus, csv_inputs_run_clean) {
     cr_expect_geq(replay("tests/fuzz/corpus_csv", fuzz_csv_one), 5);
+}
+
+Test(fuzz_corpus, model_files_run_clean) {
+    cr_expect_geq(replay("tests/fuzz/corpus_mlp_load", fuzz_mlp_load_one), 10);
+}
+
+Test(fuzz_corpus, idx_pairs_run_clean) {
+    cr_expect_geq(replay("tests/fuzz/corpus_idx", fuzz_idx_one), 8);
 }

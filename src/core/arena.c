@@ -233,8 +233,7 @@ static int quarantine_from(mg_graph *g, size_t keep, size_t mark) {
                   sizeof *g->spare) ||
         !mg__grow((void **)&g->quarantine, &g->cap_quarantine, n_drop, sizeof *g->quarantine))
         return -1;
-    memcpy(g->spare + g->n_spare, g->quarantine, g->n_quarantine * sizeof *g->spare);
-    g->n_spare += g->n_quarantine;
+    for (size_t i = 0; i < g->n_quarantine; i++) g->spare[g->n_spare++] = g->quarantine[i];
     for (size_t i = 0; i < n_drop; i++) {
         mg_block *b = g->blocks[keep + i];
         b->n_slots = 0;

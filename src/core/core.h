@@ -225,6 +225,19 @@ void mg__error2(mg_graph *g, const char *en, const char *es, ...)
  * caller's to escape or refuse). */
 size_t mg__utf8_len(const unsigned char *s);
 size_t mg__utf8_xml_len(const unsigned char *s);
+/* num_read.c: the number that is exactly s[0..len) (no white space
+ * around it; s need not end there), read as mg_num_parse reads it:
+ * MG__NUM_OK with *out set, or why it is not one: not a number at all, a
+ * finite number too large for a double (1e309), one too small (1e-400,
+ * which would read as 0), or not finite (inf, nan).  Any length. */
+typedef enum mg__num_status {
+    MG__NUM_OK,
+    MG__NUM_BAD,
+    MG__NUM_HUGE,
+    MG__NUM_TINY,
+    MG__NUM_NONFINITE
+} mg__num_status;
+mg__num_status mg__num_read(const char *s, size_t len, double *out);
 /* label.c: a printable name for a node in messages: its label, or "#id". */
 const char *mg__name(const mg_value *v, char buf[32]);
 /* Give group `group` a new label (copied); 0, or -1 (error recorded). */
