@@ -55,7 +55,8 @@ oom:
     for (size_t k = 0; k < g->n_nodes; k++)
         g->blocks[k / MG_NODES_PER_BLOCK]->nodes[k % MG_NODES_PER_BLOCK].flags &=
             (uint8_t)~MG_SEEN;
-    mg__error(g, "topological sort: out of memory after %zu nodes", g->n_topo);
+    mg__error(g, "topological sort: out of memory after %zu nodes",
+              "orden topológico: sin memoria después de %zu nodos", g->n_topo);
     g->n_topo = 0;
     return NULL;
 }

@@ -9,7 +9,7 @@
  *   grad(in) += grad(v) * dv/din = g * local = product [, total]
  * The arithmetic is mg_backward's, operand for operand (local * g, then +=),
  * so the grads the trace leaves are bit for bit those of mg_backward. */
-static void trace_edge(FILE *out, mg_value *v, size_t i, double g) {
+static void trace_edge(FILE *out, mg_lang lang, mg_value *v, size_t i, double g) {
     mg_value *in = mg__input(v, i);
     double local = mg__local_grad(v, i);
     double product = local * g;
@@ -29,7 +29,8 @@ static void trace_edge(FILE *out, mg_value *v, size_t i, double g) {
             mg__fmt_num(b3, product));
     /* a node that is used twice, or a leaf that keeps an earlier grad, adds
      * up: show the running total so the sum is not a surprise */
-    if (before != 0.0) fprintf(out, "  (now %s)", mg__fmt_num(b1, in->grad));
+    if (before != 0.0)
+        fprintf(out, MG__TEXT(lang, "  (now %s)", "  (ahora %s)"), mg__fmt_num(b1, in->grad));
     fputc('\n', out);
 }
 
@@ -39,21 +40,28 @@ int mg_trace_backward(FILE *out, mg_value *root) {
     mg_value **topo = mg__topo(root, &n);
     if (!topo) return -1;
     char b[32];
+    mg_lang lang = mg_graph_lang(mg__graph_of(root));
 
     /* the same start as mg_backward: intermediates from zero, leaves keep
      * what they have (they accumulate across calls) */
     mg__graph_of(root)->grad_writes++;
     for (size_t i = 0; i < n; i++)
         if (topo[i]->op != MG_OP_LEAF) topo[i]->grad = 0.0;
-    fputs("# backward from ", out);
+    fputs(MG__TEXT(lang, "# backward from ", "# retropropagación desde "), out);
     mg__put_name(out, root);
-    fprintf(out, " over %zu nodes, each before its inputs: non-leaf grads start at 0, "
-                 "leaves accumulate\n", n);
+    fprintf(out,
+            MG__TEXT(lang,
+                     " over %zu nodes, each before its inputs: non-leaf grads start at 0, "
+                     "leaves accumulate\n",
+                     " por %zu nodos, cada uno antes que sus entradas: los gradientes de los "
+                     "nodos internos parten de 0 y las hojas acumulan\n"),
+            n);
     fputs("grad(", out);
     mg__put_name(out, root);
     if (root->op == MG_OP_LEAF) {
         root->grad += 1.0;
-        fprintf(out, ") += 1  (now %s)\n", mg__fmt_num(b, root->grad));
+        fprintf(out, MG__TEXT(lang, ") += 1  (now %s)\n", ") += 1  (ahora %s)\n"),
+                mg__fmt_num(b, root->grad));
     } else {
         root->grad = 1.0;
         fputs(") = 1\n", out);
@@ -62,7 +70,7 @@ int mg_trace_backward(FILE *out, mg_value *root) {
         mg_value *v = topo[i];
         double g = v->grad;   /* as mg_backward reads it */
         size_t arity = mg__arity(v);
-        for (size_t k = 0; k < arity; k++) trace_edge(out, v, k, g);
+        for (size_t k = 0; k < arity; k++) trace_edge(out, lang, v, k, g);
     }
     return mg__finish(out);
 }
