@@ -3,6 +3,8 @@
 #ifndef MGRAD_H
 #define MGRAD_H
 
+#include <micrograd.h>
+
 #include <stddef.h>
 #include <stdio.h>
 
@@ -30,6 +32,7 @@ typedef struct mgrad_opts {
     int tsv;              /* table or dump as tab-separated, %.17g */
     int check_finite;     /* exit MGRAD_NUMERIC when a value or gradient is not finite */
     const char *explain;  /* MGRAD_EXPLAIN: the name to explain */
+    mg_lang lang;         /* of messages, the table and the teaching writers */
 } mgrad_opts;
 
 /* Evaluate the program src[0..len) with the leaves defs[0..n_defs) (each
@@ -40,7 +43,8 @@ int mgrad_run(const mgrad_opts *o, const char *src, size_t len, const char *srcn
               char *const *defs, size_t n_defs, FILE *out, FILE *err);
 
 /* The whole tool: parse argv (argv[0] is skipped), read the program (from
- * argv, -f FILE, or `in`), run it.  Returns an exit code; never exits. */
+ * argv, -f FILE, or `in`), run it.  The language is --lang es|en, else
+ * mg_lang_from_env().  Returns an exit code; never exits. */
 int mgrad_main(int argc, char **argv, FILE *in, FILE *out, FILE *err);
 
 #endif
