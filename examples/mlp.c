@@ -4,16 +4,18 @@
  *     build/examples/mlp               20 steps from seed 2
  *     build/examples/mlp --seed 7      another start
  *     build/examples/mlp --dot | dot -Tsvg > mlp.svg   the graph of one example
+ *     build/examples/mlp --lang es     in Spanish (or LANG=es_MX.UTF-8)
  *
  * Every step builds the whole graph after a mark (the parameters were made
  * before it), runs backward, moves each parameter against its gradient, and
  * resets to the mark: memory stays flat however long it trains. */
 #include <micrograd.h>
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "show.h"
 
 static const double xs[4][3] = {{2, 3, -1}, {3, -1, 0.5}, {0.5, 1, 1}, {1, 1, -1}};
 static const double ys[4] = {1, -1, -1, 1};   /* the targets */
@@ -30,45 +32,35 @@ static mg_value *build_loss(mg_mlp *m, mg_value **pred) {
     return mg_label(loss, "loss");
 }
 
-static void usage(FILE *f) {
-    fprintf(f, "usage: mlp [--seed N] [--steps N] [--dot]\n"
-               "  --seed N    seed of the initial weights (default 2)\n"
-               "  --steps N   gradient steps (default 20)\n"
-               "  --dot       print the graph of the first example as Graphviz DOT and stop\n");
-}
-
-/* A whole number from text, or -1 when it is not one. */
-static long long parse_count(const char *s) {
-    char *end;
-    errno = 0;
-    long long v = strtoll(s, &end, 10);
-    return (*s && !*end && !errno && v >= 0) ? v : -1;
-}
-
-static int bad_number(const char *flag, const char *text) {
-    fprintf(stderr, "mlp: %s wants a whole number, not '%s'\n", flag, text);
-    usage(stderr);
-    return 2;
-}
+static const char usage_en[] =
+    "mlp [--seed N] [--steps N] [--dot] [--lang es|en]\n"
+    "  --seed N      seed of the initial weights (default 2)\n"
+    "  --steps N     gradient steps (default 20)\n"
+    "  --dot         print the graph of the first example as Graphviz DOT and stop\n"
+    "  --lang es|en  Spanish or English (default: from LANG and the like)\n";
+static const char usage_es[] =
+    "mlp [--seed N] [--steps N] [--dot] [--lang es|en]\n"
+    "  --seed N      semilla de los pesos iniciales (por omisión, 2)\n"
+    "  --steps N     pasos de descenso del gradiente (por omisión, 20)\n"
+    "  --dot         muestra el grafo del primer ejemplo en DOT de Graphviz y termina\n"
+    "  --lang es|en  español o inglés (si no, según LANG y compañía)\n";
 
 int main(int argc, char **argv) {
+    show_prog sp = {"mlp", usage_en, usage_es, MG_LANG_EN};
+    int rc = show_start(&sp, &argc, argv);
+    if (rc >= 0) return rc;
+    mg_lang lang = sp.lang;
     long long seed = 2, steps = 20;
     int dot = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--dot")) {
             dot = 1;
-        } else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            usage(stdout);
-            return 0;
         } else if (!strcmp(argv[i], "--seed") && i + 1 < argc) {
-            if ((seed = parse_count(argv[++i])) < 0) return bad_number("--seed", argv[i]);
+            if ((rc = show_count(&sp, "--seed", argv[++i], 0, 0x7fffffffffffffffLL, &seed))) return rc;
         } else if (!strcmp(argv[i], "--steps") && i + 1 < argc) {
-            steps = parse_count(argv[++i]);
-            if (steps < 0 || steps > 1000000) return bad_number("--steps", argv[i]);
+            if ((rc = show_count(&sp, "--steps", argv[++i], 0, 1000000, &steps))) return rc;
         } else {
-            fprintf(stderr, "mlp: unknown option '%s'\n", argv[i]);
-            usage(stderr);
-            return 2;
+            return show_bad_option(&sp, argv[i]);
         }
     }
 
@@ -76,10 +68,11 @@ int main(int argc, char **argv) {
     const size_t sizes[3] = {4, 4, 1};
     mg_mlp *m = g ? mg_mlp_new(g, 3, sizes, 3, NULL, (uint64_t)seed) : NULL;
     if (!m) {
-        fprintf(stderr, "mlp: %s\n", g ? mg_graph_error(g) : "out of memory");
+        fprintf(stderr, "mlp: %s\n", g ? mg_graph_error(g) : TR(lang, "out of memory", "sin memoria"));
         mg_graph_free(g);
         return 1;
     }
+    mg_graph_set_lang(g, lang);   /* DOT fields and errors */
 
     if (dot) {   /* one example's forward pass, after backward so grads show */
         mg_value *y;
@@ -92,14 +85,16 @@ int main(int argc, char **argv) {
             return 1;
         }
         mg_backward(loss);
-        fprintf(stderr, "mlp: seed %lld\n", seed);   /* stdout is the DOT */
+        fprintf(stderr, TR(lang, "mlp: seed %lld\n", "mlp: semilla %lld\n"), seed);   /* stdout is the DOT */
         int rc = mg_dot_write(stdout, loss, NULL);
         mg_mlp_free(m);
         mg_graph_free(g);
         return rc ? 1 : 0;
     }
 
-    printf("MLP(3, [4, 4, 1]), tanh, %zu parameters, seed %lld\n", mg_mlp_n_params(m), seed);
+    printf(TR(lang, "MLP(3, [4, 4, 1]), tanh, %zu parameters, seed %lld\n",
+              "MLP(3, [4, 4, 1]), tanh, %zu parámetros, semilla %lld\n"),
+           mg_mlp_n_params(m), seed);
     size_t mark = mg_graph_mark(g);
     mg_value *pred[4];
     mg_value **p = mg_mlp_params(m);
@@ -111,7 +106,7 @@ int main(int argc, char **argv) {
         }
         mg_mlp_zero_grad(m);
         mg_backward(loss);
-        printf("step %3lld  loss %.6f\n", step, loss->data);
+        printf(TR(lang, "step %3lld  loss %.6f\n", "paso %3lld  pérdida %.6f\n"), step, loss->data);
         for (size_t i = 0; i < mg_mlp_n_params(m); i++) p[i]->data -= 0.1 * p[i]->grad;
         mg_graph_reset(g, mark);
     }
@@ -122,10 +117,12 @@ int main(int argc, char **argv) {
         fprintf(stderr, "mlp: %s\n", mg_graph_error(g));
         return 1;
     }
-    printf("after %lld steps: loss %.6f\n", steps, loss->data);
+    printf(TR(lang, "after %lld steps: loss %.6f\n", "tras %lld pasos: pérdida %.6f\n"), steps,
+           loss->data);
     for (int k = 0; k < 4; k++)
-        printf("  x = (%4.1f, %4.1f, %4.1f)  target %+.0f  prediction %+.6f\n", xs[k][0], xs[k][1],
-               xs[k][2], ys[k], pred[k]->data);
+        printf(TR(lang, "  x = (%4.1f, %4.1f, %4.1f)  target %+.0f  prediction %+.6f\n",
+                  "  x = (%4.1f, %4.1f, %4.1f)  objetivo %+.0f  predicción %+.6f\n"),
+               xs[k][0], xs[k][1], xs[k][2], ys[k], pred[k]->data);
     mg_mlp_free(m);
     mg_graph_free(g);
     return 0;
