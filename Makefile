@@ -248,3 +248,35 @@ fuzz: $(FUZZ_TARGETS)
 # input, under valgrind: any memory error or definite/indirect leak fails.
 valgrind: $(EXAMPLES) $(MGRAD)
 	sh tests/valgrind.sh $(BUILD)
+
+# ------------------------------------------- Spanish and locales (issue 15)
+# The tests run the examples, mgrad and tests/locale_check (a program that
+# calls setlocale(LC_ALL, "") and round-trips every number the library and
+# mgrad write), so they are built first.  make check-locale runs
+# locale_check under es_CL.UTF-8, a decimal-comma locale built with
+# localedef into $(BUILD)/locale (no system change), and fails, never
+# skips, when the locale cannot be built.
+LOCALE_CHECK = $(BUILD)/tests/locale_check
+
+.PHONY: check-locale
+
+$(LOCALE_CHECK): tests/locale_check.c $(MGRAD_LIB) $(STATIC) $(MGRAD_HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(MGRAD_LIB) $(STATIC) $(LIBS)
+
+$(TEST_BIN): $(EXAMPLES) $(MGRAD) $(LOCALE_CHECK)
+$(TEST_BIN): ALL_CFLAGS += -DMG_TEST_BUILD='"$(BUILD)"'
+
+check-locale: $(LOCALE_CHECK)
+	@sh tests/make_locale.sh $(BUILD)/locale es_CL || exit 1
+	LOCPATH=$(BUILD)/locale LC_ALL=es_CL.UTF-8 $(LOCALE_CHECK) --want-comma tests/data
+
+# the Spanish man page
+install: install-man-es
+uninstall: uninstall-man-es
+.PHONY: install-man-es uninstall-man-es
+install-man-es:
+	mkdir -p $(DESTDIR)$(PREFIX)/share/man/es/man1
+	cp docs/es/mgrad.1 $(DESTDIR)$(PREFIX)/share/man/es/man1/mgrad.1
+uninstall-man-es:
+	rm -f $(DESTDIR)$(PREFIX)/share/man/es/man1/mgrad.1
