@@ -64,8 +64,10 @@ static int train(mg_mlp *m, double sign, int show, mg_lang lang, double L[STEPS 
         if (show) {
             printf(TR(lang, "update %d: p %s %.1f * grad\n", "actualización %d: p %s %.1f * grad\n"),
                    step + 1, sign < 0 ? "-=" : "+=", LR);
-            printf("  %-10s %13s %13s %13s\n", TR(lang, "parameter", "parámetro"),
-                   TR(lang, "value", "valor"), "grad", TR(lang, "new value", "valor nuevo"));
+            printf("  ");
+            show_pad(TR(lang, "parameter", "parámetro"), 10);
+            printf(" %13s %13s %13s\n", TR(lang, "value", "valor"), "grad",
+                   TR(lang, "new value", "valor nuevo"));
         }
         for (size_t i = 0; i < n; i++) {
             double new_value = p[i]->data + sign * LR * p[i]->grad;

@@ -31,6 +31,14 @@
 /* The English or the Spanish of a text. */
 #define TR(lang, en, es) ((lang) == MG_LANG_ES ? (es) : (en))
 
+/* Print s and blanks up to `width` columns: printf's %-10s counts bytes,
+ * and "parámetro" has one more byte than letters. */
+static inline void show_pad(const char *s, int width) {
+    int cols = 0;
+    for (const char *p = s; *p; p++) cols += ((unsigned char)*p & 0xC0) != 0x80;
+    printf("%s%*s", s, width > cols ? width - cols : 0, "");
+}
+
 /* What an example says about itself: its name and its usage text (the
  * lines after "usage: " / "uso: ") in both languages. */
 typedef struct show_prog {

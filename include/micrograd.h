@@ -405,7 +405,11 @@ MG_API unsigned    mg_group_count(const mg_graph *g);   /* groups made so far */
  * other control characters and bytes that are not UTF-8 are written as
  * \\, \t, \n and \xNN.  Numbers for people have nine decimals, or the
  * form 1.234567890e-05 when fixed point would hide the digits (below 1e-3
- * or from 1e9 up). */
+ * or from 1e9 up).  Every number is written with '.', whatever locale the
+ * program set, and has the same digits in both languages.  The words
+ * (headers, "path", "now") are in the graph's language (mg_graph_set_lang);
+ * columns are aligned by what a terminal shows (pérdida is 7 columns, an
+ * accent written as a combining mark takes none). */
 
 /* Options of mg_dot_write; a zeroed struct (or NULL) means the defaults. */
 typedef struct mg_dot_options {
@@ -435,9 +439,10 @@ MG_API int mg_dot_write(FILE *out, const mg_value *root, const mg_dot_options *o
  * the exponent for pow: "pow(2)"), input ids ("0,2", "-" for a leaf),
  * data, grad, and the local derivative d(node)/d(input) towards each input.
  * Aligned columns under a header line by default.  With MG_DUMP_TSV: a
- * header "id label op inputs data grad local_grads", tab-separated, local
- * grads comma-separated, every number %.17g so that strtod gives back the
- * exact double.  Prints data and grad as they are: call mg_backward first
+ * header "id label op inputs data grad local_grads" (the same in every
+ * language: it is for programs), tab-separated, local grads
+ * comma-separated, every number %.17g so that mg_num_parse (or strtod in
+ * the C locale) gives back the exact double.  Prints data and grad as they are: call mg_backward first
  * for meaningful grads.
  *     mg_backward(L); mg_dump(stdout, L, 0); */
 MG_API int mg_dump(FILE *out, const mg_value *root, unsigned flags);
@@ -612,7 +617,10 @@ MG_API int mg_mlp_save(const mg_mlp *m, FILE *out);
  * the line into err[0..errlen): "line 1: the file is empty", "line 1:
  * unknown activation 'softmax' ...", "line 3: '0.2x' is not a number",
  * "line 4: the file ends after 2 of 3 parameters", "line 5: more values
- * than the 3 parameters the header declares". */
+ * than the 3 parameters the header declares"; in Spanish when g's language
+ * is ("línea 3: '0.2x' no es un número").  A number written with a decimal
+ * comma is named as such.  Files are read and written with '.' whatever the
+ * locale, so a model saved under es_CL loads under C and back. */
 MG_API mg_mlp *mg_mlp_load(mg_graph *g, FILE *in, char *err, size_t errlen);
 
 /* @@ training (issue 5) @@ */
