@@ -33,8 +33,8 @@ static const char help_en[] =
     "\n"
     "The language: statements separated by ';' or new lines, '#' comments;\n"
     "numbers with a decimal point (2, 0.5, 1e-3), names (letters, digits and _;\n"
-    "accented and Greek letters too: pérdida, η), + - * /, ** or ^ with a constant\n"
-    "exponent, unary minus, parentheses, the functions " MGRAD_FUNCTIONS ",\n"
+    "accented and Greek letters too: pérdida, η), + - * /, ** or ^ (any\n"
+    "exponent), unary minus, parentheses, the functions " MGRAD_FUNCTIONS ",\n"
     "and assignments NAME = expr that name intermediate nodes.  -a**2 is -(a**2),\n"
     "2**3**2 is 512.  NAME=VALUE arguments give the leaves their values.\n"
     "\n"
@@ -46,7 +46,11 @@ static const char help_en[] =
     "  --trace          the backward pass narrated, one chain-rule step per line\n"
     "  --explain NAME   d(last)/d(NAME) as a sum over paths of local derivatives\n"
     "  --gradcheck      compare the gradients with central finite differences\n"
-    "  --dot            the graph as Graphviz DOT (pipe into dot -Tsvg)\n"
+    "  --dot            the graph as Graphviz DOT (pipe into dot -Tsvg);\n"
+    "                   with --no-grad, without the gradients (a worksheet)\n"
+    "  --d2 NAME        d(last)/d(NAME) and its derivative by every named leaf\n"
+    "  --hessian        every second derivative of the last statement (a matrix)\n"
+    "  --forward NAME   forward mode: every node's derivative by NAME, inputs first\n"
     "Other options:\n"
     "  -f, --file FILE  read the program from FILE ('-': stdin)\n"
     "  --check-finite   exit 1 when a value or gradient is not finite\n"
@@ -68,7 +72,7 @@ static const char help_es[] =
     "El lenguaje: instrucciones separadas por ';' o por saltos de línea, y\n"
     "comentarios con '#'; números con punto decimal (2, 0.5, 1e-3; nunca 0,5);\n"
     "nombres hechos de letras, dígitos y _ (valen tildes y letras griegas:\n"
-    "pérdida, η); + - * /, ** o ^ con exponente constante, menos unario,\n"
+    "pérdida, η); + - * /, ** o ^ (con cualquier exponente), menos unario,\n"
     "paréntesis, las funciones " MGRAD_FUNCTIONS ", y asignaciones\n"
     "NOMBRE = expr que dan nombre a los nodos intermedios.  -a**2 es -(a**2) y\n"
     "2**3**2 es 512.  Los argumentos NOMBRE=VALOR les dan valor a las hojas.\n"
@@ -84,7 +88,14 @@ static const char help_es[] =
     "  --explain NOMBRE d(última)/d(NOMBRE) como suma, sobre los caminos, de\n"
     "                   productos de derivadas locales\n"
     "  --gradcheck      compara los gradientes con diferencias finitas centrales\n"
-    "  --dot            el grafo en DOT de Graphviz (para dot -Tsvg)\n"
+    "  --dot            el grafo en DOT de Graphviz (para dot -Tsvg); con\n"
+    "                   --no-grad, sin los gradientes (una hoja de ejercicios)\n"
+    "  --d2 NOMBRE      d(última)/d(NOMBRE) y su derivada respecto de cada hoja\n"
+    "                   con nombre\n"
+    "  --hessian        todas las segundas derivadas de la última instrucción (una\n"
+    "                   matriz)\n"
+    "  --forward NOMBRE modo hacia adelante: la derivada de cada nodo respecto de\n"
+    "                   NOMBRE, las entradas primero\n"
     "Otras opciones:\n"
     "  -f, --file ARCHIVO  lee el programa de ARCHIVO ('-': la entrada estándar)\n"
     "  --check-finite   termina con 1 si un valor o un gradiente no es finito\n"
@@ -316,7 +327,15 @@ int mgrad_run(const mgrad_opts *o, const char *src, size_t len, const char *srcn
     case MGRAD_DUMP: wrote = mg_dump(out, root, o->tsv ? MG_DUMP_TSV : 0); break;
     case MGRAD_TRACE: break;
     case MGRAD_EXPLAIN: wrote = mg_explain(out, root, explain); break;
-    case MGRAD_DOT: wrote = mg_dot_write(out, root, NULL); break;
+    case MGRAD_DOT: {
+        mg_dot_options dot = {0};
+        dot.no_grad = o->no_grad;   /* a worksheet: the graph without its answers */
+        wrote = mg_dot_write(out, root, &dot);
+        break;
+    }
+    case MGRAD_D2: rc = mgrad_print_d2(out, err, &p, o->wrt) ? MGRAD_USAGE : rc; break;
+    case MGRAD_HESSIAN: rc = mgrad_print_hessian(out, err, &p) ? MGRAD_USAGE : rc; break;
+    case MGRAD_FORWARD: rc = mgrad_print_forward(out, err, &p, o->wrt) ? MGRAD_USAGE : rc; break;
     case MGRAD_GRADCHECK: {
         /* every named leaf, once (e = a names a's node twice) */
         mg_value **leaves = malloc((n ? n : 1) * sizeof *leaves);
@@ -451,7 +470,7 @@ static int find_lang(int argc, char **argv, mg_lang *lang, FILE *err) {
 }
 
 int mgrad_main(int argc, char **argv, FILE *in, FILE *out, FILE *err) {
-    mgrad_opts o = {MGRAD_TABLE, 0, 0, NULL, MG_LANG_EN};
+    mgrad_opts o = {0};   /* MGRAD_TABLE, English, nothing else */
     if (find_lang(argc, argv, &o.lang, err)) return MGRAD_USAGE;
     mg_lang lang = o.lang;
     const char *file = NULL, *cmd = NULL, *mode_opt = NULL;
@@ -483,7 +502,7 @@ int mgrad_main(int argc, char **argv, FILE *in, FILE *out, FILE *err) {
         memcpy(opt, a, name_len);
         opt[name_len] = 0;
         if (!strcmp(opt, "-f") || !strcmp(opt, "--file") || !strcmp(opt, "--explain") ||
-            !strcmp(opt, "--lang")) {
+            !strcmp(opt, "--d2") || !strcmp(opt, "--forward") || !strcmp(opt, "--lang")) {
             if (eq) val = eq + 1;
             else if (i + 1 < argc) val = argv[++i];
             else {
@@ -515,12 +534,17 @@ int mgrad_main(int argc, char **argv, FILE *in, FILE *out, FILE *err) {
             file = val;
         } else if (!strcmp(opt, "--tsv")) o.tsv = 1;
         else if (!strcmp(opt, "--check-finite")) o.check_finite = 1;
+        else if (!strcmp(opt, "--no-grad")) o.no_grad = 1;
         else if (!strcmp(opt, "--json")) mode = MGRAD_JSON;
         else if (!strcmp(opt, "--dump")) mode = MGRAD_DUMP;
         else if (!strcmp(opt, "--trace")) mode = MGRAD_TRACE;
         else if (!strcmp(opt, "--gradcheck")) mode = MGRAD_GRADCHECK;
         else if (!strcmp(opt, "--dot")) mode = MGRAD_DOT;
-        else if (!strcmp(opt, "--explain")) {
+        else if (!strcmp(opt, "--hessian")) mode = MGRAD_HESSIAN;
+        else if (!strcmp(opt, "--d2") || !strcmp(opt, "--forward")) {
+            mode = opt[3] == '2' ? MGRAD_D2 : MGRAD_FORWARD;
+            o.wrt = val;
+        } else if (!strcmp(opt, "--explain")) {
             mode = MGRAD_EXPLAIN;
             o.explain = val;
         }
@@ -539,6 +563,10 @@ int mgrad_main(int argc, char **argv, FILE *in, FILE *out, FILE *err) {
             mode_opt = a;
             o.mode = mode;
         }
+    }
+    if (o.no_grad && o.mode != MGRAD_DOT) {
+        rc = usage_error(err, lang, "--no-grad goes with --dot", "--no-grad va con --dot");
+        goto done;
     }
     if (o.tsv && o.mode != MGRAD_TABLE && o.mode != MGRAD_DUMP) {
         rc = usage_error(err, lang, "--tsv goes with the table or --dump, not %s",
