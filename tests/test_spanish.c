@@ -101,6 +101,8 @@ Test(spanish, the_training_examples) {
          "exactitud de prueba", "fondo 255,255,255 -> letra oscura");
     SAYS(EX "mnist01 --lang es " MG_TEST_BUILD "/no-such-images x 2>&1; true",
          "no se puede abrir", "Este ejemplo necesita el conjunto de entrenamiento de MNIST");
+    SAYS(EX "modes --lang es", "por los dos modos de aplicar la regla de la cadena",
+         "visitas a nodos: modo directo");
     SAYS(EX "activity --lang es", "semilla 42", "Descenso del gradiente: p -= 0.1 * grad",
          "El informe de la clase escribió p.data += 0.1 * p.grad",
          "Sumar el gradiente hace subir la pérdida");
@@ -244,6 +246,7 @@ Test(spanish, the_same_numbers_in_both_languages) {
     same_numbers(EX "expression --gradcheck");
     same_numbers(EX "mlp --steps 5");
     same_numbers(EX "activity");
+    same_numbers(EX "modes");
     same_numbers(EX "moons --reference " MG_TEST_DATA "/micrograd_demo --steps 100");
     same_numbers(EX "xor --epochs 3");
     same_numbers(EX "font_shade --steps 3000 --predict 20,40,200");
@@ -265,7 +268,7 @@ Test(spanish, the_numbers_test_can_fail) {
 
 Test(spanish, help_on_stdout_and_bad_options_exit_2) {
     static const char *const progs[] = {"activity", "expression", "font_shade", "mazur", "mlp",
-                                        "mnist01",  "moons",      "neuron",     "xor"};
+                                        "mnist01",  "modes",      "moons",      "neuron", "xor"};
     char cmd[512];
     for (size_t i = 0; i < sizeof progs / sizeof *progs; i++) {
         int rc;
