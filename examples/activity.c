@@ -12,7 +12,9 @@
  * those two updates from the same start and shows the loss going up, next
  * to the descent.
  *
- *   activity [--seed N] [--lang es|en] */
+ *   activity [--seed N] [--lang es|en]
+ *   activity --html activity.html   a page: forward, backward, the update,
+ *                                   the next losses (--svg FILE: the graph) */
 #include <micrograd.h>
 
 #include <stdio.h>
@@ -82,20 +84,50 @@ static int train(mg_mlp *m, double sign, int show, mg_lang lang, double L[STEPS 
     return 0;
 }
 
+/* --html FILE / --svg FILE: the first step's graph as a page, with the
+ * losses of the two descent updates (recorded on a copy of the net first). */
+static int write_pages(const show_prog *sp, const show_pages *pages, uint64_t seed) {
+    static const size_t sizes[2] = {2, 2};
+    double loss[STEPS + 1] = {0};
+    mg_graph *g = mg_graph_new();
+    mg_mlp *m = g ? mg_mlp_new(g, 2, sizes, 2, NULL, seed) : NULL;
+    int rc = !m || train(m, -1.0, 0, sp->lang, loss) ? 1 : 0;
+    mg_mlp_free(m);
+    mg_graph_free(g);
+    g = mg_graph_new();
+    m = g && !rc ? mg_mlp_new(g, 2, sizes, 2, NULL, seed) : NULL;
+    mg_graph_set_lang(g, sp->lang);   /* the page's words */
+    mg_value *out[2], *L = m ? loss_of(m, out) : NULL;
+    if (!L) rc = 1;
+    if (!rc) {
+        mg_page_training tr = {(const mg_value *const *)mg_mlp_params(m), mg_mlp_n_params(m), LR,
+                               loss, STEPS + 1};
+        rc = show_write_pages(sp, pages, L, NULL, &tr);
+    }
+    mg_mlp_free(m);
+    mg_graph_free(g);
+    return rc;
+}
+
 int main(int argc, char **argv) {
-    show_prog sp = {"activity", "activity [--seed N] [--lang es|en]\n",
-                    "activity [--seed N] [--lang es|en]\n", MG_LANG_EN};
+    show_prog sp = {"activity", "activity [--seed N] [--html FILE [--quiz]] [--svg FILE] [--lang es|en]\n",
+                    "activity [--seed N] [--html ARCHIVO [--quiz]] [--svg ARCHIVO] [--lang es|en]\n",
+                    MG_LANG_EN};
     int rc = show_start(&sp, &argc, argv);
     if (rc >= 0) return rc;
     mg_lang lang = sp.lang;
     long long seed = 42;
+    show_pages pages = {0};
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--seed") && i + 1 < argc) {
             if ((rc = show_count(&sp, "--seed", argv[++i], 0, 0x7fffffffffffffffLL, &seed))) return rc;
+        } else if ((rc = show_page_flag(&sp, argc, argv, &i, &pages)) != 0) {
+            if (rc == 2) return rc;
         } else {
             return show_bad_option(&sp, argv[i]);
         }
     }
+    if (pages.html || pages.svg || pages.quiz) return write_pages(&sp, &pages, (uint64_t)seed);
     printf(TR(lang, "seed %lld\n", "semilla %lld\n"), seed);
 
     static const size_t sizes[2] = {2, 2};

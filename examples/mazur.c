@@ -6,6 +6,7 @@
  *     build/examples/mazur --trace  ... with the backward pass narrated
  *     build/examples/mazur --dot | dot -Tsvg > mazur.svg
  *     build/examples/mazur --lang es     in Spanish (LANG=es_MX.UTF-8 make run too)
+ *     build/examples/mazur --html mazur.html   a page to step through, then train
  *
  * The network: inputs i1, i2; hidden neurons h1, h2; outputs o1, o2; the
  * logistic sigmoid everywhere; E = 1/2 (target_o1 - out_o1)^2 +
@@ -634,10 +635,35 @@ static int show_notebook(double e_correct) {
     return bad;
 }
 
+/* ---------------------------------------------------------- the pages */
+
+/* --html FILE / --svg FILE: the first forward pass as a page that steps
+ * through backward, the update of w1..w8, and the error over `steps`
+ * updates (recorded by training a second copy of the net). */
+static int write_pages(net *n, const show_prog *sp, const show_pages *pages, long long steps) {
+    double *loss = malloc((size_t)(steps + 1) * sizeof *loss);
+    net t;
+    int made = !net_make(&t), ok = loss && made;
+    for (long long k = 0; ok && k <= steps; k++) {   /* loss[k]: E after k updates */
+        loss[k] = k < steps ? net_step(&t) : (net_forward(&t) ? NAN : t.e->data);
+        ok = !isnan(loss[k]);
+    }
+    net_free(&t);   /* made or not: net_make leaves it freeable */
+    const mg_value *params[8];
+    for (int k = 1; k <= 8; k++) params[k - 1] = n->w[k];
+    mg_page_training tr = {params, 8, lr, loss, (size_t)steps + 1};
+    int rc = ok ? show_write_pages(sp, pages, n->e,
+                                   "Matt Mazur, \"A Step by Step Backpropagation Example\"", &tr)
+                : 1;
+    free(loss);
+    return rc;
+}
+
 /* ----------------------------------------------------------------- main */
 
 static const char usage_en[] =
-    "mazur [--dot] [--dump] [--trace] [--steps N] [--quiet] [--lang es|en]\n"
+    "mazur [--dot] [--dump] [--trace] [--steps N] [--quiet] [--html FILE [--quiz]]\n"
+    "             [--svg FILE] [--lang es|en]\n"
     "  (no flag)     the walk-through of Mazur's post, each number beside the post's\n"
     "  --dot         only the graph of the first forward pass, as Graphviz DOT, one\n"
     "                cluster per neuron (pipe into: dot -Tsvg > mazur.svg)\n"
@@ -645,9 +671,13 @@ static const char usage_en[] =
     "  --trace       also narrate the first backward pass edge by edge\n"
     "  --steps N     train for N updates in section 6 (default 10000)\n"
     "  --quiet       print only the summary line (and any number that disagrees)\n"
+    "  --html FILE   only write a page that steps through the first pass, the update\n"
+    "                and --steps updates of training (--quiz: a worksheet)\n"
+    "  --svg FILE    only write the graph of the first pass as an SVG picture\n"
     "  --lang es|en  Spanish or English (default: from LANG and the like)\n";
 static const char usage_es[] =
-    "mazur [--dot] [--dump] [--trace] [--steps N] [--quiet] [--lang es|en]\n"
+    "mazur [--dot] [--dump] [--trace] [--steps N] [--quiet] [--html ARCHIVO [--quiz]]\n"
+    "           [--svg ARCHIVO] [--lang es|en]\n"
     "  (sin opción)  el recorrido por el artículo de Mazur, cada número junto al publicado\n"
     "  --dot         solo el grafo de la primera propagación hacia adelante, en DOT de\n"
     "                Graphviz, un grupo por neurona (para: dot -Tsvg > mazur.svg)\n"
@@ -656,6 +686,10 @@ static const char usage_es[] =
     "  --trace       además cuenta la primera retropropagación arista por arista\n"
     "  --steps N     entrena N actualizaciones en la sección 6 (por omisión, 10000)\n"
     "  --quiet       solo la línea de resumen (y cualquier número que no coincida)\n"
+    "  --html ARCHIVO  solo escribe una página para recorrer la primera pasada, la\n"
+    "                actualización y --steps actualizaciones de entrenamiento (--quiz:\n"
+    "                una hoja de ejercicios)\n"
+    "  --svg ARCHIVO solo escribe el grafo de la primera pasada como imagen SVG\n"
     "  --lang es|en  español o inglés (si no, según LANG y compañía)\n";
 
 int main(int argc, char **argv) {
@@ -665,7 +699,11 @@ int main(int argc, char **argv) {
     lang = sp.lang;
     int dot = 0, dump = 0, trace = 0;
     long long steps = 10000;
+    show_pages pages = {0};
     for (int i = 1; i < argc; i++) {
+        int page_flag = show_page_flag(&sp, argc, argv, &i, &pages);
+        if (page_flag == 2) return 2;
+        if (page_flag) continue;
         if (!strcmp(argv[i], "--dot")) dot = 1;
         else if (!strcmp(argv[i], "--dump")) dump = 1;
         else if (!strcmp(argv[i], "--trace")) trace = 1;
@@ -683,6 +721,11 @@ int main(int argc, char **argv) {
         fprintf(stderr, "mazur: %s\n", why ? why : TR(lang, "out of memory", "sin memoria"));
         net_free(&n);
         return 1;
+    }
+    if (pages.html || pages.svg || pages.quiz) {   /* the pages, and nothing else */
+        rc = write_pages(&n, &sp, &pages, steps);
+        net_free(&n);
+        return rc;
     }
     if (dot) {   /* the graph with its gradients, and nothing else */
         mg_backward(n.e);

@@ -5,6 +5,8 @@
  *     build/examples/mlp --seed 7      another start
  *     build/examples/mlp --dot | dot -Tsvg > mlp.svg   the graph of one example
  *     build/examples/mlp --lang es     in Spanish (or LANG=es_MX.UTF-8)
+ *     build/examples/mlp --html mlp.html   the whole loss as a page: about 370
+ *                                          nodes to step through, then training
  *
  * Every step builds the whole graph after a mark (the parameters were made
  * before it), runs backward, moves each parameter against its gradient, and
@@ -33,17 +35,63 @@ static mg_value *build_loss(mg_mlp *m, mg_value **pred) {
 }
 
 static const char usage_en[] =
-    "mlp [--seed N] [--steps N] [--dot] [--lang es|en]\n"
+    "mlp [--seed N] [--steps N] [--dot] [--html FILE [--quiz]] [--svg FILE] [--lang es|en]\n"
     "  --seed N      seed of the initial weights (default 2)\n"
     "  --steps N     gradient steps (default 20)\n"
     "  --dot         print the graph of the first example as Graphviz DOT and stop\n"
+    "  --html FILE   write a page of the whole loss (forward, backward, the update,\n"
+    "                the loss of the next steps) and stop\n"
+    "  --svg FILE    write the graph of the whole loss as an SVG picture and stop\n"
     "  --lang es|en  Spanish or English (default: from LANG and the like)\n";
 static const char usage_es[] =
-    "mlp [--seed N] [--steps N] [--dot] [--lang es|en]\n"
-    "  --seed N      semilla de los pesos iniciales (por omisión, 2)\n"
-    "  --steps N     pasos de descenso del gradiente (por omisión, 20)\n"
-    "  --dot         muestra el grafo del primer ejemplo en DOT de Graphviz y termina\n"
-    "  --lang es|en  español o inglés (si no, según LANG y compañía)\n";
+    "mlp [--seed N] [--steps N] [--dot] [--html ARCHIVO [--quiz]] [--svg ARCHIVO]\n"
+    "         [--lang es|en]\n"
+    "  --seed N        semilla de los pesos iniciales (por omisión, 2)\n"
+    "  --steps N       pasos de descenso del gradiente (por omisión, 20)\n"
+    "  --dot           muestra el grafo del primer ejemplo en DOT de Graphviz y termina\n"
+    "  --html ARCHIVO  escribe una página con la pérdida completa (propagación hacia\n"
+    "                  adelante, retropropagación, la actualización y la pérdida de los\n"
+    "                  pasos siguientes) y termina\n"
+    "  --svg ARCHIVO   escribe el grafo de la pérdida completa como imagen SVG y termina\n"
+    "  --lang es|en    español o inglés (si no, según LANG y compañía)\n";
+
+/* --html / --svg: the first step's loss as a page, with the losses of
+ * `steps` steps recorded first on a copy of the net. */
+static int write_pages(const show_prog *sp, const show_pages *pages, uint64_t seed,
+                       long long steps) {
+    const size_t sizes[3] = {4, 4, 1};
+    double *losses = calloc((size_t)steps + 1, sizeof *losses);
+    mg_value *pred[4];
+    mg_graph *g = mg_graph_new();
+    mg_mlp *m = g ? mg_mlp_new(g, 3, sizes, 3, NULL, seed) : NULL;
+    size_t mark = mg_graph_mark(g);
+    for (long long step = 0; m && losses && step <= steps; step++) {
+        mg_value *loss = build_loss(m, pred);
+        if (!loss) break;
+        losses[step] = loss->data;
+        mg_mlp_zero_grad(m);
+        mg_backward(loss);
+        for (size_t i = 0; i < mg_mlp_n_params(m); i++)
+            mg_mlp_params(m)[i]->data -= 0.1 * mg_mlp_params(m)[i]->grad;
+        mg_graph_reset(g, mark);
+    }
+    mg_mlp_free(m);
+    mg_graph_free(g);
+    g = mg_graph_new();
+    mg_graph_set_lang(g, sp->lang);   /* the page's words */
+    m = g ? mg_mlp_new(g, 3, sizes, 3, NULL, seed) : NULL;
+    mg_value *loss = m && losses ? build_loss(m, pred) : NULL;
+    int rc = 1;
+    if (loss) {
+        mg_page_training tr = {(const mg_value *const *)mg_mlp_params(m), mg_mlp_n_params(m), 0.1,
+                               losses, (size_t)steps + 1};
+        rc = show_write_pages(sp, pages, loss, "MLP(3, [4, 4, 1])", &tr);
+    }
+    mg_mlp_free(m);
+    mg_graph_free(g);
+    free(losses);
+    return rc;
+}
 
 int main(int argc, char **argv) {
     show_prog sp = {"mlp", usage_en, usage_es, MG_LANG_EN};
@@ -52,7 +100,11 @@ int main(int argc, char **argv) {
     mg_lang lang = sp.lang;
     long long seed = 2, steps = 20;
     int dot = 0;
+    show_pages pages = {0};
     for (int i = 1; i < argc; i++) {
+        int page_flag = show_page_flag(&sp, argc, argv, &i, &pages);
+        if (page_flag == 2) return 2;
+        if (page_flag) continue;
         if (!strcmp(argv[i], "--dot")) {
             dot = 1;
         } else if (!strcmp(argv[i], "--seed") && i + 1 < argc) {
@@ -63,6 +115,9 @@ int main(int argc, char **argv) {
             return show_bad_option(&sp, argv[i]);
         }
     }
+
+    if (pages.html || pages.svg || pages.quiz)
+        return write_pages(&sp, &pages, (uint64_t)seed, steps);
 
     mg_graph *g = mg_graph_new();
     const size_t sizes[3] = {4, 4, 1};

@@ -16,6 +16,9 @@
  *   --trace         the backward pass narrated, one chain-rule step a line
  *   --explain NAME  d(root)/d(NAME) as a sum over paths of products
  *   --gradcheck     backward against finite differences, exit 1 on mismatch
+ *   --html FILE     a page to step through forward and backward (--quiz: a worksheet)
+ *   --svg FILE      the graph as a picture, no Graphviz needed
+ * (--html, --svg and --quiz also serve the training examples: show_page_flag.)
  *
  * The functions are static inline so that an example that needs only a
  * few of them compiles without warnings about the rest. */
@@ -117,10 +120,64 @@ static inline int show_start(show_prog *p, int *argc, char **argv) {
     return -1;
 }
 
+/* ------------------------------------------------- pictures and pages */
+
+/* --html FILE, --svg FILE, --quiz (issue 16). */
+typedef struct show_pages { const char *html, *svg; int quiz; } show_pages;
+
+/* 1 when argv[*i] is one of them (its value taken), 0 when not, 2 (the
+ * usage printed) when its file name is missing. */
+static inline int show_page_flag(const show_prog *p, int argc, char **argv, int *i,
+                                 show_pages *pg) {
+    const char *a = argv[*i];
+    if (!strcmp(a, "--quiz")) return pg->quiz = 1;
+    if (strcmp(a, "--html") && strcmp(a, "--svg")) return 0;
+    if (*i + 1 >= argc) {
+        fprintf(stderr, TR(p->lang, "%s: %s needs a file name\n",
+                           "%s: %s necesita el nombre de un archivo\n"),
+                p->name, a);
+        show_usage_to(stderr, p);
+        return 2;
+    }
+    *(a[2] == 'h' ? &pg->html : &pg->svg) = argv[++*i];
+    return 1;
+}
+
+/* Write the pages asked for, of root's graph (in its language), with an
+ * optional title and training record.  0, or 1 with a message when one
+ * could not be written; 2 (the usage printed) for --quiz without --html. */
+static inline int show_write_pages(const show_prog *p, const show_pages *pg, mg_value *root,
+                                   const char *title, const mg_page_training *training) {
+    if (pg->quiz && !pg->html) {
+        fprintf(stderr, TR(p->lang, "%s: --quiz goes with --html FILE\n",
+                           "%s: --quiz va con --html ARCHIVO\n"),
+                p->name);
+        show_usage_to(stderr, p);
+        return 2;
+    }
+    const char *path[2] = {pg->html, pg->svg};
+    for (int k = 0; k < 2; k++) {
+        if (!path[k]) continue;
+        FILE *f = fopen(path[k], "wb");
+        mg_page_options opt = {0};
+        opt.title = title;
+        opt.quiz = pg->quiz;
+        opt.training = training;
+        int rc = !f ? -1 : k == 0 ? mg_html_write(f, root, &opt) : mg_svg_write(f, root, &opt);
+        if ((f && fclose(f)) || rc) {
+            fprintf(stderr, TR(p->lang, "%s: could not write %s\n", "%s: no se pudo escribir %s\n"),
+                    p->name, path[k]);
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* ------------------------------------------------ the small examples */
 
 static const char show_usage_en[] =
-    "%s [--dot | --dump [--tsv] | --trace | --explain NAME | --gradcheck] [--lang es|en]\n"
+    "%s [--dot | --dump [--tsv] | --trace | --explain NAME | --gradcheck]\n"
+    "       [--html FILE [--quiz]] [--svg FILE] [--lang es|en]\n"
     "  (no flag)       the table of nodes with their data and grad\n"
     "  --dot           the graph as Graphviz DOT (pipe into: dot -Tsvg > graph.svg)\n"
     "  --dump          one line per node: op, inputs, data, grad, local derivatives\n"
@@ -128,10 +185,14 @@ static const char show_usage_en[] =
     "  --trace         the backward pass narrated, one chain-rule step per line\n"
     "  --explain NAME  the gradient of the output with respect to NAME, path by path\n"
     "  --gradcheck     compare backward with finite differences (exit 1 on mismatch)\n"
+    "  --html FILE     also write a page that steps through forward and backward\n"
+    "                  (open it in a browser; --quiz hides the gradients: a worksheet)\n"
+    "  --svg FILE      also write the graph as an SVG picture\n"
     "  --lang es|en    Spanish or English (default: from LANG and the like)\n";
 
 static const char show_usage_es[] =
-    "%s [--dot | --dump [--tsv] | --trace | --explain NOMBRE | --gradcheck] [--lang es|en]\n"
+    "%s [--dot | --dump [--tsv] | --trace | --explain NOMBRE | --gradcheck]\n"
+    "       [--html ARCHIVO [--quiz]] [--svg ARCHIVO] [--lang es|en]\n"
     "  (sin opción)      la tabla de nodos con su valor y su gradiente\n"
     "  --dot             el grafo en DOT de Graphviz (para: dot -Tsvg > grafo.svg)\n"
     "  --dump            una línea por nodo: op, entradas, valor, grad, derivadas locales\n"
@@ -141,6 +202,10 @@ static const char show_usage_es[] =
     "  --explain NOMBRE  el gradiente de la salida respecto de NOMBRE, camino por camino\n"
     "  --gradcheck       compara la retropropagación con diferencias finitas (termina\n"
     "                    con 1 si no coinciden)\n"
+    "  --html ARCHIVO    además escribe una página para recorrer la propagación hacia\n"
+    "                    adelante y la retropropagación (ábrala en un navegador; --quiz\n"
+    "                    oculta los gradientes: una hoja de ejercicios)\n"
+    "  --svg ARCHIVO     además escribe el grafo como imagen SVG\n"
     "  --lang es|en      español o inglés (si no, según LANG y compañía)\n";
 
 /* The node of root's graph labelled `name`, or NULL. */
@@ -170,8 +235,12 @@ static inline int show_main(const char *prog, int argc, char **argv, mg_value *r
     mg_graph_set_lang(mg_value_graph(root), lang);
     const char *mode = NULL, *explain = NULL;
     int tsv = 0;
+    show_pages pages = {0};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
+        int page_flag = show_page_flag(&sp, argc, argv, &i, &pages);
+        if (page_flag == 2) return 2;
+        if (page_flag) continue;
         if (!strcmp(a, "--tsv")) {
             tsv = 1;
             continue;
@@ -207,7 +276,7 @@ static inline int show_main(const char *prog, int argc, char **argv, mg_value *r
         return 2;
     }
 
-    rc = 0;
+    if ((rc = show_write_pages(&sp, &pages, root, NULL, NULL))) return rc;
     if (!mode) {
         mg_backward(root);
         table(root, lang);

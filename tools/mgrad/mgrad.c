@@ -51,6 +51,9 @@ static const char help_en[] =
     "  --d2 NAME        d(last)/d(NAME) and its derivative by every named leaf\n"
     "  --hessian        every second derivative of the last statement (a matrix)\n"
     "  --forward NAME   forward mode: every node's derivative by NAME, inputs first\n"
+    "  --html FILE      a page that steps through forward and backward ('-': stdout);\n"
+    "                   with --quiz a worksheet: gradients hidden, answers checked\n"
+    "  --svg FILE       the graph as an SVG picture, no Graphviz needed\n"
     "Other options:\n"
     "  -f, --file FILE  read the program from FILE ('-': stdin)\n"
     "  --check-finite   exit 1 when a value or gradient is not finite\n"
@@ -96,6 +99,10 @@ static const char help_es[] =
     "                   matriz)\n"
     "  --forward NOMBRE modo hacia adelante: la derivada de cada nodo respecto de\n"
     "                   NOMBRE, las entradas primero\n"
+    "  --html ARCHIVO   una página para recorrer la propagación hacia adelante y la\n"
+    "                   retropropagación ('-': la salida estándar); con --quiz, una\n"
+    "                   hoja de ejercicios: gradientes ocultos y respuestas revisadas\n"
+    "  --svg ARCHIVO    el grafo como imagen SVG, sin necesidad de Graphviz\n"
     "Otras opciones:\n"
     "  -f, --file ARCHIVO  lee el programa de ARCHIVO ('-': la entrada estándar)\n"
     "  --check-finite   termina con 1 si un valor o un gradiente no es finito\n"
@@ -276,6 +283,29 @@ static int report_nonfinite(FILE *err, const mgrad_prog *p, const char *src, siz
     return 1;
 }
 
+/* ---------------------------------------------------------------- pages */
+
+/* --html FILE / --svg FILE: the page or picture into FILE ("-": out).
+ * Returns 0, or -1 after saying why. */
+static int write_page(const mgrad_opts *o, const mg_value *root, FILE *out, FILE *err) {
+    int to_out = !strcmp(o->page, "-");
+    FILE *f = to_out ? out : fopen(o->page, "wb");
+    if (!f) {
+        fprintf(err, "mgrad: %s: %s\n", o->page, strerror(errno));
+        return -1;
+    }
+    mg_page_options opt = {0};
+    opt.quiz = o->quiz;
+    opt.no_grad = o->no_grad;
+    int rc = o->mode == MGRAD_HTML ? mg_html_write(f, root, &opt) : mg_svg_write(f, root, &opt);
+    if (!to_out && fclose(f)) rc = -1;
+    if (rc)
+        fprintf(err, TEXT(o->lang, "mgrad: %s: could not write the page\n",
+                          "mgrad: %s: no se pudo escribir la página\n"),
+                o->page);
+    return rc;
+}
+
 /* ------------------------------------------------------------- evaluate */
 
 int mgrad_run(const mgrad_opts *o, const char *src, size_t len, const char *srcname,
@@ -336,6 +366,8 @@ int mgrad_run(const mgrad_opts *o, const char *src, size_t len, const char *srcn
     case MGRAD_D2: rc = mgrad_print_d2(out, err, &p, o->wrt) ? MGRAD_USAGE : rc; break;
     case MGRAD_HESSIAN: rc = mgrad_print_hessian(out, err, &p) ? MGRAD_USAGE : rc; break;
     case MGRAD_FORWARD: rc = mgrad_print_forward(out, err, &p, o->wrt) ? MGRAD_USAGE : rc; break;
+    case MGRAD_HTML:
+    case MGRAD_SVG: wrote = write_page(o, root, out, err); break;
     case MGRAD_GRADCHECK: {
         /* every named leaf, once (e = a names a's node twice) */
         mg_value **leaves = malloc((n ? n : 1) * sizeof *leaves);
@@ -502,7 +534,8 @@ int mgrad_main(int argc, char **argv, FILE *in, FILE *out, FILE *err) {
         memcpy(opt, a, name_len);
         opt[name_len] = 0;
         if (!strcmp(opt, "-f") || !strcmp(opt, "--file") || !strcmp(opt, "--explain") ||
-            !strcmp(opt, "--d2") || !strcmp(opt, "--forward") || !strcmp(opt, "--lang")) {
+            !strcmp(opt, "--d2") || !strcmp(opt, "--forward") || !strcmp(opt, "--html") ||
+            !strcmp(opt, "--svg") || !strcmp(opt, "--lang")) {
             if (eq) val = eq + 1;
             else if (i + 1 < argc) val = argv[++i];
             else {
@@ -548,6 +581,11 @@ int mgrad_main(int argc, char **argv, FILE *in, FILE *out, FILE *err) {
             mode = MGRAD_EXPLAIN;
             o.explain = val;
         }
+        else if (!strcmp(opt, "--html") || !strcmp(opt, "--svg")) {
+            mode = opt[2] == 'h' ? MGRAD_HTML : MGRAD_SVG;
+            o.page = val;
+        }
+        else if (!strcmp(opt, "--quiz")) o.quiz = 1;
         else {
             rc = usage_error(err, lang, "unknown option '%s'", "opción desconocida '%s'", a);
             goto done;
@@ -564,8 +602,13 @@ int mgrad_main(int argc, char **argv, FILE *in, FILE *out, FILE *err) {
             o.mode = mode;
         }
     }
-    if (o.no_grad && o.mode != MGRAD_DOT) {
-        rc = usage_error(err, lang, "--no-grad goes with --dot", "--no-grad va con --dot");
+    if (o.quiz && o.mode != MGRAD_HTML) {
+        rc = usage_error(err, lang, "--quiz goes with --html FILE", "--quiz va con --html ARCHIVO");
+        goto done;
+    }
+    if (o.no_grad && o.mode != MGRAD_DOT && o.mode != MGRAD_HTML && o.mode != MGRAD_SVG) {
+        rc = usage_error(err, lang, "--no-grad goes with --dot, --html or --svg",
+                         "--no-grad va con --dot, --html o --svg");
         goto done;
     }
     if (o.tsv && o.mode != MGRAD_TABLE && o.mode != MGRAD_DUMP) {
