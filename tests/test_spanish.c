@@ -86,6 +86,11 @@ Test(spanish, the_small_examples) {
     SAYS(EX "neuron --lang es --dump", "etiqueta", "entradas");
     SAYS(EX "neuron --lang es --dot", "| valor 0.7071 | grad 1.0000");
     SAYS(EX "expression --lang es", "La expresión de la clase de micrograd");
+    /* the page speaks the language asked for */
+    SAYS(EX "neuron --lang es --html " MG_TEST_BUILD "/tests/neurona.html && grep -o "
+            "'<html lang=\"es\">' " MG_TEST_BUILD "/tests/neurona.html",
+         "<html lang=\"es\">");
+    SAYS(EX "neuron --html 2>&1; true", "neuron: --html needs a file name", "usage: neuron");
     SAYS(EX "expression --lang es --explain zz 2>&1; true", "ningún nodo de este grafo se llama 'zz'");
 }
 
