@@ -102,9 +102,13 @@ $(SHARED): $(PIC_OBJ)
 	ln -sf $(SHARED_REAL) $(BUILD)/$(SHARED_SO)
 	ln -sf $(SHARED_SO) $(BUILD)/$(SHARED_LINK)
 
+# the examples find their data from any folder: this checkout's data/, or
+# an installed copy (examples/data_path.h)
+EXAMPLE_DATA = -DMG_SOURCE_DATA='"$(CURDIR)/data"' -DMG_DATADIR='"$(DATADIR)"'
+
 $(BUILD)/examples/%: examples/%.c $(STATIC) include/micrograd.h $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(STATIC) $(LIBS)
+	$(CC) $(ALL_CFLAGS) $(EXAMPLE_DATA) $(ALL_LDFLAGS) -o $@ $< $(STATIC) $(LIBS)
 
 # The walk-through a learner starts with.  It builds everything first, so
 # that every other command in the README works right after it.
