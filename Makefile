@@ -268,9 +268,9 @@ TEST_EXTRA_LIBS += $(MGRAD_LIB)
 all: $(MGRAD)
 mgrad: $(MGRAD)
 
-$(BUILD)/mgrad-obj/%.o: tools/mgrad/%.c $(MGRAD_HDR) $(FLAGS_STAMP)
+$(BUILD)/mgrad-obj/%.o: tools/mgrad/%.c $(MGRAD_HDR) $(HEADERS) $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	$(CC) $(ALL_CFLAGS) -Isrc -c $< -o $@
 
 $(MGRAD_LIB): $(MGRAD_OBJ)
 	rm -f $@
