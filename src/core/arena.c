@@ -138,7 +138,8 @@ mg_value *mg__new_node(mg_graph *g, mg_op op) {
     if (g->next == g->limit) {
         if (g->next_block == g->n_blocks) {
             if (id > UINT32_MAX) {   /* meta entries keep 32-bit indices */
-                mg__error(g, "%s: the graph is full (%zu nodes)", mg_op_name(op), id);
+                mg__error(g, "%s: the graph is full (%zu nodes)", "%s: el grafo está lleno (%zu nodos)",
+                          mg_op_name(op), id);
                 return NULL;
             }
             if (g->fail_allocs) goto oom;
@@ -164,7 +165,8 @@ mg_value *mg__new_node(mg_graph *g, mg_op op) {
     if (g->n_open) mg_group_set(v, g->open[g->n_open - 1]);
     return v;
 oom:
-    mg__error(g, "%s: out of memory after %zu nodes", mg_op_name(op), id);
+    mg__error(g, "%s: out of memory after %zu nodes", "%s: sin memoria después de %zu nodos",
+              mg_op_name(op), id);
     return NULL;
 }
 
@@ -251,7 +253,8 @@ static int quarantine_from(mg_graph *g, size_t keep, size_t mark) {
 void mg_graph_reset(mg_graph *g, size_t mark) {
     if (!g) return;
     if (mark > g->n_nodes) {
-        mg__error(g, "mg_graph_reset: mark %zu is beyond the graph's %zu nodes", mark,
+        mg__error(g, "mg_graph_reset: mark %zu is beyond the graph's %zu nodes",
+                  "mg_graph_reset: la marca %zu está más allá de los %zu nodos del grafo", mark,
                   g->n_nodes);
         return;
     }
@@ -259,7 +262,7 @@ void mg_graph_reset(mg_graph *g, size_t mark) {
         size_t keep = g->n_blocks;
         while (keep && g->blocks[keep - 1]->first_id >= mark) keep--;
         if (quarantine_from(g, keep, mark)) {
-            mg__error2(g, "mg_graph_reset: out of memory for the checking mode's quarantine",
+            mg__error(g, "mg_graph_reset: out of memory for the checking mode's quarantine",
                        "mg_graph_reset: sin memoria para la cuarentena del modo de verificación");
             return;
         }

@@ -8,14 +8,14 @@ int mg__refuse_dropped(const char *fn, const mg_value *v, size_t which, size_t o
     mg_graph *g = mg__graph_of(v);
     size_t id = mg__id(v);
     if (of > 1)
-        mg__error2(g,
+        mg__error(g,
                    "%s: operand %zu of %zu (#%zu) was dropped by mg_graph_reset; build it "
                    "again after the reset",
                    "%s: el operando %zu de %zu (#%zu) fue descartado por mg_graph_reset; "
                    "vuelve a construirlo después del reset",
                    fn, which + 1, of, id);
     else
-        mg__error2(g,
+        mg__error(g,
                    "%s: the node #%zu was dropped by mg_graph_reset; build it again after "
                    "the reset",
                    "%s: el nodo #%zu fue descartado por mg_graph_reset; vuelve a construirlo "

@@ -29,7 +29,7 @@ int mg_mlp_save(const mg_mlp *m, FILE *out) {
         if (isfinite(p[i]->data)) continue;
         char num[32], b[32];
         mg_num_format(num, sizeof num, "%g", p[i]->data);
-        mg__error2(mg_mlp_graph(m),
+        mg__error(mg_mlp_graph(m),
                    "mg_mlp_save: parameter %zu ('%s') is %s: a model that is not finite is not "
                    "saved (did the training diverge?)",
                    "mg_mlp_save: el parámetro %zu ('%s') vale %s: un modelo que no es finito no se "

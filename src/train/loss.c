@@ -11,34 +11,42 @@
 
 /* What check_nodes is looking at, for its messages. */
 enum { PREDICTION, TARGET, PARAMETER };
-static const char *const null_msg[3][2] = {
-    {"%s: prediction %zu is NULL", "%s: la predicción %zu es NULL"},
-    {"%s: target %zu is NULL", "%s: el objetivo %zu es NULL"},
-    {"%s: parameter %zu is NULL", "%s: el parámetro %zu es NULL"},
-};
-static const char *const graph_msg[3][2] = {
-    {"%s: prediction %zu ('%s') is in another graph than prediction 0",
-     "%s: la predicción %zu ('%s') está en otro grafo que la predicción 0"},
-    {"%s: target %zu ('%s') is in another graph than the predictions",
-     "%s: el objetivo %zu ('%s') está en otro grafo que las predicciones"},
-    {"%s: parameter %zu ('%s') is in another graph than the predictions",
-     "%s: el parámetro %zu ('%s') está en otro grafo que las predicciones"},
-};
+
+/* Record that xs[i] (of kind `what`) is NULL, or in another graph. */
+static void null_node(mg_graph *g, const char *fn, int what, size_t i) {
+    if (what == PREDICTION)
+        mg__error(g, "%s: prediction %zu is NULL", "%s: la predicción %zu es NULL", fn, i);
+    else if (what == TARGET)
+        mg__error(g, "%s: target %zu is NULL", "%s: el objetivo %zu es NULL", fn, i);
+    else
+        mg__error(g, "%s: parameter %zu is NULL", "%s: el parámetro %zu es NULL", fn, i);
+}
+
+static void foreign_node(mg_graph *g, const char *fn, int what, size_t i, const char *name) {
+    if (what == PREDICTION)
+        mg__error(g, "%s: prediction %zu ('%s') is in another graph than prediction 0",
+                  "%s: la predicción %zu ('%s') está en otro grafo que la predicción 0", fn, i, name);
+    else if (what == TARGET)
+        mg__error(g, "%s: target %zu ('%s') is in another graph than the predictions",
+                  "%s: el objetivo %zu ('%s') está en otro grafo que las predicciones", fn, i, name);
+    else
+        mg__error(g, "%s: parameter %zu ('%s') is in another graph than the predictions",
+                  "%s: el parámetro %zu ('%s') está en otro grafo que las predicciones", fn, i, name);
+}
 
 /* 0 when every xs[i] is a live node of g; else -1, with the error
  * recorded naming the user's node (its index and label): checked before
  * anything is built, so that the message is not about some intermediate
  * node of the loss ('#8'). */
 static int check_nodes(mg_graph *g, const char *fn, int what, mg_value *const *xs, size_t n) {
-    int es = mg_graph_lang(g) == MG_LANG_ES;
     char b1[32];
     for (size_t i = 0; i < n; i++) {
         if (!xs[i]) {
-            mg__error(g, null_msg[what][es], fn, i);
+            null_node(g, fn, what, i);
             return -1;
         }
         if (mg__graph_of(xs[i]) != g) {
-            mg__error(g, graph_msg[what][es], fn, i, mg__name(xs[i], b1));
+            foreign_node(g, fn, what, i, mg__name(xs[i], b1));
             return -1;
         }
         if (mg__refuse_dropped(fn, xs[i], 0, 0)) return -1;
@@ -57,7 +65,7 @@ static mg_graph *loss_graph(const char *fn, mg_value *const *pred, mg_value *con
         if (pred[i]) g = mg_value_graph(pred[i]);
     if (!g) return NULL;
     if (!target) {
-        mg__error(g, "%s: the target array is NULL", fn);
+        mg__error(g, "%s: the target array is NULL", "%s: el arreglo de objetivos es NULL", fn);
         return NULL;
     }
     if (check_nodes(g, fn, PREDICTION, pred, n) || check_nodes(g, fn, TARGET, target, n))
@@ -74,7 +82,7 @@ static mg_value *mean(mg_value *const *terms, size_t n) {
 /* A scratch array of n node pointers, or NULL with the error recorded. */
 static mg_value **scratch(mg_graph *g, const char *fn, size_t n) {
     mg_value **t = n <= SIZE_MAX / sizeof *t ? malloc(n * sizeof *t) : NULL;
-    if (!t) mg__error(g, "%s: out of memory for %zu terms", fn, n);
+    if (!t) mg__error(g, "%s: out of memory for %zu terms", "%s: sin memoria para %zu términos", fn, n);
     return t;
 }
 

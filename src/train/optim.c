@@ -34,7 +34,7 @@ static mg_graph *params_graph(const char *fn, mg_value *const *params, size_t n,
         if (!params[i]) continue;
         if (!g) g = mg__graph_of(params[i]);
         if (mg__graph_of(params[i]) != g) {
-            mg__error2(g, "%s: parameter %zu is in another graph than parameter 0",
+            mg__error(g, "%s: parameter %zu is in another graph than parameter 0",
                        "%s: el parámetro %zu está en otro grafo que el parámetro 0", fn, i);
             return NULL;
         }
@@ -56,16 +56,16 @@ static int check_setting(mg_graph *g, const char *fn, const char *name, double x
     mg_num_format(los, sizeof los, "%g", lo);
     mg_num_format(his, sizeof his, "%g", hi);
     if (!isfinite(x))
-        mg__error2(g, "%s: %s = %s is not a finite number", "%s: %s = %s no es un número finito", fn,
+        mg__error(g, "%s: %s = %s is not a finite number", "%s: %s = %s no es un número finito", fn,
                    name, xs);
     else if (hi < HUGE_VAL)
-        mg__error2(g, "%s: %s = %s is outside [%s, %s)", "%s: %s = %s está fuera de [%s, %s)", fn,
+        mg__error(g, "%s: %s = %s is outside [%s, %s)", "%s: %s = %s está fuera de [%s, %s)", fn,
                    name, xs, los, his);
     else if (lo_open)
-        mg__error2(g, "%s: %s = %s must be greater than %s", "%s: %s = %s debe ser mayor que %s", fn,
+        mg__error(g, "%s: %s = %s must be greater than %s", "%s: %s = %s debe ser mayor que %s", fn,
                    name, xs, los);
     else
-        mg__error2(g, "%s: %s = %s must not be negative", "%s: %s = %s no puede ser negativo", fn,
+        mg__error(g, "%s: %s = %s must not be negative", "%s: %s = %s no puede ser negativo", fn,
                    name, xs);
     return -1;
 }
@@ -83,7 +83,7 @@ static mg_optim *optim_new(const char *fn, kind k, mg_value *const *params, size
      * (doubles first keeps them aligned) */
     mg_optim *o = calloc(1, sizeof *o + n * per);
     if (!o) {
-        mg__error2(g, "%s: out of memory for %zu parameters", "%s: sin memoria para %zu parámetros",
+        mg__error(g, "%s: out of memory for %zu parameters", "%s: sin memoria para %zu parámetros",
                    fn, n);
         return NULL;
     }
@@ -159,7 +159,7 @@ size_t mg_optim_steps(const mg_optim *o) { return o ? o->t : 0; }
 static int params_dropped(const mg_optim *o, const char *fn) {
     if (!o->watch.dropped) return 0;
     if (o->watch.g)
-        mg__error2(o->watch.g,
+        mg__error(o->watch.g,
                    "%s: the optimizer's parameters were dropped by mg_graph_reset (make the "
                    "parameters, then take the training loop's mark)",
                    "%s: los parámetros del optimizador fueron descartados por mg_graph_reset "
