@@ -200,8 +200,9 @@ Test(csv, every_error_names_the_place) {
     expect_csv_error("a,b,c\n1,2,3\n4,5,6\n7,8\n", "t.csv:4:4: this row has 2 fields, the header has 3");
     expect_csv_error("a,b,c\n1,2,3,4\n", "t.csv:2:7: this row has 4 fields, the header has 3");
     expect_csv_error("a,b,c\n1, ,3\n", "t.csv:2:3: field 2 ('b') is empty");
-    expect_csv_error("a,b,c\n1,nan,3\n", "t.csv:2:3: field 2 ('b'): 'nan' is not a number");
-    expect_csv_error("a,b,c\n1,1e999,3\n", "t.csv:2:3: field 2 ('b'): '1e999' is not a number");
+    expect_csv_error("a,b,c\n1,nan,3\n", "t.csv:2:3: field 2 ('b'): 'nan' is not a finite number");
+    expect_csv_error("a,b,c\n1,1e999,3\n",
+                     "t.csv:2:3: field 2 ('b'): '1e999' is too large for a double");
     expect_csv_error("a,b,c\n", "t.csv:2: the file has a header but no rows");
     expect_csv_error("\na,b\n1,2\n", "t.csv:2: the header must be the first line");
     char err[128];

@@ -2,10 +2,12 @@
  * overflow, settings an optimizer cannot use, messages that name the
  * user's nodes.  Each case crashed, gave a wrong number or an unclear
  * message before. */
+#define _POSIX_C_SOURCE 200809L   /* mkstemp, unlink, setrlimit */
 #include "test_util.h"
 #include <micrograd.h>
 
 #include <stdint.h>
+#include <unistd.h>
 
 static int error_has(const mg_graph *g, const char *what) {
     const char *e = mg_graph_error(g);
@@ -342,4 +344,161 @@ Test(hostile, model_load_from_a_directory_says_so) {
     cr_expect(strstr(err, "read error") && !strstr(err, "empty"), "%s", err);
     fclose(f);
     mg_graph_free(g);
+}
+
+/* ---------------------------------------------------------------- CSV */
+
+/* The CSV text loaded with `label`; NULL with the message in err. */
+static mg_dataset *csv_text(const char *text, size_t len, const char *label, char *err,
+                            size_t errlen) {
+    FILE *f = tmpfile();
+    cr_assert(f);
+    if (len) cr_assert_eq(fwrite(text, 1, len, f), len);
+    rewind(f);
+    mg_dataset *d = mg_csv_read(f, "t.csv", label, err, errlen);
+    fclose(f);
+    return d;
+}
+
+#define expect_csv(text, label, what)                                                    \
+    do {                                                                                 \
+        char err_[256] = "";                                                             \
+        mg_dataset *d_ = csv_text(text, sizeof text - 1, label, err_, sizeof err_);      \
+        cr_expect_null(d_, "loaded: %s", text);                                          \
+        cr_expect(strstr(err_, what), "message '%s' lacks '%s'", err_, what);            \
+        mg_dataset_free(d_);                                                             \
+    } while (0)
+
+/* A spreadsheet's byte-order mark became part of the first column's name:
+ * "no column is named 'a'". */
+Test(hostile, csv_with_a_byte_order_mark_names_its_first_column) {
+    const char text[] = "\xEF\xBB\xBF" "a,b,y\n1,2,0\n3,4,1\n";
+    char err[256] = "";
+    mg_dataset *d = csv_text(text, sizeof text - 1, "a", err, sizeof err);
+    cr_assert_not_null(d, "%s", err);
+    cr_expect_eq(d->n_features, 2);
+    cr_expect_eq(d->y[1], 3.0);
+    cr_expect_eq(d->x[1 * 2 + 0], 4.0);
+    mg_dataset_free(d);
+}
+
+/* Numbers: any length, and each wrong one named for what is wrong. */
+Test(hostile, csv_numbers_say_what_is_wrong) {
+    static char text[1024];
+    snprintf(text, sizeof text, "a,b\n0.%0300d5e300,1\n", 0);   /* 0.(300 zeros)5 e300 = 0.5 */
+    char err[256] = "";
+    mg_dataset *d = csv_text(text, strlen(text), NULL, err, sizeof err);
+    cr_assert_not_null(d, "a 306-character number: %s", err);
+    cr_expect_eq(d->x[0], 0.5);
+    mg_dataset_free(d);
+    expect_csv("a,b\n1e309,1\n", NULL, "t.csv:2:1: field 1 ('a'): '1e309' is too large for a double");
+    expect_csv("a,b\n1,-1e-400\n", NULL,
+               "t.csv:2:3: field 2 ('b'): '-1e-400' is too small for a double: it would be read as 0");
+    expect_csv("a,b\nnan,1\n", NULL, "'nan' is not a finite number");
+    expect_csv("a,b\n-Infinity,1\n", NULL, "'-Infinity' is not a finite number");
+    /* "1,2,0\r\r": one CR ends the line, the other stayed in the field,
+     * invisible in the message */
+    expect_csv("a,b,c\n1,2,0\r\r\n", NULL, "t.csv:2:5: field 3 ('c'): '0\\r' is not a number");
+    expect_csv("a,b\n1,\x01x\n", NULL, "'\\x01x' is not a number");
+    /* subnormals and a zero written with an exponent are numbers */
+    const char ok[] = "a,b\n1e-310,0e-999\n";
+    d = csv_text(ok, sizeof ok - 1, NULL, err, sizeof err);
+    cr_expect_not_null(d, "%s", err);
+    mg_dataset_free(d);
+}
+
+Test(hostile, csv_numbers_say_what_is_wrong_in_spanish) {
+    FILE *f = tmpfile();
+    fputs("a,b\n1e-400,1\n", f);
+    rewind(f);
+    char err[256] = "";
+    cr_expect_null(mg_csv_read_lang(f, "t.csv", NULL, MG_LANG_ES, err, sizeof err));
+    cr_expect(strstr(err, "'1e-400' es demasiado pequeño para un double: se leería como 0"), "%s",
+              err);
+    fclose(f);
+}
+
+/* The duplicate-column check compared every pair (80,000 columns took
+ * 4.3 s).  It is a hash set now; what it finds must stay the same: the
+ * first column whose name came before, among many near-identical names. */
+Test(hostile, csv_duplicate_columns_among_eighty_thousand) {
+    enum { N = 80000 };
+    size_t cap = (size_t)N * 12 + 64;
+    char *text = malloc(cap);
+    cr_assert(text);
+    size_t k = 0;
+    for (int i = 0; i < N; i++) k += (size_t)snprintf(text + k, cap - k, "c%d,", i);
+    k += (size_t)snprintf(text + k, cap - k, "y\n");
+    for (int i = 0; i <= N; i++) text[k++] = i < N ? '1' : '0', text[k++] = i < N ? ',' : '\n';
+    char err[256] = "";
+    mg_dataset *d = csv_text(text, k, NULL, err, sizeof err);
+    cr_assert_not_null(d, "%s", err);
+    cr_expect_eq(d->n_features, N);
+    mg_dataset_free(d);
+    /* column 70001 repeats column 12345's name */
+    char *dup = strstr(text, ",c70000,");
+    cr_assert(dup);
+    memcpy(dup + 1, "c12345", 6);
+    d = csv_text(text, k, NULL, err, sizeof err);
+    cr_expect_null(d);
+    cr_expect(strstr(err, "column name 'c12345' appears twice"), "%s", err);
+    mg_dataset_free(d);
+    free(text);
+}
+
+Test(hostile, csv_and_idx_from_a_directory_say_so) {
+    char err[256] = "";
+    cr_expect_null(mg_csv_load("tests", NULL, err, sizeof err));
+    cr_expect(strstr(err, "read error") && !strstr(err, "empty"), "%s", err);
+    cr_expect_null(mg_idx_load("tests", "tests", 0, err, sizeof err));
+    cr_expect(strstr(err, "tests: is a directory"), "%s", err);
+}
+
+/* --------------------------------------------------------------- IDX */
+
+/* A scratch file name, made once per test process. */
+static const char *scratch(char name[64], const char *what) {
+    snprintf(name, 64, "/tmp/mg_hostile_%s_XXXXXX", what);
+    int fd = mkstemp(name);
+    cr_assert(fd >= 0, "cannot make %s", name);
+    close(fd);
+    return name;
+}
+
+static void write_bytes(const char *path, const unsigned char *p, size_t n) {
+    FILE *f = fopen(path, "wb");
+    cr_assert(f, "cannot write %s", path);
+    cr_assert_eq(fwrite(p, 1, n, f), n);
+    fclose(f);
+}
+
+/* Headers that claim four billion images and labels, in files of a few
+ * bytes: the loader allocated for the claim before reading.  With the
+ * address space capped, the old loader ran out of memory; the file is
+ * short, and that is what must be said. */
+Test(hostile, idx_headers_claiming_billions_cost_what_the_files_hold) {
+#ifdef MG_TEST_ASAN
+    cr_skip_test("AddressSanitizer reserves more address space than the cap");
+#else
+    const unsigned char img[] = {0, 0, 8, 3, 0xEE, 0x6B, 0x28, 0, 0, 0, 0, 28, 0, 0, 0, 28, 1, 2, 3};
+    const unsigned char lab[] = {0, 0, 8, 1, 0xEE, 0x6B, 0x28, 0, 7, 1};
+    char in[64], ln[64];
+    const char *ip = scratch(in, "img"), *lp = scratch(ln, "lab");
+    write_bytes(ip, img, sizeof img);
+    write_bytes(lp, lab, sizeof lab);
+    struct rlimit cap = {(rlim_t)1 << 30, (rlim_t)1 << 30};
+    cr_assert_eq(setrlimit(RLIMIT_AS, &cap), 0);
+    char err[256] = "";
+    cr_expect_null(mg_idx_load(ip, lp, 0, err, sizeof err));
+    cr_expect(strstr(err, "truncated: 2 of 4000000000 labels"), "%s", err);
+    /* labels all there (three of them), the images short */
+    const unsigned char img3[] = {0, 0, 8, 3, 0, 0, 0, 3, 0, 0, 0x10, 0, 0, 0, 0x10, 0, 9, 9};
+    const unsigned char lab3[] = {0, 0, 8, 1, 0, 0, 0, 3, 1, 2, 3};
+    write_bytes(ip, img3, sizeof img3);
+    write_bytes(lp, lab3, sizeof lab3);
+    cr_expect_null(mg_idx_load(ip, lp, 0, err, sizeof err));
+    cr_expect(strstr(err, "truncated: image 1 of 3 has 2 of its 16777216 bytes"), "%s", err);
+    unlink(ip);
+    unlink(lp);
+#endif
 }

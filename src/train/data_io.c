@@ -46,7 +46,8 @@ typedef struct line_buf {
 } line_buf;
 
 /* Read the next line into b; 0 at end of input with nothing read, 1 when a
- * line was read, -1 when out of memory. */
+ * line was read, -1 when out of memory, -2 on a read error (a directory,
+ * say: errno tells). */
 static int read_line(FILE *in, line_buf *b) {
     int c;
     b->len = 0;
@@ -65,6 +66,7 @@ static int read_line(FILE *in, line_buf *b) {
         }
         b->s[b->len++] = (char)c;
     }
+    if (c == EOF && ferror(in)) return -2;
     if (c == EOF && b->len == 0) return 0;
     if (b->len && b->s[b->len - 1] == '\r') b->len--;
     if (!b->s) {   /* an empty first line: still hand back a string */
@@ -107,18 +109,98 @@ static size_t split(const char *s, field *f, size_t max) {
     }
 }
 
-/* 1 with the field's value in *out when it is a finite number, else 0. */
+/* 1 with the field's value in *out when it is a finite number (of any
+ * length), else 0. */
 static int parse_number(const field *f, double *out) {
-    char buf[128];
-    if (f->len == 0 || f->len >= sizeof buf) return 0;
-    memcpy(buf, f->start, f->len);
-    buf[f->len] = '\0';
-    char *end;
-    double v = mg_num_parse(buf, &end);
-    if (*end != '\0' || end == buf) return 0;
-    if (!isfinite(v)) return 0;
-    *out = v;
-    return 1;
+    return mg__num_read(f->start, f->len, out) == MG__NUM_OK;
+}
+
+/* s[0..len) as a message shows it: at most 40 bytes, then "...", with
+ * control characters written \r, \t, \xNN so that none is invisible
+ * (a stray carriage return, say). */
+static const char *shown(char buf[200], const char *s, size_t len) {
+    size_t k = 0, i = 0;
+    for (; i < len && i < 40; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '\r') k += (size_t)snprintf(buf + k, 5, "\\r");
+        else if (c == '\t') k += (size_t)snprintf(buf + k, 5, "\\t");
+        else if (c < 0x20 || c == 0x7F) k += (size_t)snprintf(buf + k, 5, "\\x%02X", c);
+        else buf[k++] = (char)c;
+    }
+    if (i < len) k += (size_t)snprintf(buf + k, 4, "...");
+    buf[k] = 0;
+    return buf;
+}
+
+/* The message for field i of a row that is not a number (f its text,
+ * col its header name), saying why: empty, too large or too small for a
+ * double, not finite, or no number at all. */
+static void bad_number(const sink *o, const char *name, size_t line, size_t i, const field *f,
+                       const field *col) {
+    char v[200], c[200];
+    double x;
+    shown(c, col->start, col->len);
+    shown(v, f->start, f->len);
+    switch (f->len ? mg__num_read(f->start, f->len, &x) : MG__NUM_BAD) {
+    case MG__NUM_HUGE:
+        say(o, "%s:%zu:%zu: field %zu ('%s'): '%s' is too large for a double",
+            "%s:%zu:%zu: campo %zu ('%s'): '%s' es demasiado grande para un double", name, line,
+            f->col, i + 1, c, v);
+        break;
+    case MG__NUM_TINY:
+        say(o, "%s:%zu:%zu: field %zu ('%s'): '%s' is too small for a double: it would be read as 0",
+            "%s:%zu:%zu: campo %zu ('%s'): '%s' es demasiado pequeño para un double: se leería "
+            "como 0",
+            name, line, f->col, i + 1, c, v);
+        break;
+    case MG__NUM_NONFINITE:
+        say(o, "%s:%zu:%zu: field %zu ('%s'): '%s' is not a finite number",
+            "%s:%zu:%zu: campo %zu ('%s'): '%s' no es un número finito", name, line, f->col, i + 1,
+            c, v);
+        break;
+    default:
+        if (f->len == 0)
+            say(o, "%s:%zu:%zu: field %zu ('%s') is empty, expected a number",
+                "%s:%zu:%zu: el campo %zu ('%s') está vacío, se esperaba un número", name, line,
+                f->col, i + 1, c);
+        else
+            say(o, "%s:%zu:%zu: field %zu ('%s'): '%s' is not a number",
+                "%s:%zu:%zu: campo %zu ('%s'): '%s' no es un número", name, line, f->col, i + 1, c,
+                v);
+    }
+}
+
+/* Whether two header fields name the same column. */
+static int same_name(const field *a, const field *b) {
+    return a->len == b->len && !memcmp(a->start, b->start, a->len);
+}
+
+/* FNV-1a of a column name, for the duplicate check's hash set. */
+static size_t name_hash(const field *f) {
+    uint64_t h = 14695981039346656037u;
+    for (size_t i = 0; i < f->len; i++) h = (h ^ (unsigned char)f->start[i]) * 1099511628211u;
+    return (size_t)h;
+}
+
+/* The index of the first column whose name an earlier one has too, or
+ * h->n when all differ: one pass with a hash set (open addressing), so a
+ * header of 80,000 columns takes milliseconds, not the seconds that
+ * comparing every pair took.  (size_t)-1 when out of memory. */
+static size_t first_duplicate(const field *f, size_t n) {
+    size_t cap = 16;
+    while (cap < 2 * n) cap *= 2;
+    size_t *slot = malloc(cap * sizeof *slot);   /* column index + 1, 0 for empty */
+    if (!slot) return (size_t)-1;
+    memset(slot, 0, cap * sizeof *slot);
+    size_t dup = n;
+    for (size_t i = 0; i < n && dup == n; i++) {
+        size_t k = name_hash(&f[i]) & (cap - 1);
+        while (slot[k] && !same_name(&f[slot[k] - 1], &f[i])) k = (k + 1) & (cap - 1);
+        if (slot[k]) dup = i;
+        else slot[k] = i + 1;
+    }
+    free(slot);
+    return dup;
 }
 
 /* The header's column names, kept for messages. */
@@ -161,13 +243,15 @@ static int read_header(header *h, const line_buf *b, const char *name, const cha
                 name, f->col, i + 1, (int)f->len, f->start);
             return -1;
         }
-        for (size_t j = 0; j < i; j++)
-            if (h->f[j].len == f->len && !memcmp(h->f[j].start, f->start, f->len)) {
-                say(o, "%s:1:%zu: column name '%.*s' appears twice",
-                    "%s:1:%zu: el nombre de columna '%.*s' aparece dos veces", name, f->col,
-                    (int)f->len, f->start);
-                return -1;
-            }
+    }
+    size_t dup = first_duplicate(h->f, h->n);
+    if (dup == (size_t)-1) goto oom;
+    if (dup < h->n) {
+        char c[200];
+        say(o, "%s:1:%zu: column name '%s' appears twice",
+            "%s:1:%zu: el nombre de columna '%s' aparece dos veces", name, h->f[dup].col,
+            shown(c, h->f[dup].start, h->f[dup].len));
+        return -1;
     }
     *label_col = h->n - 1;
     if (label) {
@@ -218,6 +302,7 @@ mg_dataset *mg_csv_read_lang(FILE *in, const char *name, const char *label, mg_l
         }
         if (!blank(b.s)) break;
     }
+    if (r == -2) goto read_error;
     if (r < 0) goto oom;
     if (r == 0) {
         say(&o, "%s:%zu: the file is empty: expected a header line naming the columns",
@@ -230,6 +315,12 @@ mg_dataset *mg_csv_read_lang(FILE *in, const char *name, const char *label, mg_l
             "%s:%zu: la cabecera debe ser la primera línea (hay líneas en blanco antes)", name,
             line);
         goto done;
+    }
+    /* a UTF-8 byte-order mark, as spreadsheets write, is not part of the
+     * first column's name */
+    if (b.len >= 3 && !memcmp(b.s, "\xEF\xBB\xBF", 3)) {
+        memmove(b.s, b.s + 3, b.len - 2);
+        b.len -= 3;
     }
     if (read_header(&h, &b, name, label, &label_col, &o)) goto done;
     nf = h.n - 1;
@@ -272,16 +363,7 @@ mg_dataset *mg_csv_read_lang(FILE *in, const char *name, const char *label, mg_l
         for (size_t i = 0, j = 0; i < h.n; i++) {
             double v;
             if (!parse_number(&f[i], &v)) {
-                int len = f[i].len > 40 ? 40 : (int)f[i].len;
-                if (f[i].len == 0)
-                    say(&o, "%s:%zu:%zu: field %zu ('%.*s') is empty, expected a number",
-                        "%s:%zu:%zu: el campo %zu ('%.*s') está vacío, se esperaba un número", name,
-                        line, f[i].col, i + 1, (int)h.f[i].len, h.f[i].start);
-                else
-                    say(&o, "%s:%zu:%zu: field %zu ('%.*s'): '%.*s%s' is not a number",
-                        "%s:%zu:%zu: campo %zu ('%.*s'): '%.*s%s' no es un número", name, line,
-                        f[i].col, i + 1, (int)h.f[i].len, h.f[i].start, len, f[i].start,
-                        f[i].len > 40 ? "..." : "");
+                bad_number(&o, name, line, i, &f[i], &h.f[i]);
                 goto done;
             }
             if (i == label_col) y[rows] = v;
@@ -289,11 +371,8 @@ mg_dataset *mg_csv_read_lang(FILE *in, const char *name, const char *label, mg_l
         }
         rows++;
     }
-    if (r < 0) goto oom;
-    if (ferror(in)) {
-        say(&o, "%s:%zu: read error", "%s:%zu: error de lectura", name, line);
-        goto done;
-    }
+    if (r == -1) goto oom;
+    if (r == -2 || ferror(in)) goto read_error;
     if (rows == 0) {
         say(&o, "%s:%zu: the file has a header but no rows of data",
             "%s:%zu: el archivo tiene cabecera pero ninguna fila de datos", name, line + 1);
@@ -306,6 +385,10 @@ mg_dataset *mg_csv_read_lang(FILE *in, const char *name, const char *label, mg_l
     goto done;
 oom:
     say(&o, "%s:%zu: out of memory", "%s:%zu: sin memoria", name, line);
+    goto done;
+read_error:   /* strerror speaks the C locale's English unless the program set one */
+    say(&o, "%s:%zu: read error: %s", "%s:%zu: error de lectura: %s", name, line + 1,
+        strerror(errno));
 done:
     free(b.s);
     free(h.f);
@@ -350,6 +433,18 @@ static FILE *idx_open(const char *path, unsigned ndim, uint32_t *dims, const sin
     }
     unsigned char h[16];
     size_t want = 4 + 4 * (size_t)ndim, got = fread(h, 1, want, in);
+    if (got < want && ferror(in)) {   /* a directory opens, but cannot be read */
+        int e = errno;
+#ifdef EISDIR
+        if (e == EISDIR) {
+            say(o, "%s: is a directory, not an IDX file", "%s: es un directorio, no un archivo IDX",
+                path);
+            goto fail;
+        }
+#endif
+        say(o, "%s: read error: %s", "%s: error de lectura: %s", path, strerror(e));
+        goto fail;
+    }
     if (got >= 2 && h[0] == 0x1f && h[1] == 0x8b) {
         say(o, "%s: this is a gzip file: gunzip it first",
             "%s: es un archivo gzip: descomprímalo primero con gunzip", path);
@@ -386,6 +481,29 @@ static FILE *idx_open(const char *path, unsigned ndim, uint32_t *dims, const sin
 fail:
     fclose(in);
     return NULL;
+}
+
+/* Read up to `want` bytes of `in` into a buffer grown as they arrive
+ * (doubling from 64 KiB), so that a header claiming more data than the
+ * file holds costs no more memory than the file: *buf (malloc'd, NULL
+ * when nothing was read) and *got.  0, or -1 when out of memory. */
+static int read_upto(FILE *in, size_t want, unsigned char **buf, size_t *got) {
+    size_t cap = 0;
+    *buf = NULL;
+    *got = 0;
+    while (*got < want) {
+        if (*got == cap) {
+            size_t c = cap ? (cap < want - cap ? 2 * cap : want) : (want < 65536 ? want : 65536);
+            unsigned char *p = realloc(*buf, c);
+            if (!p) return -1;
+            *buf = p;
+            cap = c;
+        }
+        size_t k = fread(*buf + *got, 1, cap - *got, in);
+        *got += k;
+        if (k == 0) break;
+    }
+    return 0;
 }
 
 /* 0 when `in` is at its end, else -1 after saying so */
@@ -425,19 +543,36 @@ mg_dataset *mg_idx_load_lang(const char *images, const char *labels, unsigned ke
             images, (unsigned long)idim[0], (unsigned long)idim[1], (unsigned long)idim[2]);
         goto done;
     }
-    size_t n = idim[0], px = (size_t)idim[1] * idim[2];
-    lab = malloc(n);
-    pix = malloc(px);
-    if (!lab || !pix) {
-        say(&o, "%s: out of memory for %zu labels", "%s: sin memoria para %zu etiquetas", labels, n);
+    size_t n = idim[0], px = (size_t)idim[1] * idim[2], got;
+    if (n > SIZE_MAX / px) {
+        say(&o, "%s: %zu images of %zu bytes are too many", "%s: %zu imágenes de %zu bytes son demasiadas",
+            images, n, px);
         goto done;
     }
-    size_t got = fread(lab, 1, n, li);
+    /* labels, then pixels, read as far as the files go before anything is
+     * sized by the headers' counts */
+    if (read_upto(li, n, &lab, &got)) goto oom;
+    if (ferror(li)) {
+        say(&o, "%s: read error: %s", "%s: error de lectura: %s", labels, strerror(errno));
+        goto done;
+    }
     if (got < n) {
         say(&o, "%s: truncated: %zu of %zu labels", "%s: truncado: %zu de %zu etiquetas", labels, got, n);
         goto done;
     }
     if (idx_expect_end(li, labels, &o)) goto done;
+    if (read_upto(ii, n * px, &pix, &got)) goto oom;
+    if (ferror(ii)) {
+        say(&o, "%s: read error: %s", "%s: error de lectura: %s", images, strerror(errno));
+        goto done;
+    }
+    if (got < n * px) {
+        say(&o, "%s: truncated: image %zu of %zu has %zu of its %zu bytes",
+            "%s: truncado: la imagen %zu de %zu tiene %zu de sus %zu bytes", images, got / px + 1, n,
+            got % px, px);
+        goto done;
+    }
+    if (idx_expect_end(ii, images, &o)) goto done;
     size_t kept = 0;
     for (size_t i = 0; i < n; i++) kept += !keep || (lab[i] < 32 && (keep >> lab[i] & 1u));
     d = mg_dataset_new(kept, px);
@@ -446,22 +581,13 @@ mg_dataset *mg_idx_load_lang(const char *images, const char *labels, unsigned ke
         goto done;
     }
     for (size_t i = 0, r = 0; i < n; i++) {
-        got = fread(pix, 1, px, ii);
-        if (got < px) {
-            say(&o, "%s: truncated: image %zu of %zu has %zu of its %zu bytes",
-                "%s: truncado: la imagen %zu de %zu tiene %zu de sus %zu bytes", images, i + 1, n,
-                got, px);
-            goto fail;
-        }
         if (keep && !(lab[i] < 32 && (keep >> lab[i] & 1u))) continue;
-        for (size_t k = 0; k < px; k++) d->x[r * px + k] = pix[k];
+        for (size_t k = 0; k < px; k++) d->x[r * px + k] = pix[i * px + k];
         d->y[r++] = lab[i];
     }
-    if (idx_expect_end(ii, images, &o)) goto fail;
     goto done;
-fail:
-    mg_dataset_free(d);
-    d = NULL;
+oom:
+    say(&o, "%s: out of memory", "%s: sin memoria", images);
 done:
     free(lab);
     free(pix);
