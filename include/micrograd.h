@@ -594,25 +594,34 @@ MG_API int mg_trace_backward(FILE *out, mg_value *root);
 #define MG_EXPLAIN_MAX_PATHS 64
 MG_API int mg_explain(FILE *out, const mg_value *root, const mg_value *x);
 
-/* Error above which mg_gradcheck's report marks a leaf MISMATCH. */
+/* Tolerance of mg_gradcheck: a leaf is ok when |num - ana| <= TOL + TOL *
+ * |num| (PyTorch's allclose with atol = rtol = 1e-6). */
 #define MG_GRADCHECK_TOL 1e-6
 
 /* Check backward against central finite differences: for each of the n
- * leaves, nudge it by +-h (h = eps when eps > 0, else 1e-6 * max(1, |x|)),
- * re-evaluate root with mg_forward, and compare (f(x+h)-f(x-h))/2h with the
- * leaf's gradient from a fresh mg_backward (every grad reachable from root,
- * and the given leaves' grads, are zeroed first).  Afterwards every leaf
- * holds its data again, every other node the value mg_forward gives it
- * (the same as before, unless a leaf had been changed without replaying),
- * the leaves' grads hold d(root)/d(leaf), and the other nodes' grads are 0
- * (its last replay clears them).  Central differences of
- * smooth functions of moderate size agree to about 1e-9; a long chain of
- * rounding (a million additions) can reach 1e-5, a kink (relu at 0) 0.5.  Returns the worst error |num - ana| / max(1, |num|,
- * |ana|), NaN if any number is not finite or when root is NULL or a leaf
- * is NULL, in another graph or not a leaf (nothing is changed then).  When
- * report is not NULL, writes a header, one line per leaf
+ * leaves, nudge it by +-h, re-evaluate root with mg_forward, and compare
+ * (f(x+h)-f(x-h))/2h with the leaf's gradient from a fresh mg_backward
+ * (every grad reachable from root, and the given leaves' grads, are
+ * zeroed first).  h = eps when eps > 0; else h follows the leaf's size,
+ * 1e-6 |x| (1e-6 at 0), so that a leaf of 1e-8 under a log is not pushed
+ * across zero, kept within [1e-8 |f| / |grad|, 1e-6 max(1, |x|)] so that
+ * rounding f cannot swamp the difference.  When f(x +- h) is not finite
+ * while f(x) is (the step left the function's domain), the step shrinks
+ * by 1000 up to three times; a leaf no step fits is reported as NOT
+ * CHECKED and left out of the result, never called a mismatch.
+ * Afterwards every leaf holds its data again, every other node the value
+ * mg_forward gives it (the same as before, unless a leaf had been changed
+ * without replaying), the leaves' grads hold d(root)/d(leaf), and the
+ * other nodes' grads are 0 (its last replay clears them).  Returns the
+ * worst error |num - ana| / (1 + |num|) over the leaves checked (at most
+ * MG_GRADCHECK_TOL means all agree; smooth functions of moderate size
+ * agree to about 1e-9, a long chain of rounding can reach 1e-5, a kink
+ * (relu at 0) 1/3); NaN if any number is not finite or when root is NULL
+ * or a leaf is NULL, in another graph or not a leaf (nothing is changed
+ * then).  When report is not NULL, writes a header, one line per leaf
  *     w1  backward 1.000000000  numeric 1.000000000  error 3.11e-11  ok
- * (MISMATCH above MG_GRADCHECK_TOL, NOT FINITE for NaN) and the worst.
+ * (MISMATCH above MG_GRADCHECK_TOL, NOT FINITE for NaN, NOT CHECKED with
+ * the step and f(x +- h) when no step fits) and the worst.
  *     double err = mg_gradcheck(L, params, n_params, 0, stdout); */
 MG_API double mg_gradcheck(mg_value *root, mg_value *const *leaves, size_t n, double eps, FILE *report);
 

@@ -154,27 +154,28 @@ Test(gradcheck, flags_a_wrong_gradient) {
     char *text = mgt_slurp(f);
     /* overwriting keeps only the last contribution into a: backward
      * visits a*b and then a*a, whose second slot writes a = 3; off by 3.5
-     * against 6.5 */
-    cr_expect(fabs(err - 3.5 / 6.5) <= 1e-6, "error %.6g\n%s", err, text);
+     * against 6.5, an error of 3.5 / (1 + 6.5) */
+    cr_expect(fabs(err - 3.5 / 7.5) <= 1e-6, "error %.6g\n%s", err, text);
     cr_expect(ends_with(text, "a", "MISMATCH"), "%s", text);
     cr_expect(ends_with(text, "b", "ok"), "%s", text);
-    cr_expect(strstr(text, "worst error 5.38e-01 at a\n") != NULL, "%s", text);
+    cr_expect(strstr(text, "worst error 4.67e-01 at a\n") != NULL, "%s", text);
     free(text);
 
     victim = b;
     f = teach_tmp();
     err = mg__gradcheck_with(y, leaves, 2, 0.0, f, mutating_backward);
     text = mgt_slurp(f);
-    cr_expect(fabs(err - 1e-3 / 3.001) <= 1e-9, "error %.6g", err);   /* 1e-3 / max(1, |3.001|) */
+    cr_expect(fabs(err - 1e-3 / 4.0) <= 1e-9, "error %.6g", err);   /* 1e-3 / (1 + |3|) */
     cr_expect(ends_with(text, "b", "MISMATCH"), "%s", text);
     cr_expect(ends_with(text, "a", "ok"), "%s", text);
     free(text);
 
-    /* a real kink: relu at exactly 0 has backward 0, the difference 1/2 */
+    /* a real kink: relu at exactly 0 has backward 0, the difference 1/2:
+     * an error of 0.5 / (1 + 0.5) */
     mg_value *z = mg_leaf(g, 0.0, "z");
     mg_value *r = mg_relu(z);
     err = mg_gradcheck(r, &z, 1, 0.0, NULL);
-    cr_expect(fabs(err - 0.5) <= 1e-9, "relu at its kink: %.3g", err);
+    cr_expect(fabs(err - 1.0 / 3.0) <= 1e-9, "relu at its kink: %.3g", err);
     mg_graph_free(g);
 }
 
@@ -202,4 +203,55 @@ Test(gradcheck, bad_input) {
     cr_expect_eq(stray->grad, 0.0);
     cr_expect_eq(a->grad, -2.0);
     mg_graph_free(g), mg_graph_free(other);
+}
+
+/* log(x) at x = 1e-8: the old step of 1e-6 crossed zero and called a right
+ * gradient (1e8) a mismatch.  Steps follow the leaf's size now. */
+Test(gradcheck, small_leaves_get_small_steps) {
+    mg_graph *g = mg_graph_new();
+    struct { double x; const char *what; } cases[] = {
+        {1e-8, "log at 1e-8"}, {1e-300, "log at 1e-300"}, {3e-5, "log at 3e-5"}, {7.0, "log at 7"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        mg_value *x = mg_leaf(g, cases[i].x, "x");
+        expect_agrees(mg_log(x), &x, 1, cases[i].what);
+        if (cases[i].x > 1e-100)   /* 1/x: no crossing either (its derivative at 1e-300 overflows) */
+            expect_agrees(mg_pow(x, -1.0), &x, 1, cases[i].what);
+        expect_agrees(mg_pow(x, 0.5), &x, 1, cases[i].what);
+    }
+    /* a large constant beside a small leaf: the step must not shrink
+     * below what rounding f allows (f = 1000 + 3x at x = 1e-8) */
+    mg_value *x = mg_leaf(g, 1e-8, "x");
+    expect_agrees(mg_add_c(mg_mul_c(x, 3.0), 1000.0), &x, 1, "1000 + 3x");
+    /* and a negative leaf near zero: log(-x) */
+    mg_value *m = mg_leaf(g, -2e-9, "m");
+    expect_agrees(mg_log(mg_neg(m)), &m, 1, "log(-m) at m = -2e-9");
+    mg_graph_free(g);
+}
+
+/* A leaf at the edge of the domain that no step can stay inside: log(x -
+ * 1) at x = 1 + 2^-52 (the next double after 1).  It is reported as not
+ * checked, not as a mismatch, and left out of the worst error. */
+Test(gradcheck, a_leaf_no_step_can_check_is_said_so) {
+    mg_graph *g = mg_graph_new();
+    mg_value *x = mg_leaf(g, 1.0 + 0x1p-52, "x"), *w = mg_leaf(g, 2.0, "w");
+    mg_value *L = mg_label(mg_add(mg_log(mg_add_c(x, -1.0)), mg_mul(w, w)), "L");
+    mg_value *leaves[2] = {x, w};
+    FILE *f = teach_tmp();
+    double err = mg_gradcheck(L, leaves, 2, 0.0, f);
+    char *text = mgt_slurp(f);
+    cr_expect(err <= TOL, "w checks; x is left out: %.3g\n%s", err, text);
+    cr_expect(strstr(text, "NOT CHECKED: a step of") && strstr(text, "leaves the domain"), "%s",
+              text);
+    cr_expect(!strstr(text, "MISMATCH"), "%s", text);
+    cr_expect(strstr(text, "; 1 leaf could not be checked\n"), "%s", text);
+    cr_expect_eq(x->data, 1.0 + 0x1p-52, "the leaf got its value back");
+    free(text);
+    mg_graph_set_lang(g, MG_LANG_ES);
+    f = teach_tmp();
+    mg_gradcheck(L, leaves, 2, 0.0, f);
+    text = mgt_slurp(f);
+    cr_expect(strstr(text, "NO VERIFICADA: un paso de") && strstr(text, "sale del dominio"), "%s", text);
+    free(text);
+    mg_graph_free(g);
 }

@@ -716,6 +716,16 @@ Test(mgrad_modes, gradcheck) {
     cli_free(&r);
 }
 
+/* log(x) at 1e-8: the step of 1e-6 crossed zero, so a right gradient was
+ * a "mismatch" (NOT FINITE) and the exit status 1. */
+Test(mgrad_modes, gradcheck_of_a_small_leaf_passes) {
+    cli r = RUN("eval", "--gradcheck", "L = log(x)", "x=1e-8");
+    cr_expect_eq(r.rc, MGRAD_OK, "%s%s", r.out, r.err);
+    cr_expect(strstr(r.out, "  ok\n"), "%s", r.out);
+    cr_expect(strstr(r.out, "1 leaf,"), "%s", r.out);
+    cli_free(&r);
+}
+
 Test(mgrad_modes, dot) {
     cli r = RUN("eval", "--dot", LECTURE);
     cr_expect_eq(r.rc, MGRAD_OK, "%s", r.err);

@@ -3,19 +3,30 @@
  * For each leaf x: f(x+h) and f(x-h) by replaying the graph (mg_forward),
  * then (f(x+h) - f(x-h)) / (2h) against the grad backward gave.  The step
  * actually taken is (x+h) - (x-h) as stored in doubles, not 2h as written,
- * which removes one rounding error from the quotient.  With h = 1e-6 the
- * difference is good to about 1e-9 relative for smooth functions of
- * moderate size, far below the 1e-6 a wrong derivative shows. */
+ * which removes one rounding error from the quotient.
+ *
+ * The step follows the leaf's size: h = 1e-6 |x|, so that a leaf of 1e-8
+ * under a log is nudged by 1e-14, not by 1e-6 (which crossed zero and
+ * called a right gradient wrong).  Two limits keep it honest: never more
+ * than the classic 1e-6 max(1, |x|), and never so small that rounding f
+ * (about 1e-16 |f|) swamps the difference: h >= 1e-8 |f| / |grad|.  A step
+ * whose f(x +- h) is not finite while f(x) is shrinks (by 1000, three
+ * times); a leaf for which none works could not be checked, and is said
+ * to be so rather than called wrong.  The verdict is PyTorch's allclose:
+ * |num - ana| <= atol + rtol |num|, with atol = rtol = MG_GRADCHECK_TOL. */
 #include "teach/teach.h"
 
 #include <math.h>
 
-/* |num - ana| / max(1, |num|, |ana|): relative for large gradients,
- * absolute for small ones, where relative error means nothing. */
-static double rel_error(double num, double ana) {
-    double scale = fmax(1.0, fmax(fabs(num), fabs(ana)));
-    double e = fabs(num - ana) / scale;
-    return isfinite(num) && isfinite(ana) ? e : NAN;
+double mg__grad_error(double num, double ana) {
+    return isfinite(num) && isfinite(ana) ? fabs(num - ana) / (1.0 + fabs(num)) : NAN;
+}
+
+/* f = root's value with x's data set to v (the graph replayed). */
+static double f_at(mg_value *root, mg_value *x, double v) {
+    x->data = v;
+    mg_forward(root);
+    return root->data;
 }
 
 /* Why leaf i cannot be checked, as a whole message, or NULL when it can. */
@@ -57,49 +68,76 @@ double mg__gradcheck_with(mg_value *root, mg_value *const *leaves, size_t n, dou
     if (report) {
         fputs(MG__TEXT(lang, "gradcheck of ", "verificación de gradientes de "), report);
         mg__put_name(report, root);
-        fprintf(report,
-                MG__TEXT(lang, ": %zu leaves, central differences, h = %s\n",
-                         ": %zu hojas, diferencias centrales, h = %s\n"),
-                n, eps > 0 ? "eps" : "1e-6 * max(1, |x|)");
+        const char *h = eps > 0 ? "eps" : "1e-6 * |x|";
+        if (n == 1)
+            fprintf(report,
+                    MG__TEXT(lang, ": 1 leaf, central differences, h = %s\n",
+                             ": 1 hoja, diferencias centrales, h = %s\n"),
+                    h);
+        else
+            fprintf(report,
+                    MG__TEXT(lang, ": %zu leaves, central differences, h = %s\n",
+                             ": %zu hojas, diferencias centrales, h = %s\n"),
+                    n, h);
     }
     size_t width = 4;   /* of the name column */
     for (size_t i = 0; i < n; i++) {
         size_t len = mg__put_name(NULL, leaves[i]);
         if (len > width) width = len > 40 ? 40 : len;
     }
-    double worst = 0.0;
-    size_t worst_at = n;
+    double worst = 0.0, f0 = root->data;
+    size_t worst_at = n, unchecked = 0;
     for (size_t i = 0; i < n; i++) {
         mg_value *x = leaves[i];
-        double x0 = x->data;
-        double h = eps > 0 ? eps : 1e-6 * fmax(1.0, fabs(x0));
-        double up = x0 + h, down = x0 - h;
-        x->data = up;
-        mg_forward(root);
-        double f_up = root->data;
-        x->data = down;
-        mg_forward(root);
-        double f_down = root->data;
+        double x0 = x->data, ana = x->grad;
+        double h = eps > 0 ? eps : x0 != 0.0 ? 1e-6 * fabs(x0) : 1e-6;
+        if (!(eps > 0)) {
+            double floor = ana != 0.0 ? 1e-8 * fabs(f0) / fabs(ana) : HUGE_VAL;
+            h = fmin(fmax(h, floor), 1e-6 * fmax(1.0, fabs(x0)));
+        }
+        double up, down, f_up, f_down;
+        int tries = 0;
+        for (;;) {
+            up = x0 + h, down = x0 - h;
+            f_up = f_at(root, x, up);
+            f_down = f_at(root, x, down);
+            int outside = isfinite(f0) && (!isfinite(f_up) || !isfinite(f_down));
+            if (!outside || tries++ == 3 || up == down) break;
+            h /= 1000.0;   /* the step left the domain: try a smaller one */
+        }
         x->data = x0;
+        int out_of_domain = isfinite(f0) && (!isfinite(f_up) || !isfinite(f_down) || up == down);
         double num = (f_up - f_down) / (up - down);
-        double ana = x->grad;
-        double err = rel_error(num, ana);
-        if (isnan(err) || (!isnan(worst) && err > worst)) {
+        double err = mg__grad_error(num, ana);
+        if (out_of_domain) {
+            unchecked++;
+        } else if (isnan(err) || (!isnan(worst) && err > worst)) {
             worst = err;
             worst_at = i;
         }
-        if (report) {
-            char b1[32], b2[32];
-            fputs("  ", report);
-            for (size_t len = mg__put_name(report, x); len < width; len++) fputc(' ', report);
-            const char *verdict = isnan(err) ? MG__TEXT(lang, "NOT FINITE", "NO FINITO")
-                                  : err > MG_GRADCHECK_TOL ? MG__TEXT(lang, "MISMATCH", "NO COINCIDE")
-                                                           : "ok";
+        if (!report) continue;
+        char b1[32], b2[32], b3[32], b4[32];
+        fputs("  ", report);
+        for (size_t len = mg__put_name(report, x); len < width; len++) fputc(' ', report);
+        if (out_of_domain) {
+            mg_num_format(b3, sizeof b3, "%.3g", h);
             mg__printf(report,
-                       MG__TEXT(lang, "  backward %16s  numeric %16s  error %.2e  %s\n",
-                                "  analítico %16s  numérico %16s  error %.2e  %s\n"),
-                       mg__fmt_num(b1, ana), mg__fmt_num(b2, num), err, verdict);
+                       MG__TEXT(lang,
+                                "  backward %16s  NOT CHECKED: a step of %s leaves the domain "
+                                "(f(x+h) = %s, f(x-h) = %s)\n",
+                                "  analítico %16s  NO VERIFICADA: un paso de %s sale del dominio "
+                                "(f(x+h) = %s, f(x-h) = %s)\n"),
+                       mg__fmt_num(b1, ana), b3, mg__fmt_num(b2, f_up),
+                       mg__fmt_num(b4, f_down));
+            continue;
         }
+        const char *verdict = isnan(err) ? MG__TEXT(lang, "NOT FINITE", "NO FINITO")
+                              : err > MG_GRADCHECK_TOL ? MG__TEXT(lang, "MISMATCH", "NO COINCIDE")
+                                                       : "ok";
+        mg__printf(report,
+                   MG__TEXT(lang, "  backward %16s  numeric %16s  error %.2e  %s\n",
+                            "  analítico %16s  numérico %16s  error %.2e  %s\n"),
+                   mg__fmt_num(b1, ana), mg__fmt_num(b2, num), err, verdict);
     }
     mg_forward(root);   /* every node back to the unnudged values */
     if (report) {
@@ -108,6 +146,14 @@ double mg__gradcheck_with(mg_value *root, mg_value *const *leaves, size_t n, dou
             fputs(MG__TEXT(lang, " at ", " en "), report);
             mg__put_name(report, leaves[worst_at]);
         }
+        if (unchecked == 1)
+            fputs(MG__TEXT(lang, "; 1 leaf could not be checked", "; 1 hoja no se pudo verificar"),
+                  report);
+        else if (unchecked)
+            fprintf(report,
+                    MG__TEXT(lang, "; %zu leaves could not be checked",
+                             "; %zu hojas no se pudieron verificar"),
+                    unchecked);
         fputc('\n', report);
         fflush(report);
     }

@@ -10,12 +10,6 @@
 #include <math.h>
 #include <stdlib.h>
 
-/* As in gradcheck.c: relative for large numbers, absolute for small ones. */
-static double rel_error(double num, double ana) {
-    double scale = fmax(1.0, fmax(fabs(num), fabs(ana)));
-    return isfinite(num) && isfinite(ana) ? fabs(num - ana) / scale : NAN;
-}
-
 static double worse(double worst, double e) {
     return isnan(e) || (!isnan(worst) && e > worst) ? e : worst;
 }
@@ -43,7 +37,7 @@ double mg__gradgradcheck_with(mg_value *root, mg_value *const *leaves, size_t n,
             worst = NAN;
             break;
         }
-        double e = rel_error(first[i], d->data);
+        double e = mg__grad_error(first[i], d->data);
         worst = worse(worst, e);
         if (report) {
             char b1[32], b2[32];

@@ -52,6 +52,11 @@ void mg__put_trace_root(FILE *out, const mg_value *root, int accumulates, double
 /* 0 when everything written to out so far has reached it, -1 otherwise. */
 int mg__finish(FILE *out);
 
+/* gradcheck.c: how far a finite difference num is from a gradient ana,
+ * |num - ana| / (1 + |num|): at most t exactly when |num - ana| <= t + t
+ * |num| (PyTorch's allclose with atol = rtol = t).  NaN when either is
+ * not finite. */
+double mg__grad_error(double num, double ana);
 /* mg_gradcheck with the backward pass given: the tests hand it a broken
  * backward to prove that the check notices. */
 double mg__gradcheck_with(mg_value *root, mg_value *const *leaves, size_t n, double eps,
