@@ -434,3 +434,82 @@ Test(dot, random_byte_labels_render) {
     free(text);
     mg_graph_free(g);
 }
+
+/* %.4f showed a gradient of 3e-05 as 0.0000.  Small and huge numbers take
+ * the exponent form now, with the same number of digits. */
+Test(dot, no_value_collapses_to_zero) {
+    mg_graph *g = mg_graph_new();
+    mg_value *a = mg_leaf(g, 3e-5, "a"), *b = mg_leaf(g, -2.5e-7, "b");
+    mg_value *c = mg_leaf(g, 1e10, "c"), *z = mg_leaf(g, 0.0, "z");
+    mg_value *h = mg_leaf(g, 0.0012, "h");
+    mg_value *sum = mg_label(mg_add(mg_add(mg_add(mg_add(a, b), c), z), h), "s");
+    mg_backward(sum);
+    a->grad = 3e-5;
+    char *text = dot_of(sum, NULL);
+    cr_expect(strstr(text, "{ a | data 3.0000e-05 | grad 3.0000e-05 }"), "%s", text);
+    cr_expect(strstr(text, "{ b | data -2.5000e-07 | grad 1.0000 }"), "%s", text);
+    cr_expect(strstr(text, "{ c | data 1.0000e+10 | grad 1.0000 }"), "%s", text);
+    cr_expect(strstr(text, "{ z | data 0.0000 | grad 1.0000 }"), "%s", text);
+    cr_expect(strstr(text, "{ h | data 0.0012 | grad 1.0000 }"), "%s", text);
+    teach_save_dot("small_numbers.dot", text);
+    free(text);
+    mg_dot_options o = {.digits = 2};
+    text = dot_of(sum, &o);
+    cr_expect(strstr(text, "{ h | data 1.20e-03 | grad 1.00 }"), "%s", text);
+    free(text);
+    mg_graph_free(g);
+}
+
+/* The longest quoted string in DOT text (escapes counted as written). */
+static size_t longest_quoted(const char *t) {
+    size_t best = 0;
+    for (const char *p = t; (p = strchr(p, '"'));) {
+        const char *q = p + 1;
+        while (*q && *q != '"') q += *q == '\\' && q[1] ? 2 : 1;
+        if ((size_t)(q - p - 1) > best) best = (size_t)(q - p - 1);
+        p = *q ? q + 1 : q;
+    }
+    return best;
+}
+
+/* A label over 16,384 bytes made DOT that Graphviz rejects.  What is drawn
+ * is cut with an ellipsis; the tooltip holds the whole text, in quoted
+ * pieces joined by '+'. */
+Test(dot, labels_longer_than_graphviz_takes_are_cut) {
+    static char big[40001], grp[30001];
+    for (int i = 0; i < 40000; i++) big[i] = "abc\"{|}\\"[i % 8];
+    memset(grp, 'g', 30000);
+    mg_graph *g = mg_graph_new();
+    mg_group_push(g, grp);
+    mg_value *x = mg_leaf(g, 2.0, big);
+    mg_group_pop(g);
+    mg_value *y = mg_label(mg_tanh(x), "y");
+    mg_backward(y);
+    char *text = dot_of(y, NULL);
+    teach_save_dot("long_labels.dot", text);
+    cr_expect_leq(longest_quoted(text), 16384, "a quoted string of %zu bytes", longest_quoted(text));
+    cr_expect(strstr(text, "\xE2\x80\xA6 | data 2.0000 | grad"), "the drawn label ends in an ellipsis");
+    /* the tooltip, pieces joined, is the label itself */
+    const char *tip = strstr(text, "tooltip=\"abc");
+    cr_assert(tip);
+    tip += 9;
+    static char whole[80001];
+    size_t k = 0;
+    for (const char *p = tip; *p;) {
+        if (*p == '\\' && p[1]) {
+            whole[k++] = p[1];
+            p += 2;
+        } else if (*p == '"') {
+            if (strncmp(p, "\" + \"", 5)) break;
+            p += 5;
+        } else {
+            whole[k++] = *p++;
+        }
+    }
+    whole[k] = 0;
+    cr_expect(!strcmp(whole, big), "the tooltip holds %zu of the label's 40000 bytes", k);
+    cr_expect(strstr(text, "label=\"ggg") && strstr(text, "tooltip=\"ggg"), "the cluster too");
+    render_if_possible("long_labels.dot");
+    free(text);
+    mg_graph_free(g);
+}
