@@ -532,7 +532,11 @@ MG_API unsigned    mg_group_count(const mg_graph *g);   /* groups made so far */
 
 /* Options of mg_dot_write; a zeroed struct (or NULL) means the defaults. */
 typedef struct mg_dot_options {
-    int digits;          /* decimals of data and grad, 1 to 17; others mean 4 */
+    int digits;          /* decimals of data and grad, 1 to 17; others mean 4 (as
+                          * micrograd's %.4f); a value fixed point would show with
+                          * fewer than two significant digits (0 < |x| <
+                          * 10^(1-digits)) or from 1e9 up is written 3.0000e-05,
+                          * so no value shows as 0 that is not */
     int top_to_bottom;   /* nonzero: rankdir=TB instead of LR */
     int no_clusters;     /* nonzero: ignore groups, draw no clusters */
     int no_grad;         /* nonzero: records show label | data only */
@@ -545,7 +549,10 @@ typedef struct mg_dot_options {
  * one cluster per group (mg_group_push), nested as the groups are.  Every
  * label is escaped, so `dot -Tsvg` accepts the output whatever the labels
  * hold: quotes, braces, <>|, backslashes and newlines are shown as written,
- * control characters and invalid UTF-8 as \xNN.
+ * control characters and invalid UTF-8 as \xNN.  A label whose escaped
+ * text passes 16,000 bytes (Graphviz refuses quoted strings over 16,384)
+ * is drawn cut, with an ellipsis, and the node's tooltip holds the whole
+ * text (quoted pieces joined by '+'); group labels likewise.
  *     mg_backward(L);
  *     mg_dot_write(stdout, L, NULL);      // then: ./prog | dot -Tsvg > g.svg */
 MG_API int mg_dot_write(FILE *out, const mg_value *root, const mg_dot_options *opt);
