@@ -567,14 +567,10 @@ Test(mgrad_cli, program_from_file_and_stdin) {
     cr_expect_str_eq(r.err, "mgrad: build/no/such/file.mg: No such file or directory\n");
     cli_free(&r);
 
-    /* stdin: with -f -, or when the first argument is a NAME=VALUE */
+    /* stdin: with -f - */
     r = RUN_STDIN("L = (a*b + c)*f\n", "eval", "-f", "-", "a=2", "b=-3", "c=10", "f=-2");
     table_row(r.out, "f", &data, &grad);
     cr_expect_eq(grad, 4.0);
-    cli_free(&r);
-    r = RUN_STDIN("L = (a*b + c)*f\n", "eval", "a=2", "b=-3", "c=10", "f=-2");
-    table_row(r.out, "L", &data, &grad);
-    cr_expect_eq(data, -8.0);
     cli_free(&r);
 }
 
@@ -630,6 +626,78 @@ Test(mgrad_cli, usage_help_version) {
     r = RUN("eval", "-a*b", "a=2", "b=5");
     cr_expect_eq(r.rc, MGRAD_OK, "%s", r.err);
     cli_free(&r);
+}
+
+/* One rule for the program argument: the first argument after eval (and
+ * its options) is the program, always; NAME=VALUE arguments follow it.
+ * 'y=2' was taken for a value and the program read from stdin. */
+Test(mgrad_cli, the_first_argument_is_the_program) {
+    cli r = RUN_STDIN("L = x*3\n", "eval", "y=2");
+    cr_expect_eq(r.rc, MGRAD_OK, "%s", r.err);
+    double data, grad;
+    table_row(r.out, "y", &data, &grad);
+    cr_expect_eq(data, 2.0);
+    cr_expect(!strstr(r.out, "L "), "stdin was not read: %s", r.out);
+    cli_free(&r);
+    /* values for the program from stdin need -f - */
+    r = RUN_STDIN("L = x*3\n", "eval", "-f", "-", "x=2");
+    table_row(r.out, "L", &data, &grad);
+    cr_expect_eq(data, 6.0);
+    cli_free(&r);
+    /* no argument at all: the program is stdin */
+    r = RUN_STDIN("L = 2*3\n", "eval");
+    table_row(r.out, "L", &data, &grad);
+    cr_expect_eq(data, 6.0);
+    cli_free(&r);
+}
+
+/* A program file of exactly 64 MiB is read; one byte more is refused. */
+Test(mgrad_cli, a_program_of_64_mib_is_read) {
+    char path[] = "/tmp/mgrad_big_XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    close(fd);
+    FILE *f = fopen(path, "wb");
+    cr_assert(f);
+    const char *head = "L = a*b\n#";
+    fputs(head, f);
+    static char pad[1 << 16];
+    memset(pad, 'x', sizeof pad);
+    size_t left = MGRAD_MAX_INPUT - strlen(head) - 1;
+    while (left) {
+        size_t k = left < sizeof pad ? left : sizeof pad;
+        cr_assert_eq(fwrite(pad, 1, k, f), k);
+        left -= k;
+    }
+    fputc('\n', f);
+    fclose(f);
+    cli r = RUN("eval", "-f", path, "a=2", "b=3");
+    cr_expect_eq(r.rc, MGRAD_OK, "%s", r.err);
+    cli_free(&r);
+    f = fopen(path, "ab");
+    fputc('\n', f);
+    fclose(f);
+    r = RUN("eval", "-f", path, "a=2", "b=3");
+    cr_expect_eq(r.rc, MGRAD_USAGE);
+    cr_expect(strstr(r.err, "larger than 64 MiB"), "%s", r.err);
+    cli_free(&r);
+    remove(path);
+}
+
+/* --help and --version said 0 when nothing could be written. */
+Test(mgrad_cli, help_and_version_fail_when_stdout_cannot_be_written) {
+    const char *const args[][2] = {{"--help", NULL}, {"--version", NULL}, {"-h", NULL}};
+    for (size_t i = 0; i < 3; i++) {
+        FILE *full = fopen("/dev/full", "w"), *in = tmpfile(), *ferr = tmpfile();
+        if (!full) cr_skip_test("no /dev/full");
+        char *argv[] = {"mgrad", (char *)args[i][0], NULL};
+        cr_expect_eq(mgrad_main(2, argv, in, full, ferr), MGRAD_USAGE, "%s", args[i][0]);
+        fclose(full);
+        fclose(in);
+        char *e = mgt_slurp(ferr);
+        cr_expect(starts_with(e, "mgrad: writing the output failed: "), "%s: %s", args[i][0], e);
+        free(e);
+    }
 }
 
 /* --------------------------------------------- the teaching output modes
@@ -911,6 +979,7 @@ Test(mgrad_cli, pages) {
     cli_free(&r);
     r = RUN("eval", "--html", LECTURE);   /* the file name is missing: the program is taken */
     cr_expect_eq(r.rc, MGRAD_USAGE);
+    cr_expect(strstr(r.err, "looks like a program, not a file name"), "%s", r.err);
     cli_free(&r);
     r = RUN("eval", "--svg", "/nonexistent-dir/x.svg", LECTURE);
     cr_expect_eq(r.rc, MGRAD_USAGE);

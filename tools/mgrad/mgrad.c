@@ -15,13 +15,13 @@
 static const char usage_en[] =
     "usage: mgrad eval [OPTIONS] 'PROGRAM' [NAME=VALUE ...]\n"
     "       mgrad eval [OPTIONS] -f FILE [NAME=VALUE ...]   (FILE - is stdin)\n"
-    "       mgrad eval [OPTIONS] [NAME=VALUE ...] < FILE\n"
+    "       mgrad eval [OPTIONS] < FILE\n"
     "       mgrad --help | --version\n";
 
 static const char usage_es[] =
     "uso: mgrad eval [OPCIONES] 'PROGRAMA' [NOMBRE=VALOR ...]\n"
     "     mgrad eval [OPCIONES] -f ARCHIVO [NOMBRE=VALOR ...]   (ARCHIVO -: la entrada estándar)\n"
-    "     mgrad eval [OPCIONES] [NOMBRE=VALOR ...] < ARCHIVO\n"
+    "     mgrad eval [OPCIONES] < ARCHIVO\n"
     "     mgrad --help | --version\n";
 
 static const char help_en[] =
@@ -36,7 +36,10 @@ static const char help_en[] =
     "accented and Greek letters too: pérdida, η), + - * /, ** or ^ (any\n"
     "exponent), unary minus, parentheses, the functions " MGRAD_FUNCTIONS ",\n"
     "and assignments NAME = expr that name intermediate nodes.  -a**2 is -(a**2),\n"
-    "2**3**2 is 512.  NAME=VALUE arguments give the leaves their values.\n"
+    "2**3**2 is 512.  The first argument after eval is the program, always (also\n"
+    "'y=2'); the NAME=VALUE arguments after it give the leaves their values.\n"
+    "With -f FILE every argument is a NAME=VALUE; with no argument at all the\n"
+    "program is read from stdin.\n"
     "\n"
     "Output (one of):\n"
     "  (default)        a table: name, data, grad\n"
@@ -78,7 +81,10 @@ static const char help_es[] =
     "pérdida, η); + - * /, ** o ^ (con cualquier exponente), menos unario,\n"
     "paréntesis, las funciones " MGRAD_FUNCTIONS ", y asignaciones\n"
     "NOMBRE = expr que dan nombre a los nodos intermedios.  -a**2 es -(a**2) y\n"
-    "2**3**2 es 512.  Los argumentos NOMBRE=VALOR les dan valor a las hojas.\n"
+    "2**3**2 es 512.  El primer argumento después de eval es siempre el programa\n"
+    "(también 'y=2'); los argumentos NOMBRE=VALOR que lo siguen les dan valor a\n"
+    "las hojas.  Con -f ARCHIVO todos los argumentos son NOMBRE=VALOR; sin ningún\n"
+    "argumento, el programa se lee de la entrada estándar.\n"
     "\n"
     "Salida (una de estas):\n"
     "  (sin opción)     una tabla: nombre, valor, grad\n"
@@ -427,7 +433,9 @@ static char *read_all(FILE *f, const char *name, size_t *len, FILE *err, mg_lang
     }
     for (;;) {
         if (n == cap) {
-            if (cap >= MGRAD_MAX_INPUT) {
+            /* one byte past the limit tells a file of exactly the limit
+             * from a longer one */
+            if (cap > MGRAD_MAX_INPUT) {
                 fprintf(err,
                         TEXT(lang, "mgrad: %s: larger than %zu MiB, the most mgrad reads\n",
                              "mgrad: %s: mide más de %zu MiB, lo máximo que lee mgrad\n"),
@@ -435,14 +443,15 @@ static char *read_all(FILE *f, const char *name, size_t *len, FILE *err, mg_lang
                 free(buf);
                 return NULL;
             }
-            char *b = realloc(buf, 2 * cap);
+            size_t grow = 2 * cap > MGRAD_MAX_INPUT ? MGRAD_MAX_INPUT + 1 : 2 * cap;
+            char *b = realloc(buf, grow);
             if (!b) {
                 fputs(TEXT(lang, "mgrad: out of memory\n", "mgrad: sin memoria\n"), err);
                 free(buf);
                 return NULL;
             }
             buf = b;
-            cap *= 2;
+            cap = grow;
         }
         size_t k = fread(buf + n, 1, cap - n, f);
         n += k;
@@ -474,6 +483,16 @@ static int usage_error(FILE *err, mg_lang lang, const char *en, const char *es, 
     va_end(ap);
     fputs("\n", err);
     fputs(TEXT(lang, usage_en, usage_es), err);
+    return MGRAD_USAGE;
+}
+
+/* MGRAD_OK when everything written to out reached it; else MGRAD_USAGE
+ * after saying so on err (help to a full disk is not a success). */
+static int written(FILE *out, FILE *err, mg_lang lang) {
+    if (fflush(out) == 0 && !ferror(out)) return MGRAD_OK;
+    fprintf(err, TEXT(lang, "mgrad: writing the output failed: %s\n",
+                      "mgrad: no se pudo escribir la salida: %s\n"),
+            strerror(errno));
     return MGRAD_USAGE;
 }
 
@@ -552,11 +571,11 @@ int mgrad_main(int argc, char **argv, FILE *in, FILE *out, FILE *err) {
         else if (!strcmp(opt, "-h") || !strcmp(opt, "--help")) {
             fputs(TEXT(lang, usage_en, usage_es), out);
             fputs(TEXT(lang, help_en, help_es), out);
-            rc = MGRAD_OK;
+            rc = written(out, err, lang);
             goto done;
         } else if (!strcmp(opt, "--version")) {
             fprintf(out, "mgrad %s (micrograd-c)\n", MG_VERSION);
-            rc = MGRAD_OK;
+            rc = written(out, err, lang);
             goto done;
         } else if (!strcmp(opt, "-f") || !strcmp(opt, "--file")) {
             if (file) {
@@ -582,6 +601,19 @@ int mgrad_main(int argc, char **argv, FILE *in, FILE *out, FILE *err) {
             o.explain = val;
         }
         else if (!strcmp(opt, "--html") || !strcmp(opt, "--svg")) {
+            /* the first argument is the program, so a forgotten file name
+             * would make the program the file: refuse a name that reads
+             * like a program */
+            if (strpbrk(val, "=;\n")) {
+                char q[40];
+                rc = usage_error(err, lang,
+                                 "%s %s: that looks like a program, not a file name (give the "
+                                 "file first: %s page.html 'L = ...')",
+                                 "%s %s: eso parece un programa, no un nombre de archivo (dé "
+                                 "primero el archivo: %s pagina.html 'L = ...')",
+                                 opt, mgrad__quote(q, val, strlen(val)), opt);
+                goto done;
+            }
             mode = opt[2] == 'h' ? MGRAD_HTML : MGRAD_SVG;
             o.page = val;
         }
@@ -628,7 +660,7 @@ int mgrad_main(int argc, char **argv, FILE *in, FILE *out, FILE *err) {
         goto done;
     }
 
-    /* the program: an argument, a file, or stdin */
+    /* the program: -f FILE, else the first argument, else stdin */
     char *buf = NULL;
     const char *src, *srcname = NULL;
     size_t len;
@@ -645,7 +677,7 @@ int mgrad_main(int argc, char **argv, FILE *in, FILE *out, FILE *err) {
         if (!buf) goto done;
         src = buf;
         srcname = strcmp(file, "-") ? file : NULL;
-    } else if (n_pos && !mgrad_is_definition(pos[0])) {
+    } else if (n_pos) {   /* the first argument is the program, whatever it looks like */
         src = pos[0];
         len = strlen(src);
         defs++, n_defs--;
