@@ -651,6 +651,27 @@ Test(mgrad_cli, the_first_argument_is_the_program) {
     cli_free(&r);
 }
 
+/* 1e-400 became 0 silently, where 1e309 was refused. */
+Test(mgrad_errors, numbers_too_small_for_a_double_are_refused) {
+    cli r = RUN("eval", "L = x*2", "x=1e-400");
+    cr_expect_eq(r.rc, MGRAD_USAGE);
+    cr_expect(strstr(r.err, "argument 'x=1e-400': 1e-400 is too small for a double: it would be read as 0"),
+              "%s", r.err);
+    cli_free(&r);
+    r = RUN("eval", "L = 1e-400 * x", "x=1");
+    cr_expect_eq(r.rc, MGRAD_USAGE);
+    cr_expect(strstr(r.err, "1:5: number 1e-400 is too small for a double"), "%s", r.err);
+    cli_free(&r);
+    r = RUN("--lang", "es", "eval", "L = x*2", "x=-5e-999");
+    cr_expect(strstr(r.err, "-5e-999 es demasiado pequeño para un double: se leería como 0"), "%s",
+              r.err);
+    cli_free(&r);
+    /* zero written so, and subnormals, are numbers */
+    r = RUN("eval", "L = x*2 + 0e-999 + 0.000e5", "x=1e-310");
+    cr_expect_eq(r.rc, MGRAD_OK, "%s", r.err);
+    cli_free(&r);
+}
+
 /* A program file of exactly 64 MiB is read; one byte more is refused. */
 Test(mgrad_cli, a_program_of_64_mib_is_read) {
     char path[] = "/tmp/mgrad_big_XXXXXX";

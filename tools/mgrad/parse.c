@@ -113,6 +113,10 @@ static tok lex_at(parser *ps, size_t *pos) {
                     lex_fail(ps, i, "number %s is too large for a double",
                              "el número %s es demasiado grande para un double",
                              mgrad__quote(q, s + i, t.len));
+                else if (rc == -3)
+                    lex_fail(ps, i, "number %s is too small for a double: it would be read as 0",
+                             "el número %s es demasiado pequeño para un double: se leería como 0",
+                             mgrad__quote(q, s + i, t.len));
                 else lex_fail(ps, i, "out of memory", "sin memoria");
                 t.kind = T_BAD;
                 break;

@@ -171,7 +171,9 @@ size_t mgrad__scan_number(const char *s, size_t n, int *bad_exp) {
 }
 
 /* The double s[0..n) spells (already checked by mgrad__scan_number, with an
- * optional sign in front).  Returns 0, or -1 when it overflows a double.
+ * optional sign in front).  Returns 0, -1 when it overflows a double, -3
+ * when a number that is not zero underflows to 0 (1e-400: refused as 1e309
+ * is, rather than silently read as 0; subnormals such as 1e-310 are kept).
  * mg_num_parse reads '.' as the point whatever the locale. */
 int mgrad__to_double(const char *s, size_t n, double *out) {
     char small[64], *buf = n < sizeof small ? small : malloc(n + 1);
@@ -182,7 +184,11 @@ int mgrad__to_double(const char *s, size_t n, double *out) {
     double d = mg_num_parse(buf, NULL);
     if (buf != small) free(buf);
     *out = d;
-    return d == HUGE_VAL || d == -HUGE_VAL ? -1 : 0;
+    if (d == HUGE_VAL || d == -HUGE_VAL) return -1;
+    if (d == 0.0)
+        for (size_t i = 0; i < n && s[i] != 'e' && s[i] != 'E'; i++)
+            if (s[i] >= '1' && s[i] <= '9') return -3;
+    return 0;
 }
 
 /* -------------------------------------------------------- prog lifetime */
@@ -282,7 +288,13 @@ int mgrad_define(mgrad_prog *p, const char *arg) {
         return mgrad__fail(p, MGRAD_NO_POS, "argument '%s': %s is too large for a double",
                            "argumento '%s': %s es demasiado grande para un double", q1,
                            mgrad__quote(q2, val, vn));
-    mg_value *leaf = rc ? NULL : mg_leaf(p->g, d, NULL);
+    if (rc == -3)
+        return mgrad__fail(p, MGRAD_NO_POS,
+                           "argument '%s': %s is too small for a double: it would be read as 0",
+                           "argumento '%s': %s es demasiado pequeño para un double: se leería "
+                           "como 0",
+                           q1, mgrad__quote(q2, val, vn));
+    mg_value *leaf = rc ? NULL : mg_leaf(p->g, d, NULL);   /* rc -2: out of memory */
     char *name = leaf ? malloc(n + 1) : NULL;
     if (name) {
         memcpy(name, arg, n);
