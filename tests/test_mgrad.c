@@ -514,7 +514,7 @@ Test(mgrad_cli, numeric_trouble_is_reported_not_an_input_error) {
 
     r = RUN("eval", "--check-finite", "log(x) + 1", "x=0");
     cr_expect_eq(r.rc, MGRAD_NUMERIC);
-    cr_expect(strstr(r.err, "at 1:1: node #1 (log) is -inf"), "%s", r.err);
+    cr_expect(strstr(r.err, "at 1:1: node 'log(x)' (log) is -inf"), "%s", r.err);
     cli_free(&r);
 
     /* values finite, a gradient not: x**0.5 at 0 has slope inf */
@@ -719,6 +719,53 @@ Test(mgrad_cli, help_and_version_fail_when_stdout_cannot_be_written) {
         cr_expect(starts_with(e, "mgrad: writing the output failed: "), "%s: %s", args[i][0], e);
         free(e);
     }
+}
+
+/* Unnamed intermediates were #7 in --dump, --explain and --dot; they are
+ * named by their own text now, as the C examples name theirs. */
+Test(mgrad_modes, unnamed_nodes_are_named_by_their_text) {
+    cli r = RUN("eval", "--dump", "L = (x1*w1 + x2*w2  # the net\n)*2", "x1=1", "w1=2", "x2=3", "w2=4");
+    cr_expect_eq(r.rc, MGRAD_OK, "%s", r.err);
+    cr_expect(strstr(r.out, " x1*w1 ") && strstr(r.out, " x2*w2 ") && strstr(r.out, " x1*w1 + x2*w2 "),
+              "%s", r.out);
+    cr_expect(strstr(r.out, "\n 7  2 "), "the constant is named by its digits: %s", r.out);
+    cr_expect(!strstr(r.out, "#"), "%s", r.out);
+    cli_free(&r);
+    r = RUN("eval", "--dot", "L = tanh(a*b + c)", "a=1", "b=2", "c=3");
+    cr_expect(strstr(r.out, "{ a*b | data") && strstr(r.out, "{ a*b + c | data"), "%s", r.out);
+    cli_free(&r);
+    /* long texts are cut after 24 characters with an ellipsis */
+    r = RUN("eval", "--dump", "alpha*beta + gamma*delta + epsilon", "alpha=1", "beta=1", "gamma=1",
+            "delta=1", "epsilon=1");
+    cr_expect(strstr(r.out, " alpha*beta + gamma*delt\xE2\x80\xA6 "), "%s", r.out);
+    cli_free(&r);
+    /* an assignment's name wins, and a node named twice keeps its first name */
+    r = RUN("eval", "--dump", "e = a*b; L = e + a*b", "a=2", "b=3");
+    cr_expect(strstr(r.out, " e ") && strstr(r.out, " a*b "), "%s", r.out);
+    cli_free(&r);
+}
+
+static size_t display_width(const char *s, size_t n);
+
+/* --explain lines are wrapped at the terminal's width, or 100 columns when
+ * the output is not a terminal, between factors and never inside d(...). */
+Test(mgrad_modes, explain_is_wrapped_at_100_columns) {
+    cli r = RUN("eval", "--explain", "x1",
+                "L = tanh(x1*w1 + x2*w2 + b + some_long_name*another_long_name)", "x1=1", "w1=2",
+                "x2=3", "w2=4", "b=5", "some_long_name=1", "another_long_name=2");
+    cr_expect_eq(r.rc, MGRAD_OK, "%s", r.err);
+    int lines = 0;
+    for (const char *p = r.out; *p;) {
+        const char *e = strchr(p, '\n');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        cr_expect_leq(display_width(p, n), 100, "a line of %zu columns: %.*s", display_width(p, n),
+                      (int)n, p);
+        lines++;
+        p += n + (e != NULL);
+    }
+    cr_expect_geq(lines, 3, "%s", r.out);
+    cr_expect(strstr(r.out, "\n         * d("), "continued under the '=': %s", r.out);
+    cli_free(&r);
 }
 
 /* --------------------------------------------- the teaching output modes

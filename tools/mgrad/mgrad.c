@@ -11,6 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#if defined(__unix__) || defined(__APPLE__)
+#include <sys/ioctl.h>
+#endif
 
 static const char usage_en[] =
     "usage: mgrad eval [OPTIONS] 'PROGRAM' [NAME=VALUE ...]\n"
@@ -289,6 +292,86 @@ static int report_nonfinite(FILE *err, const mgrad_prog *p, const char *src, siz
     return 1;
 }
 
+/* ------------------------------------------------------------- wrapping */
+
+/* Columns to wrap --explain at: the terminal's width when out is one
+ * (COLUMNS, else what the terminal says), else 100. */
+static size_t wrap_width(FILE *out) {
+    if (!isatty(fileno(out))) return 100;
+    const char *cols = getenv("COLUMNS");
+    if (cols && atoi(cols) >= 20) return (size_t)atoi(cols);
+#if defined(TIOCGWINSZ)
+    struct winsize ws;
+    if (ioctl(fileno(out), TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20) return ws.ws_col;
+#endif
+    return 80;
+}
+
+/* Write line[0..n) wrapped at `width` columns: each piece ends before a
+ * " * ", " + " or " = " that stands outside parentheses (so that a name
+ * like d(a*b + c) stays whole), and the pieces after the first start
+ * under the first "= " of the line, with the operator:
+ *     dL/dx = dL/dd * dd/de
+ *             * de/dx = ... */
+static void put_wrapped(FILE *out, const char *line, size_t n, size_t width) {
+    size_t lead = 0;
+    while (lead < n && line[lead] == ' ') lead++;
+    const char *eq = NULL;
+    for (size_t i = lead; i + 2 < n && !eq; i++)
+        if (line[i] == ' ' && line[i + 1] == '=' && line[i + 2] == ' ') eq = line + i + 1;
+    if (lead + 1 < n && line[lead] == '=' && line[lead + 1] == ' ') eq = line + lead;
+    size_t indent = eq ? mgrad__text_width(line, (size_t)(eq - line)) + 2 : lead + 4;
+    if (indent > width / 2) indent = 4;
+    size_t first = 1;
+    while (mgrad__text_width(line, n) > width) {
+        /* the last break that fits, else the first one there is */
+        size_t fit = 0, any = 0, start = first ? (eq ? (size_t)(eq - line) + 2 : lead) : indent;
+        int depth = 0;
+        for (size_t i = 0; i + 2 < n; i++) {
+            if (line[i] == '(') depth++;
+            else if (line[i] == ')' && depth) depth--;
+            if (depth || i <= start || line[i] != ' ' || !strchr("*+=", line[i + 1]) ||
+                line[i + 2] != ' ')
+                continue;
+            if (!any) any = i;
+            if (mgrad__text_width(line, i) <= width) fit = i;
+        }
+        size_t cut = fit ? fit : any;
+        if (!cut) break;
+        fwrite(line, 1, cut, out);
+        fputc('\n', out);
+        /* the rest, after the space, indented: reuse the bytes before it */
+        line += cut + 1;
+        n -= cut + 1;
+        for (size_t k = 0; k < indent; k++) fputc(' ', out);
+        width = width > indent + 20 ? width - indent : 20;
+        first = 0;
+    }
+    fwrite(line, 1, n, out);
+}
+
+/* --explain: mg_explain's text, wrapped at wrap_width(out).  Returns
+ * mg_explain's result (-1 on failure). */
+static int explain_wrapped(FILE *out, mg_value *root, const mg_value *x) {
+    FILE *tmp = tmpfile();
+    if (!tmp) return mg_explain(out, root, x);
+    int rc = mg_explain(tmp, root, x);
+    size_t width = wrap_width(out);
+    rewind(tmp);
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t got;
+    while ((got = getline(&line, &cap, tmp)) > 0) {
+        size_t n = (size_t)got;
+        int nl = line[n - 1] == '\n';
+        put_wrapped(out, line, n - (size_t)nl, width);
+        if (nl) fputc('\n', out);
+    }
+    free(line);
+    fclose(tmp);
+    return rc;
+}
+
 /* ---------------------------------------------------------------- pages */
 
 /* --html FILE / --svg FILE: the page or picture into FILE ("-": out).
@@ -324,6 +407,12 @@ int mgrad_run(const mgrad_opts *o, const char *src, size_t len, const char *srcn
     for (size_t i = 0; i < n_defs; i++)
         if (mgrad_define(&p, defs[i])) goto bad_input;
     if (mgrad_parse(&p, src, len)) goto bad_input;
+    /* every node no assignment named gets its own text (a*b), not #7 */
+    if (mgrad_name_subexpressions(&p, src, len)) {
+        fputs(TEXT(lang, "mgrad: out of memory\n", "mgrad: sin memoria\n"), err);
+        mgrad_prog_free(&p);
+        return MGRAD_USAGE;
+    }
 
     mg_value *root = p.root;
     const mg_value *explain = NULL;
@@ -362,7 +451,7 @@ int mgrad_run(const mgrad_opts *o, const char *src, size_t len, const char *srcn
     case MGRAD_JSON: print_json(out, &p, r, n, !nonfinite); break;
     case MGRAD_DUMP: wrote = mg_dump(out, root, o->tsv ? MG_DUMP_TSV : 0); break;
     case MGRAD_TRACE: break;
-    case MGRAD_EXPLAIN: wrote = mg_explain(out, root, explain); break;
+    case MGRAD_EXPLAIN: wrote = explain_wrapped(out, root, explain); break;
     case MGRAD_DOT: {
         mg_dot_options dot = {0};
         dot.no_grad = o->no_grad;   /* a worksheet: the graph without its answers */

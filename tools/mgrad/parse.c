@@ -219,17 +219,20 @@ static int expected(parser *ps, const char *what_en, const char *what_es) {
 typedef struct val {
     mg_value *v;
     int is_const;   /* made from numbers only: usable as an exponent */
+    size_t from;    /* where its text starts (it ends at ps->prev_end) */
 } val;
 
 /* Record node v, made by the token at `at`; fails if the op failed. */
-static int made(parser *ps, mg_value *v, size_t at, val *out, int is_const) {
-    if (!v || mgrad__note_node(ps->p, v, at)) {
+/* out becomes v, made at token `at` from the text [from, ps->prev_end). */
+static int made(parser *ps, mg_value *v, size_t at, size_t from, val *out, int is_const) {
+    if (!v || mgrad__note_node(ps->p, v, at) || mgrad__note_span(ps->p, v, from, ps->prev_end)) {
         const char *why = mg_graph_error(ps->p->g);
         if (why) return mgrad__fail(ps->p, at, "%s", "%s", why);   /* in the graph's language */
         return mgrad__fail(ps->p, at, "out of memory", "sin memoria");
     }
     out->v = v;
     out->is_const = is_const;
+    out->from = from;
     return 0;
 }
 
@@ -262,7 +265,7 @@ static int parse_call(parser *ps, const tok *name, val *out) {
     case 'r': v = mg_relu(x.v); break;
     default: v = mg_sigmoid(x.v); break;
     }
-    return made(ps, v, name->at, out, x.is_const);
+    return made(ps, v, name->at, name->at, out, x.is_const);
 }
 
 static int parse_primary(parser *ps, val *out) {
@@ -270,7 +273,7 @@ static int parse_primary(parser *ps, val *out) {
     char q[40];
     if (t.kind == T_NUM) {
         advance(ps);
-        return made(ps, mg_leaf(ps->p->g, t.num, NULL), t.at, out, 1);
+        return made(ps, mg_leaf(ps->p->g, t.num, NULL), t.at, t.at, out, 1);
     }
     if (t.kind == T_LPAREN) {
         advance(ps);
@@ -279,6 +282,7 @@ static int parse_primary(parser *ps, val *out) {
         if (peek(ps)->kind != T_RPAREN) return expected(ps, "')'", "')'");
         ps->paren--;
         advance(ps);
+        out->from = t.at;   /* the parentheses belong to its text from here on: (a+b)*c */
         return 0;
     }
     if (t.kind != T_NAME) return expected(ps, "a number, a name or '('", "un número, un nombre o '('");
@@ -300,6 +304,7 @@ static int parse_primary(parser *ps, val *out) {
                            mgrad__quote(q, s, t.len), q);
     out->v = sym->node;
     out->is_const = 0;
+    out->from = t.at;
     return 0;
 }
 
@@ -314,8 +319,8 @@ static int parse_power(parser *ps, val *out) {
     advance(ps);
     val k;
     if (parse_unary(ps, &k)) return -1;
-    if (k.is_const) return made(ps, mg_pow(out->v, k.v->data), op.at, out, out->is_const);
-    return made(ps, mg_pow_v(out->v, k.v), op.at, out, 0);
+    if (k.is_const) return made(ps, mg_pow(out->v, k.v->data), op.at, out->from, out, out->is_const);
+    return made(ps, mg_pow_v(out->v, k.v), op.at, out->from, out, 0);
 }
 
 static int parse_unary(parser *ps, val *out) {
@@ -331,7 +336,7 @@ static int parse_unary(parser *ps, val *out) {
         advance(ps);
         val x;
         rc = parse_unary(ps, &x);
-        if (!rc) rc = made(ps, mg_neg(x.v), at, out, x.is_const);
+        if (!rc) rc = made(ps, mg_neg(x.v), at, at, out, x.is_const);
     } else {
         rc = parse_power(ps, out);
     }
@@ -349,7 +354,7 @@ static int parse_term(parser *ps, val *out) {
         val b;
         if (parse_unary(ps, &b)) return -1;
         mg_value *v = k == T_STAR ? mg_mul(out->v, b.v) : mg_div(out->v, b.v);
-        if (made(ps, v, at, out, out->is_const && b.is_const)) return -1;
+        if (made(ps, v, at, out->from, out, out->is_const && b.is_const)) return -1;
     }
 }
 
@@ -363,7 +368,7 @@ static int parse_expr(parser *ps, val *out) {
         val b;
         if (parse_term(ps, &b)) return -1;
         mg_value *v = k == T_PLUS ? mg_add(out->v, b.v) : mg_sub(out->v, b.v);
-        if (made(ps, v, at, out, out->is_const && b.is_const)) return -1;
+        if (made(ps, v, at, out->from, out, out->is_const && b.is_const)) return -1;
     }
 }
 

@@ -69,6 +69,10 @@ typedef struct mgrad_prog {
 
     size_t *node_at;       /* source byte offset of the token that made node id */
     size_t n_node_at;
+    /* the source text each node was made from, [from, to), for naming the
+     * nodes no assignment names (mgrad_name_subexpressions) */
+    struct mgrad_span { mg_value *v; size_t from, to; } *spans;
+    size_t n_spans, cap_spans;
 
     mg_value *root;        /* the last statement's node, after mgrad_parse */
     const char *root_name; /* its name when that statement was an assignment */
@@ -129,6 +133,14 @@ void mgrad_echo_line(FILE *err, const char *src, size_t len, size_t at);
  * it came from the command line. */
 size_t mgrad_node_at(const mgrad_prog *p, const mg_value *v);
 
+/* Label every node of the parsed program that has no name yet with the
+ * text it was made from, as the C examples label theirs: a*b, x1*w1 +
+ * x2*w2, 2 (white space and comments collapsed to one space, and cut with
+ * an ellipsis after MGRAD_SUBEXPR_MAX characters), so that dumps,
+ * explanations and pictures name no node #7.  0, or -1 when out of memory. */
+#define MGRAD_SUBEXPR_MAX 24
+int mgrad_name_subexpressions(mgrad_prog *p, const char *src, size_t len);
+
 /* ------------------------------------------------------------------------
  * Shared by the tool's files (prog.c, parse.c, source.c); not for callers. */
 
@@ -164,7 +176,8 @@ int mgrad__is_function(const char *s, size_t n);
  * has no digits. */
 size_t mgrad__scan_number(const char *s, size_t n, int *bad_exp);
 
-/* The double s[0..n) spells: 0, -1 when it overflows, -2 out of memory. */
+/* The double s[0..n) spells: 0, -1 when it overflows, -3 when a number
+ * that is not zero underflows to 0, -2 out of memory. */
 int mgrad__to_double(const char *s, size_t n, double *out);
 
 /* Add a new symbol; remember which source offset made node v.  0 or -1
@@ -172,6 +185,8 @@ int mgrad__to_double(const char *s, size_t n, double *out);
 int mgrad__sym_add(mgrad_prog *p, const char *name, size_t len, mg_value *node, size_t where,
                    const char *arg);
 int mgrad__note_node(mgrad_prog *p, const mg_value *v, size_t at);
+/* Remember that node v was made from src[from, to).  0 or -1. */
+int mgrad__note_span(mgrad_prog *p, mg_value *v, size_t from, size_t to);
 
 /* Length (1 to 4) of the well-formed UTF-8 sequence at s[0..n), storing its
  * code point; 0 when it is not well formed. */

@@ -210,6 +210,7 @@ void mgrad_prog_free(mgrad_prog *p) {
     free(p->syms);
     free(p->hash);
     free(p->node_at);
+    free(p->spans);
     mg_graph_free(p->g);
     memset(p, 0, sizeof *p);
 }
@@ -227,6 +228,66 @@ int mgrad__note_node(mgrad_prog *p, const mg_value *v, size_t at) {
         p->n_node_at = cap;
     }
     p->node_at[id] = at;
+    return 0;
+}
+
+int mgrad__note_span(mgrad_prog *p, mg_value *v, size_t from, size_t to) {
+    if (p->n_spans == p->cap_spans) {
+        size_t cap = p->cap_spans ? 2 * p->cap_spans : 64;
+        struct mgrad_span *a = realloc(p->spans, cap * sizeof *a);
+        if (!a) return -1;
+        p->spans = a;
+        p->cap_spans = cap;
+    }
+    p->spans[p->n_spans++] = (struct mgrad_span){v, from, to};
+    return 0;
+}
+
+/* src[from, to) with white space and comments collapsed to one space,
+ * into buf (cap bytes), cut after MGRAD_SUBEXPR_MAX characters with an
+ * ellipsis.  Returns buf. */
+static char *subexpr_text(char *buf, size_t cap, const char *src, size_t from, size_t to) {
+    size_t k = 0, chars = 0, i = from;
+    int space = 0;
+    while (i < to) {
+        char c = src[i];
+        if (c == '#') {   /* a comment, to the end of its line */
+            while (i < to && src[i] != '\n') i++;
+            space = 1;
+            continue;
+        }
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            space = 1;
+            i++;
+            continue;
+        }
+        if (space && k) {
+            if (chars == MGRAD_SUBEXPR_MAX - 1) goto cut;
+            buf[k++] = ' ', chars++;
+        }
+        space = 0;
+        unsigned cp;
+        size_t n = mgrad__utf8_seq((const unsigned char *)src + i, to - i, &cp);
+        if (!n) n = 1;
+        if (chars == MGRAD_SUBEXPR_MAX - 1 && i + n < to) goto cut;
+        if (k + n + 4 > cap) goto cut;
+        memcpy(buf + k, src + i, n);
+        k += n, chars++, i += n;
+    }
+    buf[k] = 0;
+    return buf;
+cut:
+    memcpy(buf + k, "\xE2\x80\xA6", 4);   /* ... and the NUL */
+    return buf;
+}
+
+int mgrad_name_subexpressions(mgrad_prog *p, const char *src, size_t len) {
+    char text[4 * MGRAD_SUBEXPR_MAX + 8];
+    for (size_t i = 0; i < p->n_spans; i++) {
+        const struct mgrad_span *sp = &p->spans[i];
+        if (mg_value_label(sp->v) || sp->to > len || sp->from >= sp->to) continue;
+        if (!mg_label(sp->v, subexpr_text(text, sizeof text, src, sp->from, sp->to))) return -1;
+    }
     return 0;
 }
 
