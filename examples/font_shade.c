@@ -114,6 +114,7 @@ int main(int argc, char **argv) {
                 d ? TR(lang, "expected three colour columns and a label",
                        "se esperaban tres columnas de color y una etiqueta")
                   : err);
+        mg_dataset_free(d);
         return 2;
     }
     for (size_t k = 0; k < d->n_rows * 3; k++) d->x[k] *= 1.0 / 255.0;

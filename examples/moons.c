@@ -69,6 +69,12 @@ static int read_params(const char *path, double *p, size_t n, mg_lang lang) {
     size_t i = 0, lineno = 0;
     while (fgets(line, sizeof line, f)) {
         lineno++;
+        if (!strchr(line, '\n') && !feof(f)) {   /* cut by fgets: it would read as two numbers */
+            fprintf(stderr, "%s:%zu: %s\n", path, lineno,
+                    TR(lang, "line too long", "línea demasiado larga"));
+            fclose(f);
+            return -1;
+        }
         char *end;
         double v = mg_num_parse(line, &end);
         while (*end == ' ' || *end == '\r' || *end == '\n') end++;
@@ -161,6 +167,14 @@ int main(int argc, char **argv) {
         fprintf(stderr, "moons: %s\n", err);
         return 2;
     }
+    if (d->n_features != 2) {   /* the model reads two coordinates a row */
+        fprintf(stderr,
+                TR(lang, "moons: %s: expected the columns x0, x1 and y, found %zu besides y\n",
+                   "moons: %s: se esperaban las columnas x0, x1 e y, y hay %zu además de y\n"),
+                path, d->n_features);
+        mg_dataset_free(d);
+        return 2;
+    }
     size_t n = d->n_rows;
 
     /* the model: MLP(2, [16, 16, 1]), ReLU, ReLU, linear */
@@ -172,7 +186,11 @@ int main(int argc, char **argv) {
     if (ref) {
         double init[337];
         snprintf(path, sizeof path, "%s/params_init.txt", ref);
-        if (read_params(path, init, 337, lang)) return 2;
+        if (read_params(path, init, 337, lang)) {
+            mg_graph_free(g);
+            mg_dataset_free(d);
+            return 2;
+        }
         m = mg_mlp_new_from(g, 2, sizes, 3, acts, init);
         printf(TR(lang, "seed %lld (unused: the data and parameters come from %s)\n",
                   "semilla %lld (no se usa: los datos y los parámetros vienen de %s)\n"),

@@ -49,3 +49,41 @@ Test(examples, data_folder_from_the_environment) {
     cr_expect(strstr(out, "no-such.csv"), "%s", out);
     free(out);
 }
+
+/* Input the examples must refuse: a colour that is not a number, a data
+ * file with the wrong columns (font_shade leaked its data set there; in
+ * the sanitizer builds LeakSanitizer turns that into another exit status),
+ * a reference folder whose points are not two coordinates. */
+Test(examples, hostile_input_is_refused_cleanly) {
+    int rc;
+    char *out = mgt_run(EX "font_shade --lang en --steps 1 --predict nan,1,1 2>&1", &rc);
+    cr_expect_eq(rc, 2, "%s", out);
+    cr_expect(strstr(out, "--predict wants R,G,B with each in 0..255, got 'nan,1,1'"), "%s", out);
+    free(out);
+    free(mgt_run("mkdir -p " MG_TEST_BUILD "/tests/hostile && printf 'r,g,label\\n1,2,0\\n3,4,1\\n' > "
+                 MG_TEST_BUILD "/tests/hostile/two.csv",
+                 &rc));
+    cr_assert_eq(rc, 0);
+    out = mgt_run(EX "font_shade --lang en --steps 1 --data " MG_TEST_BUILD "/tests/hostile/two.csv 2>&1",
+                  &rc);
+    cr_expect_eq(rc, 2, "%s", out);
+    cr_expect(strstr(out, "expected three colour columns and a label"), "%s", out);
+    free(out);
+    free(mgt_run("mkdir -p " MG_TEST_BUILD "/tests/hostile/ref && printf 'x0,x1,x2,y\\n1,2,3,1\\n' > "
+                 MG_TEST_BUILD "/tests/hostile/ref/moons.csv && cp data/micrograd_demo/params_init.txt "
+                 MG_TEST_BUILD "/tests/hostile/ref/",
+                 &rc));
+    cr_assert_eq(rc, 0);
+    out = mgt_run(EX "moons --lang en --quiet --reference " MG_TEST_BUILD "/tests/hostile/ref 2>&1", &rc);
+    cr_expect_eq(rc, 2, "%s", out);
+    cr_expect(strstr(out, "expected the columns x0, x1 and y, found 3 besides y"), "%s", out);
+    free(out);
+    /* a parameter line longer than the reader's buffer is not two numbers */
+    free(mgt_run("printf 'x0,x1,y\\n1,2,1\\n' > " MG_TEST_BUILD "/tests/hostile/ref/moons.csv && "
+                 "printf '0.%0200d1\\n' 0 > " MG_TEST_BUILD "/tests/hostile/ref/params_init.txt",
+                 &rc));
+    out = mgt_run(EX "moons --lang en --quiet --reference " MG_TEST_BUILD "/tests/hostile/ref 2>&1", &rc);
+    cr_expect_eq(rc, 2, "%s", out);
+    cr_expect(strstr(out, "params_init.txt:1: line too long"), "%s", out);
+    free(out);
+}

@@ -81,6 +81,19 @@ stdin=$log.in check "mgrad 100000 parentheses" 2 $m eval -f - a=1
 awk 'BEGIN { printf "a*b"; for (i = 1; i < 262144; i++) printf "+a*b" }' >"$log.in"
 stdin=$log.in check "mgrad 1 MB expression" 0 $m eval -f - a=2 b=3
 
+# hostile input (issue 20): the error paths free what they made
+printf 'r,g,label\n1,2,0\n3,4,1\n' >"$log.in"
+check "font_shade --data with two columns" 2 "$build/examples/font_shade" --steps 1 --data "$log.in"
+check "mgrad 1e-400" 2 $m eval 'L = x*2' x=1e-400
+# the IDX loader's success path: a generated pair of 6 images of 3x4 pixels
+# (labels 0 1 2 1 0 1; mnist01 keeps the 0s and 1s and trains on them)
+idx=$(mktemp -d)
+printf '\000\000\010\003\000\000\000\006\000\000\000\003\000\000\000\004' >"$idx/img"
+LC_ALL=C awk 'BEGIN { for (i = 0; i < 72; i++) printf "%c", (i * 37) % 255 + 1 }' >>"$idx/img"
+printf '\000\000\010\001\000\000\000\006\000\001\002\001\000\001' >"$idx/lab"
+check "mnist01 on a generated IDX pair" 0 "$build/examples/mnist01" --epochs 2 "$idx/img" "$idx/lab"
+rm -rf "$idx"
+
 [ $fails = 0 ] && echo "valgrind: all clean" && exit 0
 echo "valgrind: $fails failed"
 exit 1
