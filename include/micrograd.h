@@ -540,6 +540,62 @@ MG_API mg_mlp *mg_mlp_new(mg_graph *g, size_t n_in, const size_t *sizes, size_t 
 MG_API mg_mlp *mg_mlp_new_from(mg_graph *g, size_t n_in, const size_t *sizes, size_t n_layers,
                                const mg_activation *acts, const double *params);
 
+/* @@ initialisers (issue 17) @@
+ * How mg_mlp_new_init draws a layer's first weights, each one from mg_rng
+ * in parameter order (so a seed gives the same net everywhere).  fan_in is
+ * the layer's number of inputs, fan_out its number of neurons; `scale` is
+ * the half-width (uniform) or standard deviation (normal) of the first two
+ * kinds and a gain multiplying the others; 0 means 1.
+ *   MG_INIT_UNIFORM         uniform in [-scale, scale): micrograd's, the default
+ *   MG_INIT_NORMAL          scale * N(0, 1) (the MNIST course notebook: 0.1)
+ *   MG_INIT_XAVIER_UNIFORM  uniform in [-a, a), a = scale * sqrt(6 / (fan_in + fan_out))
+ *   MG_INIT_XAVIER_NORMAL   scale * sqrt(2 / (fan_in + fan_out)) * N(0, 1)
+ *   MG_INIT_HE_UNIFORM      uniform in [-a, a), a = scale * sqrt(6 / fan_in)
+ *   MG_INIT_HE_NORMAL       scale * sqrt(2 / fan_in) * N(0, 1)
+ * (Glorot and Bengio's variance 2 / (fan_in + fan_out), He et al.'s
+ * 2 / fan_in for ReLU layers; PyTorch's xavier_*_ and kaiming_*_ with
+ * gain 1 and sqrt(2).)  Biases are drawn like the weights (MG_BIAS_DRAWN,
+ * as micrograd does) or all set to bias_value (MG_BIAS_CONST: 0 for zero
+ * biases), which draws nothing for them.  A zeroed mg_init is micrograd's. */
+typedef enum mg_init_kind {
+    MG_INIT_UNIFORM = 0,
+    MG_INIT_NORMAL,
+    MG_INIT_XAVIER_UNIFORM,
+    MG_INIT_XAVIER_NORMAL,
+    MG_INIT_HE_UNIFORM,
+    MG_INIT_HE_NORMAL
+} mg_init_kind;
+
+typedef enum mg_init_bias { MG_BIAS_DRAWN = 0, MG_BIAS_CONST } mg_init_bias;
+
+typedef struct mg_init {
+    mg_init_kind kind;
+    double scale;        /* see above; 0 means 1 */
+    mg_init_bias bias;
+    double bias_value;   /* every bias, with MG_BIAS_CONST */
+} mg_init;
+
+/* An MLP like mg_mlp_new, with layer l's parameters drawn by inits[l]
+ * (inits NULL: micrograd's uniform(-1, 1) everywhere, the very numbers of
+ * mg_mlp_new with the same seed).  Draws go in parameter order from one
+ * mg_rng seeded with `seed`.  Returns NULL (error recorded in g) on bad
+ * sizes, an unknown kind, a scale that is negative or not finite, a bias
+ * value that is not finite, or no memory.
+ *     mg_init notebook = {MG_INIT_NORMAL, 0.1, MG_BIAS_CONST, 0.0};
+ *     mg_init both[2] = {notebook, notebook};
+ *     mg_mlp *m = mg_mlp_new_init(g, 784, (size_t[]){64, 1}, 2, acts, both, seed); */
+MG_API mg_mlp *mg_mlp_new_init(mg_graph *g, size_t n_in, const size_t *sizes, size_t n_layers,
+                               const mg_activation *acts, const mg_init *inits, uint64_t seed);
+
+/* Name of a kind ("uniform", "normal", "xavier-uniform", "xavier-normal",
+ * "he-uniform", "he-normal"; "?" when unknown), and the reverse for
+ * command lines: "KIND" or "KIND:SCALE" (SCALE a positive number, e.g.
+ * "normal:0.1") sets init->kind and init->scale (0 without SCALE), leaves
+ * the bias fields alone and returns 0; -1 (init untouched) otherwise. */
+MG_API const char *mg_init_name(mg_init_kind kind);
+MG_API int         mg_init_parse(const char *text, mg_init *init);
+/* @@ end initialisers @@ */
+
 /* Free the MLP's bookkeeping (not its nodes: they belong to the graph). */
 MG_API void mg_mlp_free(mg_mlp *m);
 
@@ -697,6 +753,11 @@ MG_API mg_optim *mg_sgd_new(mg_value *const *params, size_t n, double lr);
 /* SGD with momentum mu (PyTorch's form): v = mu * v + grad; p -= lr * v,
  * v starting at 0.  NULL as for mg_sgd_new. */
 MG_API mg_optim *mg_momentum_new(mg_value *const *params, size_t n, double lr, double mu);
+
+/* SGD with Nesterov momentum mu, as PyTorch writes it (SGD with
+ * nesterov=True, no dampening): v = mu * v + grad; p -= lr * (grad + mu * v),
+ * v starting at 0 (issue 17).  NULL as for mg_sgd_new. */
+MG_API mg_optim *mg_nesterov_new(mg_value *const *params, size_t n, double lr, double mu);
 
 /* Adam (Kingma and Ba): m = b1 m + (1 - b1) g, v = b2 v + (1 - b2) g^2,
  * p -= lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps) at step t = 1,
