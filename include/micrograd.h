@@ -739,6 +739,80 @@ MG_API mg_value *mg_loss_hinge(mg_value *const *score, mg_value *const *target, 
 MG_API mg_value *mg_loss_softmax_ce(mg_value *const *logits, mg_value *const *target, size_t k,
                                     size_t n);
 
+/* @@ batches (issue 17) @@
+ * An MLP and a loss over many rows at once, for training on data sets of
+ * some size (MNIST: 784 inputs a row).  mg_batch_grad gives what this loop
+ * gives, without building any graph:
+ *
+ *     for (r = 0; r < n_rows; r++) {          // x: leaves for row r's inputs
+ *         mg_mlp_forward(m, x, pred);          // pred[0..k): the outputs
+ *         loss = <the loss>(pred, target_r, k);
+ *         mg_backward(loss);                   // the parameters accumulate
+ *         loss_sum += loss->data;
+ *     }
+ *
+ * that is, every row's own gradient added into each parameter's grad, row
+ * after row, and the sum of the rows' losses: the notebook's "gradient
+ * summed over the training set" for the whole set, a mini-batch's summed
+ * gradient for a slice of it.  The numbers are that loop's to the last bit
+ * (tests/test_batch.c holds them to 1e-12 relative, in both builds): the
+ * default build takes the same sums in the same order on blocks of rows
+ * with vector instructions where the CPU has them (src/fast/dense.c); make
+ * FAST=0 replays the loop's own graph.  Each call reads the parameters'
+ * current values, so an optimizer steps between calls as usual:
+ *
+ *     mg_batch *b = mg_batch_new(m, MG_LOSS_BCE);
+ *     for (epoch = 0; epoch < 30; epoch++) {
+ *         mg_optim_zero_grad(opt);
+ *         mg_batch_grad(b, train->x, train->y, train->n_rows, &loss_sum);
+ *         mg_optim_step(opt);
+ *     }
+ *     mg_batch_free(b);
+ *
+ * The loss of one row over the net's k outputs and the row's k targets:
+ *   MG_LOSS_MSE         mg_loss_mse(pred, target, k)
+ *   MG_LOSS_HALF_SSE    mg_loss_half_sse(pred, target, k)
+ *   MG_LOSS_BCE         mg_loss_bce(pred, target, k)   (a sigmoid output layer)
+ *   MG_LOSS_BCE_LOGITS  mg_loss_bce_logits(pred, target, k)
+ *   MG_LOSS_SOFTMAX_CE  mg_loss_softmax_ce(pred, target, k, 1)   (targets one-hot) */
+typedef enum mg_loss_kind {
+    MG_LOSS_MSE = 0,
+    MG_LOSS_HALF_SSE,
+    MG_LOSS_BCE,
+    MG_LOSS_BCE_LOGITS,
+    MG_LOSS_SOFTMAX_CE
+} mg_loss_kind;
+
+typedef struct mg_batch mg_batch;
+
+/* Names of the losses ("mse", "half-sse", "bce", "bce-logits",
+ * "softmax-ce"; "?" when unknown) and the reverse (-1 when unknown). */
+MG_API const char *mg_loss_name(mg_loss_kind kind);
+MG_API int         mg_loss_parse(const char *name);
+
+/* A batch evaluator for m and the loss `loss`.  It keeps pointers to m's
+ * parameters (m must outlive it) and a small graph of its own; it adds no
+ * node to m's graph.  The caller frees it with mg_batch_free (NULL is a
+ * no-op).  NULL when m is NULL, the loss is unknown or memory ran out
+ * (error recorded in m's graph). */
+MG_API mg_batch *mg_batch_new(mg_mlp *m, mg_loss_kind loss);
+MG_API void      mg_batch_free(mg_batch *b);
+
+/* For rows r = 0 .. n_rows-1, with inputs x[r*n_in .. (r+1)*n_in) and
+ * targets target[r*k .. (r+1)*k) (k = the last layer's size): add d(loss
+ * of row r)/d(p) into every parameter's grad, row after row (frozen ones
+ * too, as mg_backward does; nothing is zeroed), and store the sum of the
+ * rows' losses in *loss_sum (when not NULL).  Returns 0, or -1 when b, x
+ * or target is NULL (error recorded in m's graph).  n_rows 0 adds
+ * nothing and gives a sum of 0. */
+MG_API int mg_batch_grad(mg_batch *b, const double *x, const double *target, size_t n_rows,
+                         double *loss_sum);
+
+/* The net's k outputs for each row into out[r*k .. (r+1)*k): the values
+ * mg_mlp_forward gives.  Changes no grad.  Returns 0, or -1 as above. */
+MG_API int mg_batch_predict(mg_batch *b, const double *x, size_t n_rows, double *out);
+/* @@ end batches @@ */
+
 /* ---- optimizers
  * An optimizer holds a copy of the parameter array (the nodes themselves
  * stay the graph's) and its own state; free it with mg_optim_free.  Every
