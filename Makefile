@@ -4,12 +4,17 @@
 #   make SANITIZE=address,undefined test   tests under ASan + UBSan
 #   make CC=clang BUILD=build/clang test   another compiler, another folder
 #   make install PREFIX=/usr DESTDIR=pkg   staged install
+#   make dist                              micrograd-c-VERSION.tar.gz
 #
-# Your CFLAGS are added after ours, never instead of them.
+# Your CFLAGS are added after ours, never instead of them.  Changing CC,
+# CFLAGS, LDFLAGS, SANITIZE or FAST rebuilds what they affect: each BUILD
+# folder keeps the flags it was built with in BUILD/flags.
 
 CC      ?= cc
 AR      ?= ar
 PREFIX  ?= /usr/local
+LIBDIR  ?= $(PREFIX)/lib
+DATADIR ?= $(PREFIX)/share/micrograd
 DESTDIR ?=
 BUILD   ?= build
 SANITIZE ?=
@@ -44,9 +49,34 @@ EXAMPLES  = $(patsubst examples/%.c,$(BUILD)/examples/%,$(wildcard examples/*.c)
 TEST_SRC  = $(wildcard tests/test_*.c) bench/baseline.c
 TEST_BIN  = $(BUILD)/tests/run_tests
 STATIC    = $(BUILD)/libmicrograd.a
-SHARED    = $(BUILD)/libmicrograd.so
+VERSION  := $(shell sed -n 's/^\#define MG_VERSION "\(.*\)"/\1/p' include/micrograd.h)
+SOMAJOR   = $(firstword $(subst ., ,$(VERSION)))
+# the shared library: libmicrograd.so -> .so.0 -> .so.0.1.0 (SONAME .so.0);
+# on macOS libmicrograd.dylib -> .0.dylib, with that install name
+ifeq ($(shell uname -s),Darwin)
+SHARED_LINK = libmicrograd.dylib
+SHARED_SO   = libmicrograd.$(SOMAJOR).dylib
+SHARED_REAL = libmicrograd.$(VERSION).dylib
+SONAME_FLAG = -Wl,-install_name,$(LIBDIR)/$(SHARED_SO)
+else
+SHARED_LINK = libmicrograd.so
+SHARED_SO   = libmicrograd.so.$(SOMAJOR)
+SHARED_REAL = libmicrograd.so.$(VERSION)
+SONAME_FLAG = -Wl,-soname,$(SHARED_SO)
+endif
+SHARED    = $(BUILD)/$(SHARED_REAL)
 
-.PHONY: all lib examples run test check-criterion bench install uninstall clean
+# BUILD/flags holds the flags this folder was built with; it is rewritten
+# (and so everything depending on it rebuilt) only when they change
+FLAGS_NOW := $(strip $(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) FAST=$(FAST))
+FLAGS_OLD := $(strip $(shell cat $(BUILD)/flags 2>/dev/null))
+ifneq ($(FLAGS_NOW),$(FLAGS_OLD))
+$(shell mkdir -p $(BUILD))
+$(file >$(BUILD)/flags,$(FLAGS_NOW))
+endif
+FLAGS_STAMP = $(BUILD)/flags
+
+.PHONY: all lib examples run test check-criterion bench install uninstall clean dist check-exports
 
 all: lib examples
 
@@ -54,11 +84,11 @@ lib: $(STATIC) $(SHARED)
 
 examples: $(EXAMPLES)
 
-$(BUILD)/obj/%.o: src/%.c $(HEADERS)
+$(BUILD)/obj/%.o: src/%.c $(HEADERS) $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(INTERNAL) $(LIB_ONLY) -c $< -o $@
 
-$(BUILD)/pic/%.o: src/%.c $(HEADERS)
+$(BUILD)/pic/%.o: src/%.c $(HEADERS) $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(INTERNAL) $(LIB_ONLY) -fPIC -c $< -o $@
 
@@ -68,9 +98,11 @@ $(STATIC): $(LIB_OBJ)
 	$(AR) rcs $@ $^
 
 $(SHARED): $(PIC_OBJ)
-	$(CC) -shared $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+	$(CC) -shared $(SONAME_FLAG) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+	ln -sf $(SHARED_REAL) $(BUILD)/$(SHARED_SO)
+	ln -sf $(SHARED_SO) $(BUILD)/$(SHARED_LINK)
 
-$(BUILD)/examples/%: examples/%.c $(STATIC) include/micrograd.h
+$(BUILD)/examples/%: examples/%.c $(STATIC) include/micrograd.h $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(STATIC) $(LIBS)
 
@@ -79,7 +111,7 @@ run: $(BUILD)/examples/mazur
 	$(BUILD)/examples/mazur
 
 # All suites link into one Criterion binary, so one summary line covers them.
-$(TEST_BIN): $(TEST_SRC) tests/test_util.h tests/teach_util.h tests/ref_math.h bench/baseline.h $(STATIC) | check-criterion
+$(TEST_BIN): $(TEST_SRC) $(wildcard tests/*.h) bench/baseline.h $(STATIC) $(FLAGS_STAMP) | check-criterion
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(INTERNAL) -Ibench $(ALL_LDFLAGS) -o $@ $(TEST_SRC) $(TEST_EXTRA_LIBS) $(STATIC) -lcriterion $(LIBS)
 
@@ -93,7 +125,7 @@ test: check-criterion $(TEST_BIN)
 	ASAN_OPTIONS=detect_leaks=0$${ASAN_OPTIONS:+:$$ASAN_OPTIONS} $(TEST_BIN) $(TEST_ARGS)
 
 # Speed and memory against hand-written C (prints a table; not a test).
-$(BUILD)/bench/bench: bench/bench.c bench/baseline.c bench/baseline.h $(STATIC)
+$(BUILD)/bench/bench: bench/bench.c bench/baseline.c bench/baseline.h $(STATIC) $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Ibench $(ALL_LDFLAGS) -o $@ bench/bench.c bench/baseline.c $(STATIC) $(LIBS)
 
@@ -109,17 +141,49 @@ bench: $(BUILD)/bench/bench
 		echo; echo "PyTorch: not measured ($(TORCH_PYTHON) cannot import torch; on Debian: apt-get install python3-torch)"; \
 	fi
 
+# Everything a user of the library needs, under PREFIX (staged under DESTDIR):
+# the header, both libraries, pkg-config and CMake files, mgrad and its man
+# pages, and the data and worksheets (DATADIR).  uninstall removes exactly
+# what install wrote.
+CMAKEDIR = $(LIBDIR)/cmake/micrograd
+INSTALLED_DATA = $(wildcard data/*.csv) $(wildcard data/micrograd_demo/*) $(wildcard worksheets/*.mg)
+
 install: lib
-	mkdir -p $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	mkdir -p $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(CMAKEDIR)
 	cp include/micrograd.h $(DESTDIR)$(PREFIX)/include/
-	cp $(STATIC) $(SHARED) $(DESTDIR)$(PREFIX)/lib/
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(shell sed -n 's/^#define MG_VERSION "\(.*\)"/\1/p' include/micrograd.h)|' \
-		micrograd.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/micrograd.pc
+	cp $(STATIC) $(SHARED) $(DESTDIR)$(LIBDIR)/
+	ln -sf $(SHARED_REAL) $(DESTDIR)$(LIBDIR)/$(SHARED_SO)
+	ln -sf $(SHARED_SO) $(DESTDIR)$(LIBDIR)/$(SHARED_LINK)
+	sed -e 's|@VERSION@|$(VERSION)|' micrograd.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/micrograd.pc
+	sed -e 's|@VERSION@|$(VERSION)|' -e 's|@SHARED_REAL@|$(SHARED_REAL)|' -e 's|@SHARED_SO@|$(SHARED_SO)|' \
+		cmake/micrograd-config.cmake.in > $(DESTDIR)$(CMAKEDIR)/micrograd-config.cmake
+	sed -e 's|@VERSION@|$(VERSION)|' cmake/micrograd-config-version.cmake.in \
+		> $(DESTDIR)$(CMAKEDIR)/micrograd-config-version.cmake
+	@set -e; for f in $(INSTALLED_DATA); do \
+		d=$(DESTDIR)$(DATADIR)/$${f#*/}; mkdir -p "$${d%/*}"; cp "$$f" "$$d"; \
+	done
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/include/micrograd.h \
-		$(DESTDIR)$(PREFIX)/lib/libmicrograd.a $(DESTDIR)$(PREFIX)/lib/libmicrograd.so \
-		$(DESTDIR)$(PREFIX)/lib/pkgconfig/micrograd.pc
+		$(DESTDIR)$(LIBDIR)/libmicrograd.a $(DESTDIR)$(LIBDIR)/$(SHARED_REAL) \
+		$(DESTDIR)$(LIBDIR)/$(SHARED_SO) $(DESTDIR)$(LIBDIR)/$(SHARED_LINK) \
+		$(DESTDIR)$(LIBDIR)/pkgconfig/micrograd.pc \
+		$(DESTDIR)$(CMAKEDIR)/micrograd-config.cmake $(DESTDIR)$(CMAKEDIR)/micrograd-config-version.cmake
+	@for f in $(INSTALLED_DATA); do rm -f $(DESTDIR)$(DATADIR)/$${f#*/}; done
+	-rmdir $(DESTDIR)$(CMAKEDIR) $(DESTDIR)$(DATADIR)/micrograd_demo $(DESTDIR)$(DATADIR) 2>/dev/null
+
+# The shared library exports the header's MG_API functions and nothing else.
+check-exports: $(SHARED)
+	@sh tools/check_exports.sh $(SHARED) include/micrograd.h
+
+# A release tarball of the files git tracks, which builds and passes make
+# test from its own contents (CI checks it).
+DIST = micrograd-c-$(VERSION)
+dist:
+	@command -v git >/dev/null 2>&1 && git rev-parse --git-dir >/dev/null 2>&1 || \
+		{ echo "make dist: needs a git checkout (it packs the files git tracks)" >&2; exit 1; }
+	git archive --format=tar.gz --prefix=$(DIST)/ -o $(DIST).tar.gz HEAD
+	@echo "make dist: $(DIST).tar.gz"
 
 clean:
 	rm -rf build
@@ -131,7 +195,7 @@ DOT ?= dot
 DOT_EXAMPLES = $(patsubst examples/%.c,%,$(shell grep -l -e '--dot' examples/*.c))
 TEST_DOT_DIR = $(BUILD)/tests/dot
 
-.PHONY: graphs check-dot
+.PHONY: graphs check-dot check-layers
 
 # examples may share small headers (examples/*.h): rebuild when they change
 $(EXAMPLES): $(wildcard examples/*.h)
@@ -146,6 +210,8 @@ graphs: $(DOT_EXAMPLES:%=$(BUILD)/examples/%)
 		exit 0; \
 	fi; \
 	mkdir -p docs/img; \
+	sh tools/check_layers.sh --dot src > $(BUILD)/layers.dot && \
+		$(DOT) -Tsvg $(BUILD)/layers.dot -o docs/img/layers.svg && echo "make graphs: docs/img/layers.svg" || exit 1; \
 	for e in $(DOT_EXAMPLES); do \
 		if ! $(BUILD)/examples/$$e --dot > $(BUILD)/$$e.dot 2>/dev/null; then \
 			echo "make graphs: skipped $$e ($$e --dot failed)"; continue; \
@@ -153,6 +219,13 @@ graphs: $(DOT_EXAMPLES:%=$(BUILD)/examples/%)
 		$(DOT) -Tsvg $(BUILD)/$$e.dot -o docs/img/$$e.svg || exit 1; \
 		echo "make graphs: docs/img/$$e.svg"; \
 	done
+
+# The layers of src/ (docs/architecture.md): includes and calls run one way,
+# down to core, with no circle; then the check is shown to fail on doctored
+# copies of src/ (an upward include, a circle, ...).
+check-layers: $(LIB_OBJ)
+	@sh tools/check_layers.sh src $(BUILD)/obj
+	@sh tests/check_layers_test.sh
 
 check-dot:
 	@command -v $(DOT) >/dev/null 2>&1 || { echo "make check-dot: Graphviz '$(DOT)' is not installed" >&2; exit 1; }
@@ -189,7 +262,7 @@ TEST_EXTRA_LIBS += $(MGRAD_LIB)
 all: $(MGRAD)
 mgrad: $(MGRAD)
 
-$(BUILD)/mgrad-obj/%.o: tools/mgrad/%.c $(MGRAD_HDR)
+$(BUILD)/mgrad-obj/%.o: tools/mgrad/%.c $(MGRAD_HDR) $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
@@ -209,9 +282,12 @@ install-mgrad: $(MGRAD)
 	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	cp $(MGRAD) $(DESTDIR)$(PREFIX)/bin/mgrad
 	cp docs/mgrad.1 $(DESTDIR)$(PREFIX)/share/man/man1/mgrad.1
+	@if [ -f docs/es/mgrad.1 ]; then mkdir -p $(DESTDIR)$(PREFIX)/share/man/es/man1 && \
+		cp docs/es/mgrad.1 $(DESTDIR)$(PREFIX)/share/man/es/man1/mgrad.1; fi
 
 uninstall-mgrad:
-	rm -f $(DESTDIR)$(PREFIX)/bin/mgrad $(DESTDIR)$(PREFIX)/share/man/man1/mgrad.1
+	rm -f $(DESTDIR)$(PREFIX)/bin/mgrad $(DESTDIR)$(PREFIX)/share/man/man1/mgrad.1 \
+		$(DESTDIR)$(PREFIX)/share/man/es/man1/mgrad.1
 
 # Fuzzing with libFuzzer: every tests/fuzz/fuzz_*.c is a target, built with
 # clang from the sources (not the .a, so the whole library is instrumented)

@@ -163,6 +163,57 @@ Test(ops, sigmoid_of_negative_argument_is_accurate) {
     expect_close(grad, exp(-720.0), 1e-12);
 }
 
+/* a ** b with the exponent a node.  Values and derivatives b a^(b-1) and
+ * a^b ln a computed separately with Python's math module (float64). */
+Test(ops, pow_v_values_and_both_derivatives) {
+    static const double cases[][5] = {
+        /* a, b, a^b, d/da, d/db */
+        {2, 3, 8, 12, 5.545177444479562},
+        {4, 0.5, 2.0, 0.25, 2.772588722239781},
+        {1.5, -2.25, 0.40160089049326436, -0.6024013357398965, 0.16283514848018651},
+        {0.3, 1.7, 0.12915348607498026, 0.7318697544248881, -0.15549728481816472},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        double r[3];
+        eval_binary(mg_pow_v, cases[i][0], cases[i][1], r);
+        for (int k = 0; k < 3; k++)
+            cr_expect(mgt_close(r[k], cases[i][2 + k], 1e-13), "pow_v(%g, %g)[%d] = %.17g, want %.17g",
+                      cases[i][0], cases[i][1], k, r[k], cases[i][2 + k]);
+    }
+}
+
+/* Where a <= 0, PyTorch's pow backward decides: d/db is taken as 0 where
+ * a = 0 and b >= 0 (0^b is flat there although ln 0 = -inf), d/da is 0
+ * where b = 0; elsewhere IEEE: ln of a negative base is NaN, and 0 to a
+ * negative power is infinite.  (torch.pow(a, b).backward() in float64.) */
+Test(ops, pow_v_at_a_non_positive_base_follows_pytorch) {
+    double r[3];
+    eval_binary(mg_pow_v, 0.0, 2.0, r);    /* 0^2 */
+    cr_expect(r[0] == 0.0 && r[1] == 0.0 && r[2] == 0.0, "0^2: %g %g %g", r[0], r[1], r[2]);
+    eval_binary(mg_pow_v, 0.0, 0.0, r);    /* 0^0 = 1, flat in both */
+    cr_expect(r[0] == 1.0 && r[1] == 0.0 && r[2] == 0.0, "0^0: %g %g %g", r[0], r[1], r[2]);
+    eval_binary(mg_pow_v, -2.0, 3.0, r);   /* (-2)^3: d/db = -8 ln(-2) = NaN */
+    cr_expect(r[0] == -8.0 && r[1] == 12.0 && isnan(r[2]), "(-2)^3: %g %g %g", r[0], r[1], r[2]);
+    eval_binary(mg_pow_v, 0.0, -1.0, r);   /* 0^-1 = inf; d/da = -inf; d/db = inf * -inf */
+    cr_expect(isinf(r[0]) && r[0] > 0 && isinf(r[1]) && r[1] < 0 && isinf(r[2]) && r[2] < 0,
+              "0^-1: %g %g %g", r[0], r[1], r[2]);
+}
+
+/* The exponent node gets its share when it is used elsewhere too:
+ * L = x ** x, dL/dx = x^x (ln x + 1). */
+Test(ops, pow_v_with_the_same_node_as_base_and_exponent) {
+    mg_graph *g = mg_graph_new();
+    mg_value *x = mg_leaf(g, 1.5, "x");
+    mg_value *L = mg_pow_v(x, x);
+    mg_backward(L);
+    const double want = pow(1.5, 1.5) * (log(1.5) + 1.0);
+    cr_expect(mgt_close(x->grad, want, 1e-14), "x.grad %.17g, want %.17g", x->grad, want);
+    cr_expect_eq(mg_value_op(L), MG_OP_POW_V);
+    cr_expect_eq(mg_value_arity(L), 2u);
+    cr_expect_str_eq(mg_op_symbol(MG_OP_POW_V), "**");
+    mg_graph_free(g);
+}
+
 Test(ops, pow_zero_exponent_has_zero_derivative_even_at_zero) {
     mg_graph *g = mg_graph_new();
     mg_value *a = mg_leaf(g, 0.0, "a");

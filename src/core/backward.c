@@ -7,7 +7,7 @@
  * its share, so by then its grad is complete and can be passed on. */
 void mg__chain_rule(mg_value *const *topo, size_t n) {
     if (!n) return;
-    mg__graph_of(topo[0])->grad_writes++;
+    mg__graph_of(topo[0])->grad_writes++;   /* for tapes: grads were written */
     /* non-leaf grads start from 0; leaves (parameters) accumulate across
      * calls, as in PyTorch */
     for (size_t i = 0; i < n; i++)
@@ -21,7 +21,10 @@ void mg__chain_rule(mg_value *const *topo, size_t n) {
 }
 
 void mg_backward(mg_value *root) {
+    /* the nodes root depends on, inputs first and root last: nodes are
+     * made after their inputs, so creation order is already a topological
+     * order, and topo.c only has to find which nodes are reachable */
     size_t n;
-    mg_value *const *topo = mg__topo(root, &n);   /* inputs first, root last */
+    mg_value *const *topo = mg__topo(root, &n);
     mg__chain_rule(topo, n);
 }

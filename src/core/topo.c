@@ -2,6 +2,8 @@
  * walks that need nothing more: zero_grad, check_finite. */
 #include "core/ops.h"
 
+#include <string.h>
+
 /* The nodes reachable from root, inputs first.
  *
  * Why no search is needed: every node is made after its inputs, so creation
@@ -15,8 +17,16 @@ mg_value **mg__topo(const mg_value *root, size_t *n_out) {
     *n_out = 0;
     if (!root) return NULL;
     mg_graph *g = mg__graph_of(root);
-    g->n_topo = 0;
     size_t id = mg__id(root), pending = 1;
+    /* at most id + 1 nodes are reachable: room for them all up front, so
+     * the sweep below cannot fail half way with flags set */
+    if (!mg__grow((void **)&g->topo, &g->cap_topo, id + 1, sizeof *g->topo)) {
+        mg__error(g, "topological sort: out of memory for %zu nodes", id + 1);
+        g->n_topo = 0;
+        return NULL;
+    }
+    /* filled from the end, root last, so that it comes out inputs first */
+    mg_value **slot = g->topo + id + 1;
     ((mg_value *)root)->flags |= MG_SEEN;
     for (size_t bi = id / MG_NODES_PER_BLOCK + 1; bi-- > 0 && pending;) {
         mg_value *first = g->blocks[bi]->nodes;
@@ -26,9 +36,7 @@ mg_value **mg__topo(const mg_value *root, size_t *n_out) {
             if (v->flags & MG_SEEN) {
                 v->flags &= (uint8_t)~MG_SEEN;
                 pending--;
-                if (!mg__grow((void **)&g->topo, &g->cap_topo, g->n_topo + 1, sizeof *g->topo))
-                    goto oom;
-                g->topo[g->n_topo++] = v;
+                *--slot = v;
                 for (size_t i = 0; i < mg__arity(v); i++) {
                     mg_value *in = mg__input(v, i);
                     if (!(in->flags & MG_SEEN)) {
@@ -41,23 +49,10 @@ mg_value **mg__topo(const mg_value *root, size_t *n_out) {
             if (v == first) break;
         }
     }
-    /* collected from the root down; turn it into inputs-first order */
-    for (size_t i = 0, j = g->n_topo; i + 1 < j; i++, j--) {
-        mg_value *t = g->topo[i];
-        g->topo[i] = g->topo[j - 1];
-        g->topo[j - 1] = t;
-    }
+    g->n_topo = (size_t)(g->topo + id + 1 - slot);
+    if (slot != g->topo) memmove(g->topo, slot, g->n_topo * sizeof *g->topo);
     *n_out = g->n_topo;
     return g->topo;
-
-oom:
-    /* leave no scratch flag behind */
-    for (size_t k = 0; k < g->n_nodes; k++)
-        g->blocks[k / MG_NODES_PER_BLOCK]->nodes[k % MG_NODES_PER_BLOCK].flags &=
-            (uint8_t)~MG_SEEN;
-    mg__error(g, "topological sort: out of memory after %zu nodes", g->n_topo);
-    g->n_topo = 0;
-    return NULL;
 }
 
 mg_value *const *mg_topo(const mg_value *root, size_t *n) {

@@ -25,7 +25,7 @@ static const char help[] =
     "    mgrad eval 'e = a*b; d = e + c; L = d*f' a=2 b=-3 c=10 f=-2\n"
     "\n"
     "The language: statements separated by ';' or new lines, '#' comments;\n"
-    "numbers (2, 0.5, 1e-3), names, + - * /, ** or ^ with a constant exponent,\n"
+    "numbers (2, 0.5, 1e-3), names, + - * /, ** or ^ (any exponent),\n"
     "unary minus, parentheses, the functions " MGRAD_FUNCTIONS ",\n"
     "and assignments NAME = expr that name intermediate nodes.  -a**2 is -(a**2),\n"
     "2**3**2 is 512.  NAME=VALUE arguments give the leaves their values.\n"

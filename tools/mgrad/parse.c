@@ -261,21 +261,19 @@ static int parse_primary(parser *ps, val *out) {
     return 0;
 }
 
-/* power := primary [ ('**' | '^') unary ]: right-associative through unary,
- * and the exponent must be made of numbers only (mg_pow takes a constant). */
+/* power := primary [ ('**' | '^') unary ]: right-associative through unary.
+ * An exponent made of numbers only becomes mg_pow's constant (drawn "**2",
+ * as micrograd does); any other exponent is a node of its own (mg_pow_v),
+ * so that the gradient reaches it too. */
 static int parse_power(parser *ps, val *out) {
     if (parse_primary(ps, out)) return -1;
     if (peek(ps)->kind != T_POW) return 0;
     tok op = ps->cur;
     advance(ps);
-    size_t exp_at = peek(ps)->at;
     val k;
     if (parse_unary(ps, &k)) return -1;
-    if (!k.is_const)
-        return mgrad__fail(ps->p, exp_at,
-                       "the exponent of '%.*s' must be a constant (numbers only, no names)",
-                       (int)op.len, ps->src + op.at);
-    return made(ps, mg_pow(out->v, k.v->data), op.at, out, out->is_const);
+    if (k.is_const) return made(ps, mg_pow(out->v, k.v->data), op.at, out, out->is_const);
+    return made(ps, mg_pow_v(out->v, k.v), op.at, out, 0);
 }
 
 static int parse_unary(parser *ps, val *out) {
