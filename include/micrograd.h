@@ -668,6 +668,54 @@ MG_API int mg_mlp_save(const mg_mlp *m, FILE *out);
  * than the 3 parameters the header declares". */
 MG_API mg_mlp *mg_mlp_load(mg_graph *g, FILE *in, char *err, size_t errlen);
 
+/* @@ safetensors (issue 17) @@
+ * The bridge to PyTorch.  mg_mlp_save_safetensors writes the parameters
+ * in the safetensors format (8-byte little-endian header length, a JSON
+ * header, then the data), F64, under the names and shapes that
+ * torch.nn.Sequential(Linear, act, Linear, act, ...) gives its
+ * state_dict: layer l's weights "<k>.weight" [out, in] (row j is neuron
+ * j's weights) and biases "<k>.bias" [out], where k counts the modules
+ * before it: an activation module follows every layer that is not
+ * linear, so the indices are 0, 2, 4, ... when all are.  The header's
+ * __metadata__ holds "format": "pt" and "mg_activations" ("relu,relu,
+ * linear"), which tensors alone cannot tell.  In PyTorch:
+ *     net = torch.nn.Sequential(torch.nn.Linear(2, 16), torch.nn.ReLU(), ...).double()
+ *     net.load_state_dict(tensors, strict=True)   # tensors read from the file
+ * Returns 0, or -1 when m or out is NULL, memory ran out or writing failed. */
+MG_API int mg_mlp_save_safetensors(const mg_mlp *m, FILE *out);
+
+/* Several nets in one file, net k's tensors named "<prefixes[k]>.<k>.weight"
+ * and its activations "<prefixes[k]>.mg_activations": the state_dict of a
+ * torch module whose attribute prefixes[k] is net k's Sequential (a net
+ * with a residual connection, made of several mg_mlp).  prefixes NULL, or
+ * an empty one, gives the plain names.  -1 also for a prefix holding '"',
+ * '\' or a control character. */
+MG_API int mg_safetensors_save(FILE *out, const mg_mlp *const *mlps, const char *const *prefixes,
+                               size_t n);
+
+/* Read a safetensors file (from PyTorch, or from the writers above) into a
+ * new MLP in g, so that a net trained there can be traced and explained
+ * here.  Its tensors are those named "<k>.weight" and "<k>.bias" after
+ * "<prefix>." (prefix NULL or "": all of the file's tensors, and then every
+ * one must be named so), the layers in the order of k, with F64 or F32 data
+ * (F32 is widened exactly).  The activations are acts[0..n_acts) when acts
+ * is not NULL (one per layer), else the file's mg_activations.  The reader
+ * checks everything and refuses the file, returning NULL with one message in
+ * err[0..errlen) (in g's language), when: the file is shorter than 8
+ * bytes; the header length is over 100,000,000 or past the end of the
+ * file; the header is not strict JSON ("bad JSON header at byte 17:
+ * expected ':'"); a tensor has a dtype other than F32/F64, offsets past the
+ * data ("truncated file: ..."), a byte count that does not fit its shape,
+ * or shares bytes with another; bytes belong to no tensor; a name is not a
+ * layer's; a layer lacks its weight or bias; the shapes do not chain
+ * ("layer 1: '2.weight' has 32 inputs, but the layer before has 64
+ * outputs"); or the activations are missing, unknown or not one per layer.
+ * The stream is read to its end. */
+MG_API mg_mlp *mg_mlp_load_safetensors(mg_graph *g, FILE *in, const char *prefix,
+                                       const mg_activation *acts, size_t n_acts, char *err,
+                                       size_t errlen);
+/* @@ end safetensors @@ */
+
 /* @@ training (issue 5) @@ */
 
 /* Losses build graph nodes, so mg_backward(loss) reaches every parameter;
