@@ -140,6 +140,7 @@ bench: $(BUILD)/bench/bench
 	else \
 		echo; echo "PyTorch: not measured ($(TORCH_PYTHON) cannot import torch; on Debian: apt-get install python3-torch)"; \
 	fi
+	$(BENCH_MNIST)
 
 # Everything a user of the library needs, under PREFIX (staged under DESTDIR):
 # the header, both libraries, pkg-config and CMake files, mgrad and its man
@@ -345,3 +346,20 @@ check-torch-bridge: $(BUILD)/tools/mlp_bridge $(EXAMPLES)
 	@$(TORCH_PYTHON) -c 'import torch' 2>/dev/null || { \
 		echo "make check-torch-bridge: $(TORCH_PYTHON) cannot import torch (on Debian: apt-get install python3-torch)" >&2; exit 1; }
 	$(TORCH_PYTHON) tools/torch_bridge.py check $(BUILD)/tools/mlp_bridge $(BUILD)/bridge $(BUILD)/examples
+
+# make bench's MNIST row (bench/mnist.c, then the notebook's numpy code on
+# the same images; numpy from NUMPY_PYTHON, with OPENBLAS_CORETYPE unset so
+# that OpenBLAS, when numpy uses it, picks its own kernels)
+NUMPY_PYTHON ?= /usr/bin/python3
+bench: $(BUILD)/bench/mnist
+$(BUILD)/bench/mnist: bench/mnist.c $(STATIC) include/micrograd.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(STATIC) $(LIBS)
+define BENCH_MNIST
+@$(BUILD)/bench/mnist $(BUILD)/bench
+@if $(NUMPY_PYTHON) -c 'import numpy' 2>/dev/null; then \
+	env -u OPENBLAS_CORETYPE $(NUMPY_PYTHON) bench/numpy_mnist.py $(BUILD)/bench; \
+else \
+	echo "  numpy: not measured ($(NUMPY_PYTHON) cannot import numpy; on Debian: apt-get install python3-numpy)"; \
+fi
+endef
