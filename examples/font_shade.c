@@ -13,6 +13,8 @@
 #define _POSIX_C_SOURCE 200809L   /* isatty, for the progress bar */
 #include <micrograd.h>
 
+#include "bridge.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +32,7 @@ static double now(void) {
 
 static int usage(void) {
     fprintf(stderr, "usage: font_shade [--data FILE.csv] [--seed N] [--steps N] [--teaching-graph]\n"
+                    "                  [--save FILE.safetensors] [--load FILE]\n"
                     "                  [--predict R,G,B]\n");
     return 2;
 }
@@ -45,7 +48,7 @@ static double predict(mg_mlp *m, const double *x) {
 }
 
 int main(int argc, char **argv) {
-    const char *path = "data/light_dark_font_training_set.csv", *ask = NULL;
+    const char *path = "data/light_dark_font_training_set.csv", *ask = NULL, *save = NULL, *load = NULL;
     unsigned long long seed = 1;
     long steps = STEPS;
     int teaching = 0;
@@ -56,6 +59,8 @@ int main(int argc, char **argv) {
         else if (!strcmp(argv[i], "--steps") && i + 1 < argc) steps = strtol(argv[++i], &end, 10);
         else if (!strcmp(argv[i], "--predict") && i + 1 < argc) ask = argv[++i];
         else if (!strcmp(argv[i], "--teaching-graph")) teaching = 1;
+        else if (!strcmp(argv[i], "--save") && i + 1 < argc) save = argv[++i];
+        else if (!strcmp(argv[i], "--load") && i + 1 < argc) load = argv[++i];
         else return usage();
         if (*end || steps < 1) return usage();
     }
@@ -86,7 +91,8 @@ int main(int argc, char **argv) {
     static const size_t sizes[2] = {3, 1};
     static const mg_activation acts[2] = {MG_ACT_RELU, MG_ACT_SIGMOID};
     mg_graph *g = mg_graph_new();
-    mg_mlp *m = mg_mlp_new(g, 3, sizes, 2, acts, seed);
+    mg_mlp *m = load ? bridge_load("font_shade", g, load, NULL, 3, 1) : mg_mlp_new(g, 3, sizes, 2, acts, seed);
+    if (load && !m) return 2;
     if (!train || !test || !m) {
         fprintf(stderr, "font_shade: out of memory\n");
         return 1;
@@ -145,11 +151,12 @@ int main(int argc, char **argv) {
         double pd = predict(m, xs);
         printf("background %s -> %s font (p(dark) = %.3f)\n", ask, pd > 0.5 ? "dark" : "light", pd);
     }
+    int status = save && bridge_save("font_shade", save, (const mg_mlp *[]){m}, NULL, 1) ? 1 : 0;
     mg_optim_free(opt);
     mg_mlp_free(m);
     mg_graph_free(g);
     mg_dataset_free(d);
     mg_dataset_free(train);
     mg_dataset_free(test);
-    return 0;
+    return status;
 }

@@ -9,7 +9,7 @@
 #ifndef MNIST_H
 #define MNIST_H
 
-#include <micrograd.h>
+#include "bridge.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -192,22 +192,8 @@ static mg_mlp *mnist_net(const mnist_opts *o, mg_graph *g, size_t n_out, mg_acti
         inits[l] = o->init;
     }
     if (!o->load) return mg_mlp_new_init(g, 784, sizes, n, acts, inits, o->seed);
-    char err[512];
-    FILE *f = fopen(o->load, "rb");
-    mg_mlp *m = f ? mg_mlp_load_safetensors(g, f, NULL, NULL, 0, err, sizeof err) : NULL;
-    if (!f) snprintf(err, sizeof err, "%s", T("cannot open it", "no se puede abrir"));
-    if (f) fclose(f);
-    if (m && (mg_mlp_n_in(m) != 784 || mg_mlp_layer_size(m, mg_mlp_n_layers(m) - 1) != n_out)) {
-        snprintf(err, sizeof err, T("the net has %zu inputs and %zu outputs, not 784 and %zu",
-                                    "la red tiene %zu entradas y %zu salidas, no 784 y %zu"),
-                 mg_mlp_n_in(m), mg_mlp_layer_size(m, mg_mlp_n_layers(m) - 1), n_out);
-        mg_mlp_free(m);
-        m = NULL;
-    }
-    if (!m) {
-        fprintf(stderr, "%s: %s: %s\n", o->prog, o->load, err);
-        exit(2);
-    }
+    mg_mlp *m = bridge_load(o->prog, g, o->load, NULL, 784, n_out);
+    if (!m) exit(2);
     return m;
 }
 
@@ -287,14 +273,7 @@ static double *mnist_predict(mg_mlp *m, const mg_dataset *d, size_t k) {
 
 /* --save: the net as safetensors. */
 static int mnist_save(const mnist_opts *o, const mg_mlp *m) {
-    if (!o->save) return 0;
-    FILE *f = fopen(o->save, "wb");
-    if (!f || mg_mlp_save_safetensors(m, f) || fclose(f)) {
-        fprintf(stderr, T("%s: cannot write %s\n", "%s: no se puede escribir %s\n"), o->prog, o->save);
-        return -1;
-    }
-    printf(T("saved %s (safetensors, F64)\n", "guardado %s (safetensors, F64)\n"), o->save);
-    return 0;
+    return o->save ? bridge_save(o->prog, o->save, &m, NULL, 1) : 0;
 }
 
 #endif

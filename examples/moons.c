@@ -13,6 +13,8 @@
  * afresh each step instead; the numbers are the same to the last bit. */
 #include <micrograd.h>
 
+#include "bridge.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,7 +32,7 @@ static double now(void) {
 
 static int usage(void) {
     fprintf(stderr, "usage: moons [--reference DIR] [--seed N] [--steps N] [--teaching-graph]\n"
-                    "             [--plot FILE.svg] [--quiet]\n");
+                    "             [--plot FILE.svg] [--quiet] [--save FILE.safetensors] [--load FILE]\n");
     return 2;
 }
 
@@ -84,7 +86,7 @@ static int read_trajectory(const char *dir, double *loss, double *acc, size_t n)
 }
 
 int main(int argc, char **argv) {
-    const char *ref = NULL, *plot = NULL;
+    const char *ref = NULL, *plot = NULL, *save = NULL, *load = NULL;
     unsigned long long seed = 42;
     long steps = 100;
     int teaching = 0, quiet = 0;
@@ -96,6 +98,8 @@ int main(int argc, char **argv) {
         else if (!strcmp(argv[i], "--steps") && i + 1 < argc) steps = strtol(argv[++i], &end, 10);
         else if (!strcmp(argv[i], "--teaching-graph")) teaching = 1;
         else if (!strcmp(argv[i], "--quiet")) quiet = 1;
+        else if (!strcmp(argv[i], "--save") && i + 1 < argc) save = argv[++i];
+        else if (!strcmp(argv[i], "--load") && i + 1 < argc) load = argv[++i];
         else return usage();
         if (*end || steps < 1) return usage();
     }
@@ -128,7 +132,9 @@ int main(int argc, char **argv) {
     static const mg_activation acts[3] = {MG_ACT_RELU, MG_ACT_RELU, MG_ACT_LINEAR};
     mg_graph *g = mg_graph_new();
     mg_mlp *m = NULL;
-    if (ref) {
+    if (load) {
+        if (!(m = bridge_load("moons", g, load, NULL, 2, 1))) return 2;
+    } else if (ref) {
         double init[337];
         snprintf(path, sizeof path, "%s/params_init.txt", ref);
         if (read_params(path, init, 337)) return 2;
@@ -203,6 +209,7 @@ int main(int argc, char **argv) {
         status = worst <= 1e-12 && exact && !acc_mismatches ? 0 : 1;
     }
 
+    if (save && bridge_save("moons", save, (const mg_mlp *[]){m}, NULL, 1)) status = 1;
     if (plot) {
         /* the model's score on a grid around the data, as the notebook's contour */
         mg_grid grid = {80, 80, -2.0, 3.0, -1.5, 2.0, 0.0, NULL};

@@ -16,6 +16,8 @@
 #define _POSIX_C_SOURCE 200809L   /* isatty, for the progress bar */
 #include <micrograd.h>
 
+#include "bridge.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,13 +42,19 @@ typedef struct net {
     size_t n_params;
 } net;
 
-static int net_new(net *nt, mg_graph *g, unsigned long long seed) {
+/* The four layers' names in a safetensors file: a torch module with
+ * attributes fc1 .. fc4, each a Sequential (Linear, and its activation). */
+static const char *const layer_names[4] = {"fc1", "fc2", "fc3", "fc4"};
+
+/* The layers drawn from seed, or read from the file `load`. */
+static int net_new(net *nt, mg_graph *g, unsigned long long seed, const char *load) {
     static const size_t in[4] = {2, WIDTH, WIDTH, WIDTH}, out[4] = {WIDTH, WIDTH, WIDTH, 1};
     static const mg_activation act[4] = {MG_ACT_RELU, MG_ACT_RELU, MG_ACT_LINEAR, MG_ACT_SIGMOID};
     nt->n_params = 0;
     for (int l = 0; l < 4; l++) {
         /* a distinct stream per layer: seed * 8 + l */
-        nt->layer[l] = mg_mlp_new(g, in[l], &out[l], 1, &act[l], seed * 8 + (unsigned)l);
+        nt->layer[l] = load ? bridge_load("xor", g, load, layer_names[l], in[l], out[l])
+                            : mg_mlp_new(g, in[l], &out[l], 1, &act[l], seed * 8 + (unsigned)l);
         if (!nt->layer[l]) return -1;
         nt->n_params += mg_mlp_n_params(nt->layer[l]);
     }
@@ -88,7 +96,8 @@ static double accuracy(net *nt, mg_graph *g, const mg_dataset *d) {
 }
 
 static int usage(void) {
-    fprintf(stderr, "usage: xor [--seed N] [--epochs N] [--teaching-graph] [--plot FILE.svg]\n");
+    fprintf(stderr, "usage: xor [--seed N] [--epochs N] [--teaching-graph] [--plot FILE.svg]\n"
+                    "           [--save FILE.safetensors] [--load FILE]\n");
     return 2;
 }
 
@@ -96,13 +105,15 @@ int main(int argc, char **argv) {
     unsigned long long seed = 1;
     long epochs = 500;
     int teaching = 0;
-    const char *plot = NULL;
+    const char *plot = NULL, *save = NULL, *load = NULL;
     for (int i = 1; i < argc; i++) {
         char *end = "";
         if (!strcmp(argv[i], "--seed") && i + 1 < argc) seed = strtoull(argv[++i], &end, 10);
         else if (!strcmp(argv[i], "--epochs") && i + 1 < argc) epochs = strtol(argv[++i], &end, 10);
         else if (!strcmp(argv[i], "--teaching-graph")) teaching = 1;
         else if (!strcmp(argv[i], "--plot") && i + 1 < argc) plot = argv[++i];
+        else if (!strcmp(argv[i], "--save") && i + 1 < argc) save = argv[++i];
+        else if (!strcmp(argv[i], "--load") && i + 1 < argc) load = argv[++i];
         else return usage();
         if (*end || epochs < 1) return usage();
     }
@@ -114,7 +125,8 @@ int main(int argc, char **argv) {
     mg_dataset *train, *val;
     mg_graph *g = mg_graph_new();
     net nt;
-    if (mg_dataset_split(all, 0.8, &train, &val) || !g || net_new(&nt, g, seed)) {
+    if (mg_dataset_split(all, 0.8, &train, &val) || !g || net_new(&nt, g, seed, load)) {
+        if (load) return 2;   /* bridge_load said why */
         fprintf(stderr, "xor: out of memory\n");
         return 1;
     }
@@ -179,6 +191,7 @@ int main(int argc, char **argv) {
            "%ld epochs in %.2f s\n", 100 * train_acc, 100 * val_acc, val->n_rows, epochs, seconds);
 
     int status = 0;
+    if (save && bridge_save("xor", save, (const mg_mlp *const *)nt.layer, layer_names, 4)) status = 1;
     if (plot) {
         mg_grid grid = {80, 80, -3.0, 3.0, -3.0, 3.0, 0.5, NULL};
         grid.score = malloc(80 * 80 * sizeof *grid.score);

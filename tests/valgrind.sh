@@ -58,6 +58,16 @@ check "mgrad unclosed" 2 $m eval '(a + b' a=1 b=2
 check "mgrad unknown name" 2 $m eval 'a * zz' a=1
 check "mgrad bad value" 2 $m eval 'a' a=abc
 check "mgrad --help" 0 $m --help
+
+# the MNIST examples on the sample of real digits in tests/data/mnist
+# (issue 17): the fast batch path, the teaching graph, saving and loading
+mn=tests/data/mnist
+st=$(mktemp)
+check "mnist01 sample" 0 "$build"/examples/mnist01 --epochs 2 --save "$st" $mn/images-idx3-ubyte $mn/labels-idx1-ubyte
+check "mnist01 sample --load --teaching-graph" 0 "$build"/examples/mnist01 --epochs 1 --teaching-graph --load "$st" $mn/images-idx3-ubyte $mn/labels-idx1-ubyte
+check "mnist10 sample" 0 "$build"/examples/mnist10 --epochs 1 --optim nesterov --hidden 16,8 --act relu,tanh $mn/images-idx3-ubyte $mn/labels-idx1-ubyte
+check "mnist01 bad file" 2 "$build"/examples/mnist01 --load $mn/labels-idx1-ubyte $mn/images-idx3-ubyte $mn/labels-idx1-ubyte
+rm -f "$st"
 printf 'a +\0 1' >"$log.in"; stdin=$log.in check "mgrad NUL byte" 2 $m eval -f - a=1
 printf '# \377\n1' >"$log.in"; stdin=$log.in check "mgrad bad UTF-8" 2 $m eval
 awk 'BEGIN { for (i = 0; i < 100000; i++) printf "("; printf "a"; for (i = 0; i < 100000; i++) printf ")" }' >"$log.in"
