@@ -135,7 +135,7 @@ static char *load_message(const char *json, const unsigned char *data, size_t n_
 #define B(dtype, a, b) "\"0.bias\":{\"dtype\":\"" dtype "\",\"shape\":[1],\"data_offsets\":[" a "," b "]}"
 
 Test(safetensors, bad_files_say_what_is_wrong) {
-    static const unsigned char d16[16] = {0};
+    static const unsigned char d16[32] = {0};   /* room for the longest data below */
     const struct {
         const char *json;
         size_t n_data;
