@@ -106,8 +106,9 @@ $(BUILD)/examples/%: examples/%.c $(STATIC) include/micrograd.h $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(STATIC) $(LIBS)
 
-# The walk-through a learner starts with.
-run: $(BUILD)/examples/mazur
+# The walk-through a learner starts with.  It builds everything first, so
+# that every other command in the README works right after it.
+run: all
 	$(BUILD)/examples/mazur
 
 # All suites link into one Criterion binary, so one summary line covers them.
@@ -161,7 +162,7 @@ install: lib
 	sed -e 's|@VERSION@|$(VERSION)|' cmake/micrograd-config-version.cmake.in \
 		> $(DESTDIR)$(CMAKEDIR)/micrograd-config-version.cmake
 	@set -e; for f in $(INSTALLED_DATA); do \
-		d=$(DESTDIR)$(DATADIR)/$${f#*/}; mkdir -p "$${d%/*}"; cp "$$f" "$$d"; \
+		d=$(DESTDIR)$(DATADIR)/$${f#data/}; mkdir -p "$${d%/*}"; cp "$$f" "$$d"; \
 	done
 
 uninstall:
@@ -170,8 +171,9 @@ uninstall:
 		$(DESTDIR)$(LIBDIR)/$(SHARED_SO) $(DESTDIR)$(LIBDIR)/$(SHARED_LINK) \
 		$(DESTDIR)$(LIBDIR)/pkgconfig/micrograd.pc \
 		$(DESTDIR)$(CMAKEDIR)/micrograd-config.cmake $(DESTDIR)$(CMAKEDIR)/micrograd-config-version.cmake
-	@for f in $(INSTALLED_DATA); do rm -f $(DESTDIR)$(DATADIR)/$${f#*/}; done
-	-rmdir $(DESTDIR)$(CMAKEDIR) $(DESTDIR)$(DATADIR)/micrograd_demo $(DESTDIR)$(DATADIR) 2>/dev/null
+	@for f in $(INSTALLED_DATA); do rm -f $(DESTDIR)$(DATADIR)/$${f#data/}; done
+	-@rmdir $(DESTDIR)$(CMAKEDIR) $(DESTDIR)$(DATADIR)/micrograd_demo $(DESTDIR)$(DATADIR)/worksheets \
+		$(DESTDIR)$(DATADIR) 2>/dev/null || true
 
 # The shared library exports the header's MG_API functions and nothing else.
 check-exports: $(SHARED)
@@ -325,6 +327,23 @@ fuzz: $(FUZZ_TARGETS)
 # input, under valgrind: any memory error or definite/indirect leak fails.
 valgrind: $(EXAMPLES) $(MGRAD)
 	sh tests/valgrind.sh $(BUILD)
+
+# ---- derivatives of derivatives (issue 18): mg_grad and mg_jvp against
+# PyTorch's double backward and forward-mode AD, float64, on random graphs
+# of every op (tests/torch/).  Needs TORCH_PYTHON with torch (Debian:
+# apt-get install python3-torch); says so and fails when it is missing.
+.PHONY: check-torch-grad
+$(BUILD)/torch/grad_graphs: tests/torch/grad_graphs.c $(STATIC) include/micrograd.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(STATIC) $(LIBS)
+
+check-torch-grad: $(BUILD)/torch/grad_graphs
+	@$(TORCH_PYTHON) -c 'import torch' 2>/dev/null || { \
+		echo "make check-torch-grad: PyTorch is missing: $(TORCH_PYTHON) cannot import torch" >&2; \
+		echo "  (on Debian: apt-get install python3-torch; or make check-torch-grad TORCH_PYTHON=...)" >&2; \
+		exit 1; }
+	$(BUILD)/torch/grad_graphs > $(BUILD)/torch/grad_graphs.txt
+	$(TORCH_PYTHON) tests/torch/check_grad.py $(BUILD)/torch/grad_graphs.txt
 
 # ------------------------------------------------- MNIST, PyTorch (issue 17)
 # make check-torch-bridge  nets to PyTorch and back (python3-torch), and the

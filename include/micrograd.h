@@ -87,7 +87,8 @@ extern "C" {
     X(RELU,    "relu",    "relu",    1) \
     X(SIGMOID, "sigmoid", "sigmoid", 1) \
     X(SUM,     "sum",     "sum",    -1) \
-    X(NEURON,  "neuron",  "b+w.x",  -1)
+    X(NEURON,  "neuron",  "b+w.x",  -1) \
+    X(WHERE,   "where",   "where",   2)
 
 typedef enum mg_op {
 #define MG_OP_ENUM_(name, str, sym, arity) MG_OP_##name,
@@ -272,6 +273,12 @@ MG_API mg_value *mg_tanh(mg_value *a);                    /* tanh a, no overflow
 MG_API mg_value *mg_relu(mg_value *a);                    /* 0 if a < 0, else a; gradient 0 at 0 */
 MG_API mg_value *mg_sigmoid(mg_value *a);                 /* 1/(1+e^-a), stable at +-1000 */
 
+/* x where cond is not 0, else 0 (torch.where(cond != 0, x, 0)): a NaN or
+ * infinity in x where cond is 0 stays out of the value.  The gradient
+ * passes to x where cond is not 0 and never to cond.  mg_grad builds
+ * relu's derivative and pow's special cases from it. */
+MG_API mg_value *mg_where(mg_value *cond, mg_value *x);
+
 /* One node for xs[0] + xs[1] + ... + xs[n-1], added left to right.  The
  * array is copied.  xs == NULL or n == 0 gives NULL (there is no operand
  * whose graph could record an error). */
@@ -317,6 +324,80 @@ MG_API mg_value *const *mg_topo(const mg_value *root, size_t *n);
 /* The first node, in topological order, whose data or grad is not finite
  * (NaN or infinity), or NULL when every node reachable from root is finite. */
 MG_API const mg_value *mg_check_finite(const mg_value *root);
+
+/* ------------------------------------- derivatives as nodes, forward mode
+ * mg_backward leaves numbers in grad.  mg_grad records the same backward
+ * pass as new nodes of the graph instead, so the derivative is an
+ * expression that can be differentiated again: second and third
+ * derivatives, Hessian-vector products, Newton's method.  mg_jvp is forward
+ * mode: one sweep from the inputs up gives the derivative of root along one
+ * direction, with no node built.  For n inputs, reverse mode needs one
+ * backward sweep and forward mode n forward sweeps (examples/modes.c).
+ *
+ *     mg_value *x = mg_leaf(g, 0.5, "x"), *w = mg_leaf(g, -1.5, "w");
+ *     mg_value *L = mg_label(mg_tanh(mg_mul(x, w)), "L");
+ *     mg_value *dx  = mg_grad(L, x);     // a node "dL/dx": w (1 - L^2)
+ *     mg_value *dxx = mg_grad(dx, x);    // "d(dL/dx)/dx": -2 w^2 L (1 - L^2)
+ *     if (!dxx) { fprintf(stderr, "%s\n", mg_graph_error(g)); ... }
+ *     // x->data = 0.7; mg_forward(dx); mg_forward(dxx): both recomputed
+ *     // there, as any graph replays (Newton's method works this way).
+ *     double along = mg_jvp(L, (mg_value *[]){x, w}, (double[]){1, 0}, 2);
+ *     // along == dx->data (to the last bit or so): d L / d x, forward mode
+ */
+
+/* d root / d x as a node of root's graph: the backward pass from root
+ * recorded as new nodes, each op's local derivative built from ops, so the
+ * result can be given to mg_grad again, to mg_backward, mg_forward (the
+ * graph replays right on new leaf values: relu's step and pow's special
+ * cases are where nodes), the DOT writer, the trace.  Its value equals the
+ * grad mg_backward gives x.  No existing node's grad or data changes; only
+ * nodes on a path from x to root get a derivative node.  x may be any node
+ * of the graph, leaf or not.  The new nodes are named: the result
+ * "dL/dx" (root's and x's labels, or #id), the derivatives of named nodes
+ * on the way "dL/dh" (a derivative an add passes on unchanged keeps the
+ * first name it got), the root's own 1 "dL/dL".
+ *  - x in root's graph but not reachable from it (or every path passes
+ *    nothing back, as pow's k = 0): a new leaf 0, named dL/dx.  (PyTorch
+ *    raises an error here unless allow_unused; the derivative is 0, and a
+ *    number is what a learner expects.)
+ *  - relu's derivative is a step, whose derivative is 0, as in PyTorch.
+ *  - pow_v follows PyTorch's conventions for the first derivative (0 towards
+ *    a where b = 0, 0 towards b where a = 0 and b >= 0) and differentiates
+ *    those formulas as PyTorch does.
+ * No recursion: a chain of millions of nodes is fine.  Returns NULL and
+ * records the error in the graph when root or x is NULL, x is in another
+ * graph (recorded in both) or memory ran out (the graph is then left as
+ * it was). */
+MG_API mg_value *mg_grad(mg_value *root, mg_value *x);
+
+/* mg_grad for n nodes in one pass: out[k] = d root / d xs[k], the shared
+ * part of the backward pass built once.  Returns 0, or -1 (every out[k]
+ * NULL, error recorded as for mg_grad; nothing recorded when root is NULL
+ * and there is no x to name a graph). */
+MG_API int mg_grad_n(mg_value *root, mg_value *const *xs, size_t n, mg_value **out);
+
+/* Forward mode: the derivative of root along the direction that moves
+ * leaves[k] by tangent[k] (the others stay): sum over k of d root /
+ * d leaves[k] * tangent[k], in one sweep of (value, tangent) pairs over
+ * the topological order, using the data as it is (run mg_forward first if
+ * leaves changed).  Builds no node and changes no grad or data.  A leaf
+ * listed twice moves by the sum; a leaf root does not reach adds 0.  A
+ * product with a zero factor (no dependence, or a local derivative of 0
+ * like a relu's below 0) adds 0 even when the other factor is infinite.
+ * Returns NaN when root is NULL, and NaN with the error recorded when a
+ * leaf is NULL, in another graph or not a leaf, or memory ran out. */
+MG_API double mg_jvp(const mg_value *root, mg_value *const *leaves, const double *tangent,
+                     size_t n);
+
+/* Narrate mg_jvp(root, leaves, tangent, n): a header naming the direction,
+ * then one line per node, inputs first, in the graph's language:
+ *     t(#5) = d#5/dx1 * t(x1) + d#5/dw1 * t(w1) = -3.000000000 * 0 + 2.000000000 * 1 = 2.000000000
+ * where t(v) is v's tangent, d v / d s along the direction.  The numbers are
+ * mg_jvp's, bit for bit; nothing in the graph changes.  Returns 0, or -1
+ * when out or root is NULL, an argument is wrong as for mg_jvp (error
+ * recorded), or writing failed. */
+MG_API int mg_trace_forward(FILE *out, const mg_value *root, mg_value *const *leaves,
+                            const double *tangent, size_t n);
 
 /* ------------------------------------------------------------------ tape
  * A tape is the compiled form of a graph whose shape stays the same from
@@ -488,6 +569,19 @@ MG_API int mg_explain(FILE *out, const mg_value *root, const mg_value *x);
  * (MISMATCH above MG_GRADCHECK_TOL, NOT FINITE for NaN) and the worst.
  *     double err = mg_gradcheck(L, params, n_params, 0, stdout); */
 MG_API double mg_gradcheck(mg_value *root, mg_value *const *leaves, size_t n, double eps, FILE *report);
+
+/* gradgradcheck: check second derivatives, as PyTorch's gradgradcheck does.
+ * First mg_gradcheck(root, leaves, n, eps, report); then, for each leaf x,
+ * d root / d x is built with mg_grad, its value compared with the grad
+ * backward gave, and the node checked with mg_gradcheck: its value
+ * replayed at x +- h against its own backward, so the nodes mg_grad builds
+ * and their derivatives are both checked.  The nodes it builds
+ * are dropped again (the graph keeps its size); leaves' data are restored,
+ * grads are left as mg_gradcheck leaves them.  Returns the worst error of
+ * all the checks, NaN as mg_gradcheck (or when mg_grad failed).  report
+ * as for mg_gradcheck, with a line before each derivative's check. */
+MG_API double mg_gradgradcheck(mg_value *root, mg_value *const *leaves, size_t n, double eps,
+                               FILE *report);
 
 /* ------------------------------------------------------------------- rng
  * A small, seeded PRNG (xoshiro256** seeded through splitmix64): the same

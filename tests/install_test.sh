@@ -49,7 +49,8 @@ for p in "$work/first-pkgconfig" "$work/cm/build/first"; do
         { echo "install test: $p is not linked against libmicrograd.so.0" >&2; exit 1; }
 done
 "$prefix/bin/mgrad" eval 'L = (a*b + c)*f' a=2 b=-3 c=10 f=-2 >/dev/null
-[ -f "$prefix/share/man/man1/mgrad.1" ] && [ -f "$prefix/share/micrograd/micrograd_demo/moons.csv" ]
+[ -f "$prefix/share/man/man1/mgrad.1" ] && [ -f "$prefix/share/micrograd/micrograd_demo/moons.csv" ] &&
+    [ -f "$prefix/share/micrograd/worksheets/lecture.mg" ]
 echo "install test: pkg-config and CMake builds of the README's first program run from $prefix"
 
 # uninstall leaves no file behind (empty folders may stay)

@@ -734,3 +734,16 @@ Test(mgrad_modes, dot) {
     cr_expect_str_eq(r.err, "mgrad: --dot and --json: choose one output mode\n");
     cli_free(&r);
 }
+
+/* A worksheet: the same graph with the values but no gradients. */
+Test(mgrad_modes, dot_without_gradients) {
+    cli r = RUN("eval", "--dot", "--no-grad", LECTURE);
+    cr_expect_eq(r.rc, MGRAD_OK, "%s", r.err);
+    cr_expect(strstr(r.out, "{ a | data 2.0000 }"), "%s", r.out);
+    cr_expect(strstr(r.out, "{ L | data -8.0000 }"), "%s", r.out);
+    cr_expect_null(strstr(r.out, "| grad"), "%s", r.out);
+    cli_free(&r);
+    r = RUN("eval", "--no-grad", LECTURE);   /* only with --dot */
+    cr_expect_eq(r.rc, MGRAD_USAGE);
+    cli_free(&r);
+}

@@ -53,6 +53,9 @@ check "mgrad --tsv" 0 $m eval --tsv '-a**2 + 2**3**2 + relu(a - 1)' a=3
 for mode in --dump --trace "--explain=a" --gradcheck --dot; do
     check "mgrad $mode" 0 $m eval $mode 's = a*a; L = (s*b + c)*f' a=2 b=-3 c=10 f=-2
 done
+for mode in "--d2=a" --hessian "--forward=b"; do
+    check "mgrad $mode" 0 $m eval $mode 's = a*a; L = (s*b + c)*f + relu(a)*tanh(b)' a=2 b=-3 c=10 f=-2
+done
 check "mgrad log(0) --check-finite" 1 $m eval --check-finite 'y = log(x)' x=0
 check "mgrad unclosed" 2 $m eval '(a + b' a=1 b=2
 check "mgrad unknown name" 2 $m eval 'a * zz' a=1

@@ -192,6 +192,32 @@ mg_value **mg__topo(const mg_value *root, size_t *n);
  * when v is not there.  Binary search: O(log n). */
 size_t mg__topo_index(mg_value *const *topo, size_t n, const mg_value *v);
 
+/* topo.c: where each node of topo[0..n) stands, found by id in O(1) when
+ * the ids span at most a few times n (a table), else by binary search.
+ * mg__pos_init returns 0, or -1 when out of memory for the table it chose;
+ * mg__pos_of gives n for a node that is not there. */
+typedef struct mg__pos {
+    mg_value *const *topo;
+    size_t n, lo;   /* lo: the smallest id */
+    size_t *at;     /* at[id - lo], or NULL: binary search */
+} mg__pos;
+int mg__pos_init(mg__pos *p, mg_value *const *topo, size_t n);
+void mg__pos_free(mg__pos *p);
+static inline size_t mg__pos_of(const mg__pos *p, const mg_value *v) {
+    if (!p->at) return mg__topo_index(p->topo, p->n, v);
+    size_t id = mg__id(v);
+    if (id < p->lo || id - p->lo > mg__id(p->topo[p->n - 1]) - p->lo) return p->n;
+    size_t i = p->at[id - p->lo];
+    return i < p->n && p->topo[i] == v ? i : p->n;
+}
+
+/* jvp.c: forward mode over root's order (see mg_jvp): the tangent of every
+ * node, malloc'd, with *order (malloc'd, *n nodes, inputs first) telling
+ * whose.  NULL on error (recorded in root's graph, naming fn).  The caller
+ * frees both. */
+double *mg__jvp_all(const char *fn, const mg_value *root, mg_value *const *leaves,
+                    const double *tangent, size_t n_leaves, mg_value ***order, size_t *n);
+
 /* backward.c: mg_backward over topo[0..n), a topological order whose last
  * node is the root.  forward.c: mg_forward over one. */
 void mg__chain_rule(mg_value *const *topo, size_t n);

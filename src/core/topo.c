@@ -2,6 +2,7 @@
  * walks that need nothing more: zero_grad, check_finite. */
 #include "core/ops.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* The nodes reachable from root, inputs first.
@@ -70,6 +71,24 @@ size_t mg__topo_index(mg_value *const *topo, size_t n, const mg_value *v) {
         else hi = mid;
     }
     return n;
+}
+
+int mg__pos_init(mg__pos *p, mg_value *const *topo, size_t n) {
+    *p = (mg__pos){topo, n, n ? mg__id(topo[0]) : 0, NULL};
+    if (!n) return 0;
+    size_t span = mg__id(topo[n - 1]) - p->lo + 1;
+    if (span > 4 * n + 4096) return 0;   /* sparse: binary search */
+    p->at = malloc(span * sizeof *p->at);
+    if (!p->at) return -1;
+    /* ids that are not in topo get n, "not there" */
+    for (size_t k = 0; k < span; k++) p->at[k] = n;
+    for (size_t i = 0; i < n; i++) p->at[mg__id(topo[i]) - p->lo] = i;
+    return 0;
+}
+
+void mg__pos_free(mg__pos *p) {
+    free(p->at);
+    p->at = NULL;
 }
 
 void mg_zero_grad(mg_value *root) {

@@ -102,7 +102,8 @@ int mg_tape_forward(mg_tape *t) {
     if (!usable(t, "mg_tape_forward")) return -1;
     mg_value *const *order = t->order;
     const size_t n = t->n;
-    const mg_bundle *next = t->bundles, *end = t->bundles + t->n_bundles;
+    /* no arithmetic on the null array of a tape without bundles (UB) */
+    const mg_bundle *next = t->bundles, *end = next ? next + t->n_bundles : next;
     if (t->n_pack_src) mg__fill_packs(t);
     double probe = 0.0;   /* stays 0 while every value is finite */
     for (size_t i = 0; i < n;) {

@@ -40,4 +40,9 @@ int mg__finish(FILE *out);
 double mg__gradcheck_with(mg_value *root, mg_value *const *leaves, size_t n, double eps,
                           FILE *report, void (*backward)(mg_value *root));
 
+/* mg_gradgradcheck with the derivative builder given (mg_grad): the tests
+ * hand it a wrong one to prove that the check notices. */
+double mg__gradgradcheck_with(mg_value *root, mg_value *const *leaves, size_t n, double eps,
+                              FILE *report, mg_value *(*grad)(mg_value *root, mg_value *x));
+
 #endif

@@ -58,9 +58,18 @@ int MG_FUZZ_ENTRY(const uint8_t *data, size_t size) {
         run_argv(data + 1, size - 1);
         return 0;
     }
-    static const mgrad_mode modes[] = {MGRAD_TABLE, MGRAD_JSON,    MGRAD_DUMP, MGRAD_TRACE,
-                                       MGRAD_EXPLAIN, MGRAD_GRADCHECK, MGRAD_DOT, MGRAD_TABLE};
-    mgrad_opts o = {modes[sel & 7], (sel >> 3) & 1, (sel >> 4) & 1, "a"};
+    static const mgrad_mode modes[] = {MGRAD_TABLE,   MGRAD_JSON,      MGRAD_DUMP, MGRAD_TRACE,
+                                       MGRAD_EXPLAIN, MGRAD_GRADCHECK, MGRAD_DOT,  MGRAD_TABLE,
+                                       MGRAD_D2,      MGRAD_HESSIAN,   MGRAD_FORWARD};
+    /* selector 7 picks the table or one of the modes of derivatives, by length */
+    size_t mode = (sel & 7) < 7 ? (sel & 7) : 7 + size % 4;
+    mgrad_opts o = {0};
+    o.mode = modes[mode];
+    o.tsv = (sel >> 3) & 1;
+    o.check_finite = (sel >> 4) & 1;
+    o.explain = "a";
+    o.wrt = "a";
+    o.no_grad = o.mode == MGRAD_DOT && ((sel >> 3) & 1);
     char *defs[] = {"a=2", "b=-3", "c=10", "f=-2", "x=0.5", "y=0", "big=1e300", "tiny=-1e-300"};
     size_t n_defs = (sel >> 5) & 1 ? 0 : sizeof defs / sizeof *defs;
     mgrad_run(&o, (const char *)data + 1, size - 1, (sel >> 6) & 1 ? "fuzz.mg" : NULL, defs, n_defs,

@@ -38,7 +38,11 @@ static const char help[] =
     "  --trace          the backward pass narrated, one chain-rule step per line\n"
     "  --explain NAME   d(last)/d(NAME) as a sum over paths of local derivatives\n"
     "  --gradcheck      compare the gradients with central finite differences\n"
-    "  --dot            the graph as Graphviz DOT (pipe into dot -Tsvg)\n"
+    "  --dot            the graph as Graphviz DOT (pipe into dot -Tsvg);\n"
+    "                   with --no-grad, without the gradients (a worksheet)\n"
+    "  --d2 NAME        d(last)/d(NAME) and its derivative by every named leaf\n"
+    "  --hessian        every second derivative of the last statement (a matrix)\n"
+    "  --forward NAME   forward mode: every node's derivative by NAME, inputs first\n"
     "Other options:\n"
     "  -f, --file FILE  read the program from FILE ('-': stdin)\n"
     "  --check-finite   exit 1 when a value or gradient is not finite\n"
@@ -219,7 +223,15 @@ int mgrad_run(const mgrad_opts *o, const char *src, size_t len, const char *srcn
     case MGRAD_DUMP: wrote = mg_dump(out, root, o->tsv ? MG_DUMP_TSV : 0); break;
     case MGRAD_TRACE: break;
     case MGRAD_EXPLAIN: wrote = mg_explain(out, root, explain); break;
-    case MGRAD_DOT: wrote = mg_dot_write(out, root, NULL); break;
+    case MGRAD_DOT: {
+        mg_dot_options dot = {0};
+        dot.no_grad = o->no_grad;   /* a worksheet: the graph without its answers */
+        wrote = mg_dot_write(out, root, &dot);
+        break;
+    }
+    case MGRAD_D2: rc = mgrad_print_d2(out, err, &p, o->wrt) ? MGRAD_USAGE : rc; break;
+    case MGRAD_HESSIAN: rc = mgrad_print_hessian(out, err, &p) ? MGRAD_USAGE : rc; break;
+    case MGRAD_FORWARD: rc = mgrad_print_forward(out, err, &p, o->wrt) ? MGRAD_USAGE : rc; break;
     case MGRAD_GRADCHECK: {
         /* every named leaf, once (e = a names a's node twice) */
         mg_value **leaves = malloc((n ? n : 1) * sizeof *leaves);
@@ -310,7 +322,7 @@ static int usage_error(FILE *err, const char *fmt, const char *arg) {
 }
 
 int mgrad_main(int argc, char **argv, FILE *in, FILE *out, FILE *err) {
-    mgrad_opts o = {MGRAD_TABLE, 0, 0, NULL};
+    mgrad_opts o = {0};   /* MGRAD_TABLE, nothing else */
     const char *file = NULL, *cmd = NULL, *mode_opt = NULL;
     char **pos = malloc((size_t)(argc > 0 ? argc : 1) * sizeof *pos);
     size_t n_pos = 0;
@@ -339,7 +351,8 @@ int mgrad_main(int argc, char **argv, FILE *in, FILE *out, FILE *err) {
         }
         memcpy(opt, a, name_len);
         opt[name_len] = 0;
-        if (!strcmp(opt, "-f") || !strcmp(opt, "--file") || !strcmp(opt, "--explain")) {
+        if (!strcmp(opt, "-f") || !strcmp(opt, "--file") || !strcmp(opt, "--explain") ||
+            !strcmp(opt, "--d2") || !strcmp(opt, "--forward")) {
             if (eq) val = eq + 1;
             else if (i + 1 < argc) val = argv[++i];
             else {
@@ -369,12 +382,17 @@ int mgrad_main(int argc, char **argv, FILE *in, FILE *out, FILE *err) {
             file = val;
         } else if (!strcmp(opt, "--tsv")) o.tsv = 1;
         else if (!strcmp(opt, "--check-finite")) o.check_finite = 1;
+        else if (!strcmp(opt, "--no-grad")) o.no_grad = 1;
         else if (!strcmp(opt, "--json")) mode = MGRAD_JSON;
         else if (!strcmp(opt, "--dump")) mode = MGRAD_DUMP;
         else if (!strcmp(opt, "--trace")) mode = MGRAD_TRACE;
         else if (!strcmp(opt, "--gradcheck")) mode = MGRAD_GRADCHECK;
         else if (!strcmp(opt, "--dot")) mode = MGRAD_DOT;
-        else if (!strcmp(opt, "--explain")) {
+        else if (!strcmp(opt, "--hessian")) mode = MGRAD_HESSIAN;
+        else if (!strcmp(opt, "--d2") || !strcmp(opt, "--forward")) {
+            mode = opt[3] == '2' ? MGRAD_D2 : MGRAD_FORWARD;
+            o.wrt = val;
+        } else if (!strcmp(opt, "--explain")) {
             mode = MGRAD_EXPLAIN;
             o.explain = val;
         }
@@ -390,6 +408,10 @@ int mgrad_main(int argc, char **argv, FILE *in, FILE *out, FILE *err) {
             mode_opt = a;
             o.mode = mode;
         }
+    }
+    if (o.no_grad && o.mode != MGRAD_DOT) {
+        rc = usage_error(err, "%s", "--no-grad goes with --dot");
+        goto done;
     }
     if (o.tsv && o.mode != MGRAD_TABLE && o.mode != MGRAD_DUMP) {
         rc = usage_error(err, "--tsv goes with the table or --dump, not %s", mode_opt);

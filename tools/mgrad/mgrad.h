@@ -22,7 +22,10 @@ typedef enum mgrad_mode {
     MGRAD_TRACE,      /* mg_trace_backward: the chain rule edge by edge */
     MGRAD_EXPLAIN,    /* mg_explain: one gradient as a sum over paths */
     MGRAD_GRADCHECK,  /* mg_gradcheck against finite differences */
-    MGRAD_DOT         /* mg_dot_write: Graphviz DOT */
+    MGRAD_DOT,        /* mg_dot_write: Graphviz DOT */
+    MGRAD_D2,         /* --d2 NAME: d(last)/d(NAME) and its derivatives (higher.c) */
+    MGRAD_HESSIAN,    /* --hessian: every second derivative of the named leaves */
+    MGRAD_FORWARD     /* --forward NAME: forward mode narrated, tangent by tangent */
 } mgrad_mode;
 
 typedef struct mgrad_opts {
@@ -30,6 +33,8 @@ typedef struct mgrad_opts {
     int tsv;              /* table or dump as tab-separated, %.17g */
     int check_finite;     /* exit MGRAD_NUMERIC when a value or gradient is not finite */
     const char *explain;  /* MGRAD_EXPLAIN: the name to explain */
+    int no_grad;          /* MGRAD_DOT: records without the grad field */
+    const char *wrt;      /* MGRAD_D2, MGRAD_FORWARD: the leaf to differentiate by */
 } mgrad_opts;
 
 /* Evaluate the program src[0..len) with the leaves defs[0..n_defs) (each
@@ -42,5 +47,13 @@ int mgrad_run(const mgrad_opts *o, const char *src, size_t len, const char *srcn
 /* The whole tool: parse argv (argv[0] is skipped), read the program (from
  * argv, -f FILE, or `in`), run it.  Returns an exit code; never exits. */
 int mgrad_main(int argc, char **argv, FILE *in, FILE *out, FILE *err);
+
+/* higher.c: the output of --d2, --hessian and --forward for a parsed
+ * program (struct mgrad_prog, parse.h).  Each returns an exit code, having
+ * written any message to err in the graph's language. */
+struct mgrad_prog;
+int mgrad_print_d2(FILE *out, FILE *err, struct mgrad_prog *p, const char *name);
+int mgrad_print_hessian(FILE *out, FILE *err, struct mgrad_prog *p);
+int mgrad_print_forward(FILE *out, FILE *err, struct mgrad_prog *p, const char *name);
 
 #endif

@@ -1,0 +1,37 @@
+#!/bin/sh
+# cross_arm64.sh -- students bring ARM laptops: build the library, the
+# examples and mgrad for arm64 (static, with Debian's gcc-aarch64-linux-gnu)
+# and run them under qemu-user: micrograd's demo must end on the same final
+# loss to the bit, and the Mazur walk-through and an mgrad table must print
+# exactly what the native build prints.
+set -eu
+cc=${CROSS_CC:-aarch64-linux-gnu-gcc}
+qemu=${QEMU:-qemu-aarch64-static}
+for tool in "$cc" "$qemu"; do
+    command -v "$tool" >/dev/null 2>&1 || {
+        echo "cross-arm64: $tool not found (apt-get install gcc-aarch64-linux-gnu qemu-user-static)" >&2
+        exit 1
+    }
+done
+make -j2 all >/dev/null
+make -j2 CC="$cc" AR="${cc%gcc}ar" BUILD=build/arm64 LDFLAGS=-static examples build/arm64/mgrad >/dev/null
+
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+"$qemu" build/arm64/examples/moons --reference data/micrograd_demo --quiet > "$out/moons" ||
+    { echo "cross-arm64: moons failed under qemu" >&2; exit 1; }
+grep -q 'final loss 0.010978370135492717,' "$out/moons" &&
+    grep -q 'final loss identical to the bit' "$out/moons" ||
+    { echo "cross-arm64: the demo's final loss differs on arm64:" >&2; cat "$out/moons" >&2; exit 1; }
+
+"$qemu" build/arm64/examples/mazur > "$out/mazur.arm64"
+build/examples/mazur > "$out/mazur.native"
+cmp -s "$out/mazur.arm64" "$out/mazur.native" ||
+    { echo "cross-arm64: the Mazur walk-through differs:" >&2; diff "$out/mazur.native" "$out/mazur.arm64" | head -20 >&2; exit 1; }
+
+set -- eval --tsv 'n = x1*w1 + x2*w2 + b; o = tanh(n)' x1=2 x2=0 w1=-3 w2=1 b=6.8813735870195432
+"$qemu" build/arm64/mgrad "$@" > "$out/mgrad.arm64"
+build/mgrad "$@" > "$out/mgrad.native"
+cmp -s "$out/mgrad.arm64" "$out/mgrad.native" ||
+    { echo "cross-arm64: mgrad prints other numbers on arm64" >&2; diff "$out/mgrad.native" "$out/mgrad.arm64" >&2; exit 1; }
+echo "cross-arm64: the demo is bit-exact, and the walk-through and mgrad print the same on arm64 (qemu)"
