@@ -1,5 +1,5 @@
 /* dense.h -- an MLP's layers evaluated on a block of rows at once, for
- * mg_batch (src/train/batch.c), which is the only user.  Everything here
+ * mg_batch (src/nn/batch.c), which is the only user.  Everything here
  * exists for speed: with make FAST=0, mg_batch replays the one-row graph
  * instead, and the numbers are the same.
  *
