@@ -64,6 +64,22 @@ def train(X, y, W1, b1, W2, b2):
     return loss
 
 
+def blas():
+    """Which BLAS this numpy runs on: Debian's python3-numpy takes whatever
+    libblas.so.3 the alternatives system points at (the reference BLAS of
+    libblas3 unless an optimised one, e.g. libopenblas0, is installed)."""
+    np.ones((2, 2)) @ np.ones((2, 2))
+    try:
+        maps = open("/proc/self/maps").read()
+    except OSError:
+        return "BLAS unknown"
+    for name, what in (("openblas", "OpenBLAS"), ("libblis", "BLIS"), ("mkl", "MKL"),
+                       ("atlas", "ATLAS"), ("/blas/libblas", "the reference BLAS")):
+        if name in maps:
+            return what
+    return "BLAS unknown"
+
+
 def main(d):
     X = idx(f"{d}/mnist01_train-images") / 255.0
     y = idx(f"{d}/mnist01_train-labels").reshape(-1, 1)
@@ -81,7 +97,7 @@ def main(d):
     figures = dict(line.split() for line in open(f"{d}/mnist_figures.txt"))
     ours = float(figures["ours_ms"])
     print(f"  {'numpy ' + np.__version__ + ' (the notebook code)':34s} {ms:9.1f} ms   "
-          f"last epoch's mean loss {loss!r}")
+          f"last epoch's mean loss {loss!r}   ({blas()})")
     print(f"  ours / numpy = {ours / ms:.2f}   (target <= 1.0, aim 0.5)"
           f"   losses differ by {abs(loss - float(figures['ours_loss'])) / loss:.1e} relative")
 

@@ -88,7 +88,7 @@ int main(int argc, char **argv) {
            o.seed, train->n_rows + test->n_rows, o.digits[0], o.digits[1], train->n_rows, test->n_rows);
     printf(T("net 784", "red 784"));
     for (size_t l = 0; l < mg_mlp_n_layers(m); l++)
-        printf("-%zu%s", mg_mlp_layer_size(m, l), l + 1 < mg_mlp_n_layers(m) ? "" : "");
+        printf("-%zu", mg_mlp_layer_size(m, l));
     printf(T(" (%s), %zu parameters, %s; %s, learning rate %g, %s\n",
              " (%s), %zu parámetros, %s; %s, tasa de aprendizaje %g, %s\n"),
            mg_activation_name(mg_mlp_layer_act(m, 0)), mg_mlp_n_params(m),
