@@ -455,7 +455,7 @@ static int check_data(reader *r, uint64_t data_len) {
                        shown(t->name, b1), (unsigned long long)(t->end - t->begin),
                        (unsigned long long)(count * t->elem));
     }
-    qsort(r->t, r->n, sizeof *r->t, by_begin);
+    if (r->n) qsort(r->t, r->n, sizeof *r->t, by_begin);   /* a file of no tensors has no array */
     uint64_t at = 0;
     for (size_t k = 0; k < r->n; k++) {
         const tensor *t = &r->t[k];
@@ -556,7 +556,7 @@ static int layers(reader *r, const unsigned char *data, size_t *n_in, size_t *si
                                 : "tensor '%s' is not a layer of torch.nn.Sequential "
                                   "('<index>.weight' or '<index>.bias')",
                        shown(r->t[k].name, b1));
-    qsort(r->t, mine, sizeof *r->t, by_module);
+    if (mine) qsort(r->t, mine, sizeof *r->t, by_module);
     size_t n = 0, count = 0;
     for (size_t k = 0; k < mine; k += 2, n++) {
         const tensor *w = &r->t[k], *b = k + 1 < mine ? &r->t[k + 1] : NULL;
