@@ -102,9 +102,13 @@ $(SHARED): $(PIC_OBJ)
 	ln -sf $(SHARED_REAL) $(BUILD)/$(SHARED_SO)
 	ln -sf $(SHARED_SO) $(BUILD)/$(SHARED_LINK)
 
+# the examples find their data from any folder: this checkout's data/, or
+# an installed copy (examples/data_path.h)
+EXAMPLE_DATA = -DMG_SOURCE_DATA='"$(CURDIR)/data"' -DMG_DATADIR='"$(DATADIR)"'
+
 $(BUILD)/examples/%: examples/%.c $(STATIC) include/micrograd.h $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(STATIC) $(LIBS)
+	$(CC) $(ALL_CFLAGS) $(EXAMPLE_DATA) $(ALL_LDFLAGS) -o $@ $< $(STATIC) $(LIBS)
 
 # The walk-through a learner starts with.  It builds everything first, so
 # that every other command in the README works right after it.
@@ -265,9 +269,9 @@ TEST_EXTRA_LIBS += $(MGRAD_LIB)
 all: $(MGRAD)
 mgrad: $(MGRAD)
 
-$(BUILD)/mgrad-obj/%.o: tools/mgrad/%.c $(MGRAD_HDR) $(FLAGS_STAMP)
+$(BUILD)/mgrad-obj/%.o: tools/mgrad/%.c $(MGRAD_HDR) $(HEADERS) $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	$(CC) $(ALL_CFLAGS) -Isrc -c $< -o $@
 
 $(MGRAD_LIB): $(MGRAD_OBJ)
 	rm -f $@
@@ -327,6 +331,30 @@ fuzz: $(FUZZ_TARGETS)
 # input, under valgrind: any memory error or definite/indirect leak fails.
 valgrind: $(EXAMPLES) $(MGRAD)
 	sh tests/valgrind.sh $(BUILD)
+
+# ------------------------------------------- Spanish and locales (issue 15)
+# The tests run the examples, mgrad and tests/locale_check (a program that
+# calls setlocale(LC_ALL, "") and round-trips every number the library and
+# mgrad write), so they are built first.  make check-locale runs
+# locale_check under es_CL.UTF-8, a decimal-comma locale built with
+# localedef into $(BUILD)/locale (no system change), and fails, never
+# skips, when the locale cannot be built.
+LOCALE_CHECK = $(BUILD)/tests/locale_check
+
+.PHONY: check-locale
+
+$(LOCALE_CHECK): tests/locale_check.c $(MGRAD_LIB) $(STATIC) $(MGRAD_HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(MGRAD_LIB) $(STATIC) $(LIBS)
+
+$(TEST_BIN): $(EXAMPLES) $(MGRAD) $(LOCALE_CHECK)
+$(TEST_BIN): ALL_CFLAGS += -DMG_TEST_BUILD='"$(BUILD)"'
+
+check-locale: $(LOCALE_CHECK)
+	@sh tests/make_locale.sh $(BUILD)/locale es_CL || exit 1
+	LOCPATH=$(BUILD)/locale LC_ALL=es_CL.UTF-8 $(LOCALE_CHECK) --want-comma tests/data
+
+# (the Spanish man page, docs/es/mgrad.1, installs with install-mgrad)
 
 # ---- derivatives of derivatives (issue 18): mg_grad and mg_jvp against
 # PyTorch's double backward and forward-mode AD, float64, on random graphs

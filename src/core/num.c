@@ -7,6 +7,7 @@
 #include "core/core.h"
 
 #include <ctype.h>
+#include <stddef.h>
 #include <locale.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -50,6 +51,17 @@ static int strncasecmp_c(const char *a, const char *b, size_t n) {
     return 0;
 }
 
+/* Where the number ends when an exponent ("e-12", or "p+3" for hex) may
+ * follow at i: after its digits, or at i when there is none. */
+static size_t exponent_end(const char *s, size_t i, char mark) {
+    if (ascii_lower((unsigned char)s[i]) != mark) return i;
+    size_t k = i + 1;
+    if (s[k] == '+' || s[k] == '-') k++;
+    if (!isdigit((unsigned char)s[k])) return i;
+    while (isdigit((unsigned char)s[k])) k++;
+    return k;
+}
+
 /* Length of the C-locale number at s (after strtod's optional white space,
  * which *lead counts): sign, then decimal digits with an optional point and
  * exponent, or a hexadecimal float, or inf/infinity/nan/nan(chars).  0 when
@@ -67,18 +79,7 @@ static size_t c_number_span(const char *s, size_t *lead) {
             j++;
             while (isxdigit((unsigned char)s[j])) j++, digits++;
         }
-        if (digits) {
-            i = j;
-            if (s[i] == 'p' || s[i] == 'P') {
-                size_t k = i + 1;
-                if (s[k] == '+' || s[k] == '-') k++;
-                if (isdigit((unsigned char)s[k])) {
-                    while (isdigit((unsigned char)s[k])) k++;
-                    i = k;
-                }
-            }
-            return i - start;
-        }
+        if (digits) return exponent_end(s, j, 'p') - start;
         return isdigit((unsigned char)s[i]) ? i + 1 - start : 0;   /* "0x" alone reads 0 */
     }
     size_t digits = 0;
@@ -103,15 +104,7 @@ static size_t c_number_span(const char *s, size_t *lead) {
         }
         return 0;
     }
-    if (s[i] == 'e' || s[i] == 'E') {
-        size_t k = i + 1;
-        if (s[k] == '+' || s[k] == '-') k++;
-        if (isdigit((unsigned char)s[k])) {
-            while (isdigit((unsigned char)s[k])) k++;
-            i = k;
-        }
-    }
-    return i - start;
+    return exponent_end(s, i, 'e') - start;
 }
 
 double mg_num_parse(const char *s, char **end) {
@@ -141,4 +134,85 @@ double mg_num_parse(const char *s, char **end) {
     if (copy != small) free(copy);
     if (end) *end = (char *)(num + len);
     return x;
+}
+
+/* ------------------------------------------------- fprintf without locale */
+
+/* Append c to spec[0..*k), leaving room for the conversion and its NUL. */
+static void spec_put(char *spec, size_t *k, size_t cap, char c) {
+    if (*k + 4 < cap) spec[(*k)++] = c;
+}
+
+/* Append the number a '*' stands for. */
+static void spec_int(char *spec, size_t *k, size_t cap, int v) {
+    char d[16];
+    snprintf(d, sizeof d, "%d", v);
+    for (const char *p = d; *p; p++) spec_put(spec, k, cap, *p);
+}
+
+int mg__printf(FILE *out, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    long total = 0;
+    int failed = 0;
+    const char *p = fmt;
+    while (*p) {
+        if (*p != '%' || p[1] == '%') {   /* plain text, or "%%" */
+            size_t n = *p == '%' ? 1 : strcspn(p, "%");
+            fwrite(p, 1, n, out);
+            total += (long)n;
+            p += *p == '%' ? 2 : n;
+            continue;
+        }
+        /* one conversion spec, '*' replaced by the int it takes */
+        char spec[64];
+        size_t k = 0;
+        spec[k++] = *p++;
+        while (*p && strchr("-+ #0", *p)) spec_put(spec, &k, sizeof spec, *p++);
+        if (*p == '*') spec_int(spec, &k, sizeof spec, va_arg(ap, int)), p++;
+        while (isdigit((unsigned char)*p)) spec_put(spec, &k, sizeof spec, *p++);
+        if (*p == '.') {
+            spec_put(spec, &k, sizeof spec, *p++);
+            if (*p == '*') spec_int(spec, &k, sizeof spec, va_arg(ap, int)), p++;
+            while (isdigit((unsigned char)*p)) spec_put(spec, &k, sizeof spec, *p++);
+        }
+        char len[3] = "";   /* length modifier: hh h l ll z j t */
+        size_t nl = 0;
+        while (*p && strchr("hlzjt", *p) && nl < 2) len[nl++] = *p, spec_put(spec, &k, sizeof spec, *p++);
+        len[nl] = 0;
+        char conv = *p ? *p++ : 0;
+        spec[k++] = conv;
+        spec[k] = 0;
+        int n = 0;
+        switch (conv) {
+        case 'f': case 'F': case 'e': case 'E': case 'g': case 'G': case 'a': case 'A': {
+            char buf[512];
+            n = mg_num_format(buf, sizeof buf, spec, va_arg(ap, double));
+            if (n > 0) fputs(buf, out);
+            break;
+        }
+        case 'd': case 'i':
+            if (!strcmp(len, "l")) n = fprintf(out, spec, va_arg(ap, long));
+            else if (!strcmp(len, "ll")) n = fprintf(out, spec, va_arg(ap, long long));
+            else if (!strcmp(len, "z") || !strcmp(len, "t")) n = fprintf(out, spec, va_arg(ap, ptrdiff_t));
+            else if (!strcmp(len, "j")) n = fprintf(out, spec, va_arg(ap, intmax_t));
+            else n = fprintf(out, spec, va_arg(ap, int));   /* hh and h are promoted */
+            break;
+        case 'u': case 'x': case 'X': case 'o':
+            if (!strcmp(len, "l")) n = fprintf(out, spec, va_arg(ap, unsigned long));
+            else if (!strcmp(len, "ll")) n = fprintf(out, spec, va_arg(ap, unsigned long long));
+            else if (!strcmp(len, "z") || !strcmp(len, "t")) n = fprintf(out, spec, va_arg(ap, size_t));
+            else if (!strcmp(len, "j")) n = fprintf(out, spec, va_arg(ap, uintmax_t));
+            else n = fprintf(out, spec, va_arg(ap, unsigned));
+            break;
+        case 'c': n = fprintf(out, spec, va_arg(ap, int)); break;
+        case 's': n = fprintf(out, spec, va_arg(ap, const char *)); break;
+        case 'p': n = fprintf(out, spec, va_arg(ap, void *)); break;
+        default: n = -1;   /* not a conversion this writer knows: a bug in the caller */
+        }
+        if (n < 0) failed = 1;
+        else total += n;
+    }
+    va_end(ap);
+    return failed || ferror(out) ? -1 : (int)total;
 }

@@ -79,8 +79,7 @@ void mg_batch_free(mg_batch *b) {
 
 /* Out of memory while making b: say so in g, free what there is. */
 static mg_batch *oom(mg_batch *b, mg_graph *g) {
-    mg__error(g, mg_graph_lang(g) == MG_LANG_ES ? "mg_batch_new: sin memoria"
-                                                : "mg_batch_new: out of memory");
+    mg__error(g, "mg_batch_new: out of memory", "mg_batch_new: sin memoria");
     mg_batch_free(b);
     return NULL;
 }
@@ -128,8 +127,7 @@ mg_batch *mg_batch_new(mg_mlp *m, mg_loss_kind loss) {
     mg_graph *g = mg_mlp_graph(m);
     if (!g) return NULL;
     if ((unsigned)loss >= N_LOSSES) {
-        mg__error(g, mg_graph_lang(g) == MG_LANG_ES ? "mg_batch_new: pérdida desconocida (%d)"
-                                                    : "mg_batch_new: unknown loss (%d)",
+        mg__error(g, "mg_batch_new: unknown loss (%d)", "mg_batch_new: pérdida desconocida (%d)",
                   (int)loss);
         return NULL;
     }
@@ -148,8 +146,7 @@ static int bad_call(mg_batch *b, const char *fn, const void *x, const void *out)
     if (!b) return -1;
     if (x && out) return 0;
     mg_graph *g = mg_mlp_graph(b->m);
-    mg__error(g, mg_graph_lang(g) == MG_LANG_ES ? "%s: un arreglo es NULL"
-                                                : "%s: an array is NULL", fn);
+    mg__error(g, "%s: an array is NULL", "%s: un arreglo es NULL", fn);
     return -1;
 }
 
