@@ -343,3 +343,28 @@ check-torch-grad: $(BUILD)/torch/grad_graphs
 		exit 1; }
 	$(BUILD)/torch/grad_graphs > $(BUILD)/torch/grad_graphs.txt
 	$(TORCH_PYTHON) tests/torch/check_grad.py $(BUILD)/torch/grad_graphs.txt
+
+# ---- Python (issue 19): micrograd's API on this engine, python/ and
+# docs/python.md.  Debian's python3 by default (PYTHON=...):
+#   make python        bundle the library into python/micrograd_c/, so that
+#                      PYTHONPATH=python works and pip install ./python carries it
+#   make check-python  the package's tests (pytest; PyTorch for micrograd's
+#                      engine checks), then an offline pip install, tested (~15 s)
+#   make bench-python  micrograd's moons demo, plain-Python engine against micrograd_c
+.PHONY: python check-python bench-python
+PYTHON ?= /usr/bin/python3
+PY_NEEDS = sh python/tests/need.sh $(PYTHON)
+
+python: $(SHARED)
+	cp $(SHARED) python/micrograd_c/$(SHARED_SO)
+	@echo "make python: python/micrograd_c/ holds $(SHARED_SO); use it with PYTHONPATH=python,"
+	@echo "             or install it: $(PYTHON) -m pip install --no-build-isolation ./python"
+
+check-python: $(SHARED)
+	@$(PY_NEEDS) pytest torch
+	MICROGRAD_LIB=$(abspath $(BUILD)/$(SHARED_SO)) $(PYTHON) -m pytest -q -p no:cacheprovider python/tests
+	sh python/tests/install_test.sh $(PYTHON) $(BUILD)/$(SHARED_SO)
+
+bench-python: $(SHARED)
+	@$(PY_NEEDS)
+	MICROGRAD_LIB=$(abspath $(BUILD)/$(SHARED_SO)) $(PYTHON) python/bench/moons.py
