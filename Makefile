@@ -344,6 +344,26 @@ check-torch-grad: $(BUILD)/torch/grad_graphs
 	$(BUILD)/torch/grad_graphs > $(BUILD)/torch/grad_graphs.txt
 	$(TORCH_PYTHON) tests/torch/check_grad.py $(BUILD)/torch/grad_graphs.txt
 
+# ---- pages (issue 16): the HTML pages in a real browser, headless Chromium
+# driven by python3-selenium (Debian: apt-get install chromium
+# chromium-driver python3-selenium); about half a minute.
+# make page-shots    the screenshots docs/ and the README show
+# make page-assets   src/teach/page_assets.c from src/teach/page.js, page.css
+BROWSER_PYTHON ?= /usr/bin/python3
+
+.PHONY: check-browser page-shots page-assets
+
+check-browser: $(MGRAD) $(EXAMPLES) $(TEST_BIN)
+	@$(TEST_BIN) --filter 'page/svg_is_well_formed_for_hostile_labels' >/dev/null
+	$(BROWSER_PYTHON) tests/browser/check_pages.py --build $(BUILD)
+
+page-shots: $(MGRAD) $(EXAMPLES) $(TEST_BIN)
+	@$(TEST_BIN) --filter 'page/svg_is_well_formed_for_hostile_labels' >/dev/null
+	$(BROWSER_PYTHON) tests/browser/check_pages.py --build $(BUILD) --shots docs/img
+
+page-assets:
+	sh tools/embed_assets.sh > src/teach/page_assets.c
+
 # ---- Python (issue 19): micrograd's API on this engine, python/ and
 # docs/python.md.  Debian's python3 by default (PYTHON=...):
 #   make python        bundle the library into python/micrograd_c/, so that

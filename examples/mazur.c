@@ -5,6 +5,7 @@
  *     make run                      the whole walk-through
  *     build/examples/mazur --trace  ... with the backward pass narrated
  *     build/examples/mazur --dot | dot -Tsvg > mazur.svg
+ *     build/examples/mazur --html mazur.html   a page to step through, then train
  *
  * The network: inputs i1, i2; hidden neurons h1, h2; outputs o1, o2; the
  * logistic sigmoid everywhere; E = 1/2 (target_o1 - out_o1)^2 +
@@ -429,24 +430,66 @@ static int show_buggy(long steps) {
     return 0;
 }
 
+/* ---------------------------------------------------------- the pages */
+
+/* --html FILE / --svg FILE: the first forward pass as a page that steps
+ * through backward, the update of w1..w8, and the error over `steps`
+ * updates (recorded by training a second copy of the net). */
+static int write_pages(net *n, const char *html, const char *svg, int quiz, long steps) {
+    double *loss = malloc((size_t)(steps + 1) * sizeof *loss);
+    net t;
+    int made = !net_make(&t), ok = loss && made;
+    for (long k = 0; ok && k <= steps; k++) {   /* loss[k]: E after k updates */
+        loss[k] = k < steps ? net_step(&t) : (net_forward(&t) ? NAN : t.e->data);
+        ok = !isnan(loss[k]);
+    }
+    net_free(&t);   /* made or not: net_make leaves it freeable */
+    const mg_value *params[8];
+    for (int k = 1; k <= 8; k++) params[k - 1] = n->w[k];
+    mg_page_training tr = {params, 8, lr, loss, (size_t)steps + 1};
+    mg_page_options opt = {0};
+    opt.title = "Matt Mazur, \"A Step by Step Backpropagation Example\"";
+    opt.quiz = quiz;
+    opt.training = &tr;
+    const char *path[2] = {html, svg};
+    for (int k = 0; ok && k < 2; k++) {
+        if (!path[k]) continue;
+        FILE *f = fopen(path[k], "wb");
+        int rc = !f ? -1 : k == 0 ? mg_html_write(f, n->e, &opt) : mg_svg_write(f, n->e, &opt);
+        if ((f && fclose(f)) || rc) {
+            fprintf(stderr, "mazur: could not write %s\n", path[k]);
+            ok = 0;
+        }
+    }
+    free(loss);
+    return ok ? 0 : 1;
+}
+
 /* ----------------------------------------------------------------- main */
 
 static void usage(FILE *f) {
-    fprintf(f, "usage: mazur [--dot] [--dump] [--trace] [--steps N] [--quiet]\n"
+    fprintf(f, "usage: mazur [--dot] [--dump] [--trace] [--steps N] [--quiet] [--html FILE] [--svg FILE]\n"
                "  (no flag)   the walk-through of Mazur's post, each number beside the post's\n"
                "  --dot       only the graph of the first forward pass, as Graphviz DOT, one\n"
                "              cluster per neuron (pipe into: dot -Tsvg > mazur.svg)\n"
                "  --dump      also print every node (id, label, op, data, grad, local grads)\n"
                "  --trace     also narrate the first backward pass edge by edge\n"
                "  --steps N   train for N updates in section 6 (default 10000)\n"
-               "  --quiet     print only the summary line (and any number that disagrees)\n");
+               "  --quiet     print only the summary line (and any number that disagrees)\n"
+               "  --html FILE only write a page that steps through the first pass, the\n"
+               "              update and --steps updates of training (--quiz: a worksheet)\n"
+               "  --svg FILE  only write the graph of the first pass as an SVG picture\n");
 }
 
 int main(int argc, char **argv) {
-    int dot = 0, dump = 0, trace = 0;
+    int dot = 0, dump = 0, trace = 0, quiz = 0;
+    const char *html = NULL, *svg = NULL;
     long steps = 10000;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--dot")) dot = 1;
+        else if (!strcmp(argv[i], "--quiz")) quiz = 1;
+        else if (!strcmp(argv[i], "--html") && i + 1 < argc) html = argv[++i];
+        else if (!strcmp(argv[i], "--svg") && i + 1 < argc) svg = argv[++i];
         else if (!strcmp(argv[i], "--dump")) dump = 1;
         else if (!strcmp(argv[i], "--trace")) trace = 1;
         else if (!strcmp(argv[i], "--quiet")) quiet = 1;
@@ -475,6 +518,11 @@ int main(int argc, char **argv) {
         fprintf(stderr, "mazur: %s\n", why ? why : "out of memory");
         net_free(&n);
         return 1;
+    }
+    if (html || svg) {   /* the pages, and nothing else */
+        int rc = write_pages(&n, html, svg, quiz, steps);
+        net_free(&n);
+        return rc;
     }
     if (dot) {   /* the graph with its gradients, and nothing else */
         mg_backward(n.e);

@@ -7,6 +7,8 @@
  *   --trace         the backward pass narrated, one chain-rule step a line
  *   --explain NAME  d(root)/d(NAME) as a sum over paths of products
  *   --gradcheck     backward against finite differences, exit 1 on mismatch
+ *   --html FILE     a page to step through forward and backward (--quiz: a worksheet)
+ *   --svg FILE      the graph as a picture, no Graphviz needed
  *
  * Bad flags print the usage on stderr and exit with status 2. */
 #ifndef SHOW_H
@@ -25,8 +27,47 @@ static void show_usage(FILE *out, const char *prog) {
             "  --tsv           with --dump: tab-separated, round-trip precision\n"
             "  --trace         the backward pass narrated, one chain-rule step per line\n"
             "  --explain NAME  the gradient of the output with respect to NAME, path by path\n"
-            "  --gradcheck     compare backward with finite differences (exit 1 on mismatch)\n",
+            "  --gradcheck     compare backward with finite differences (exit 1 on mismatch)\n"
+            "  --html FILE     also write a page that steps through forward and backward\n"
+            "                  (open it in a browser; --quiz hides the gradients: a worksheet)\n"
+            "  --svg FILE      also write the graph as an SVG picture\n",
             prog);
+}
+
+/* ---- pictures and pages (issue 16): --html FILE, --svg FILE, --quiz.
+ * Returns 1 when argv[*i] is one of them (taking its value), 0 when not,
+ * -1 (usage printed) when its value is missing. */
+typedef struct show_pages { const char *html, *svg; int quiz; } show_pages;
+
+static int show_page_flag(int argc, char **argv, int *i, show_pages *p, const char *prog) {
+    const char *a = argv[*i];
+    if (!strcmp(a, "--quiz")) return p->quiz = 1;
+    if (strcmp(a, "--html") && strcmp(a, "--svg")) return 0;
+    if (*i + 1 >= argc) {
+        fprintf(stderr, "%s: %s needs a file name\n", prog, a);
+        return -1;
+    }
+    *(a[2] == 'h' ? &p->html : &p->svg) = argv[++*i];
+    return 1;
+}
+
+/* Write the pages asked for; 0, or 1 with a message when one failed. */
+static int show_write_pages(const show_pages *p, mg_value *root, const char *prog,
+                            const mg_page_training *training) {
+    const char *path[2] = {p->html, p->svg};
+    for (int k = 0; k < 2; k++) {
+        if (!path[k]) continue;
+        FILE *f = fopen(path[k], "wb");
+        mg_page_options opt = {0};
+        opt.quiz = p->quiz;
+        opt.training = training;
+        int rc = !f ? -1 : k == 0 ? mg_html_write(f, root, &opt) : mg_svg_write(f, root, &opt);
+        if ((f && fclose(f)) || rc) {
+            fprintf(stderr, "%s: could not write %s\n", prog, path[k]);
+            return 1;
+        }
+    }
+    return 0;
 }
 
 /* The node of root's graph labelled `name`, or NULL. */
@@ -47,8 +88,15 @@ static int show_main(int argc, char **argv, mg_value *root, mg_value *const *lea
     const char *prog = argc > 0 ? argv[0] : "example";
     const char *mode = NULL, *explain = NULL;
     int tsv = 0;
+    show_pages pages = {0};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
+        int page_flag = show_page_flag(argc, argv, &i, &pages, prog);
+        if (page_flag) {
+            if (page_flag > 0) continue;
+            show_usage(stderr, prog);
+            return 2;
+        }
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             show_usage(stdout, prog);
             return 0;
@@ -84,6 +132,13 @@ static int show_main(int argc, char **argv, mg_value *root, mg_value *const *lea
         show_usage(stderr, prog);
         return 2;
     }
+
+    if (pages.quiz && !pages.html) {
+        fprintf(stderr, "%s: --quiz goes with --html FILE\n", prog);
+        show_usage(stderr, prog);
+        return 2;
+    }
+    if (show_write_pages(&pages, root, prog, NULL)) return 1;
 
     int rc = 0;
     if (!mode) {

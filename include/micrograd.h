@@ -936,6 +936,70 @@ MG_API int mg_svg_plot(FILE *out, const char *title, const mg_grid *grid, const 
  * bar in a log file is noise).  Returns 0, or -1 when writing failed. */
 MG_API int mg_progress(FILE *out, size_t step, size_t total, double loss, double seconds);
 
+/* @@ pages (issue 16) @@ */
+
+/* ---- pictures and pages of a graph, with no Graphviz
+ * The graph reachable from root, laid out by the library itself, left to
+ * right (inputs on the left, the root on the right, few edge crossings,
+ * one cluster per group): a box per value (label, data, grad) with its
+ * operation in a circle where the edges from its inputs arrive.
+ *
+ * The gradients shown are d(root)/d(node) as a fresh backward pass from
+ * root computes them (mg_zero_grad then mg_backward, bit for bit), worked
+ * out in the writer's own memory: the graph's data and grads are neither
+ * needed nor changed.  Every node element carries data-label (the label,
+ * escaped, empty for none), data-data and data-grad (%.17g, '.' whatever
+ * the locale), so programs can read a picture back.  Labels are escaped:
+ * any bytes give well-formed XML (control characters, backslashes and
+ * bytes that are not UTF-8 are shown as \xNN, \n, \\ as in the other
+ * writers).  The words on them are in the graph's language. */
+
+/* A training run the page steps through after the backward pass: the
+ * update w+ = w - lr * dE/dw of each parameter (frozen ones skipped; the
+ * gradients are the page's, from root), then the loss after each of the
+ * next iterations, with the loss curve.  The caller records the losses
+ * (the writer copies what it shows; a long run is drawn from at most a few
+ * hundred points, and steps through its first iterations and then powers
+ * of ten). */
+typedef struct mg_page_training {
+    const mg_value *const *params;   /* parameters updated (nodes of root's graph) */
+    size_t n_params;
+    double lr;                       /* the learning rate */
+    const double *loss;              /* loss[k]: the loss after k updates (loss[0]: root's value) */
+    size_t n_loss;
+} mg_page_training;
+
+/* Options of mg_svg_write and mg_html_write; a zeroed struct (or NULL)
+ * means the defaults. */
+typedef struct mg_page_options {
+    const char *title;                  /* NULL: a title naming the root */
+    int quiz;                           /* page: gradients hidden; the student types them */
+    int no_grad;                        /* boxes without the grad line; page: forward only */
+    int no_clusters;                    /* ignore groups */
+    const mg_page_training *training;   /* page: NULL for no training steps */
+} mg_page_options;
+
+/* The graph as a standalone SVG image (well-formed XML, with its own
+ * style) for slides and documents.  Returns 0, or -1 when out or root is
+ * NULL, memory ran out or writing failed. */
+MG_API int mg_svg_write(FILE *out, const mg_value *root, const mg_page_options *opt);
+
+/* The graph as one self-contained HTML page to step through backprop on a
+ * projector or at home: inline SVG, CSS and script, no network request,
+ * opens from file://.  Keys (and buttons): Right/Left or space/backspace a
+ * step, Home/End.  The forward pass node by node, then the backward pass
+ * edge by edge in mg_backward's order, each step with its chain-rule line
+ * (mg_trace_backward's); a node's grad appears when it is final.  Clicking
+ * a node shows its value, grad, op, local derivatives and the sum over
+ * paths (mg_explain's text).  Pan by dragging, zoom with the wheel, fold a
+ * cluster by clicking its name.  With opt->quiz the gradients are hidden
+ * and the student types them (checked to the digits typed, or 1e-3
+ * relative).  Everything is computed here and embedded as data; the
+ * script only shows it.  Needs a temporary file (tmpfile) while it works.
+ * Returns 0, or -1 as mg_svg_write, or when no temporary file could be
+ * made. */
+MG_API int mg_html_write(FILE *out, const mg_value *root, const mg_page_options *opt);
+
 #ifdef __cplusplus
 }
 #endif

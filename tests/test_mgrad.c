@@ -743,7 +743,33 @@ Test(mgrad_modes, dot_without_gradients) {
     cr_expect(strstr(r.out, "{ L | data -8.0000 }"), "%s", r.out);
     cr_expect_null(strstr(r.out, "| grad"), "%s", r.out);
     cli_free(&r);
-    r = RUN("eval", "--no-grad", LECTURE);   /* only with --dot */
+    r = RUN("eval", "--no-grad", LECTURE);   /* only with --dot (or a page) */
     cr_expect_eq(r.rc, MGRAD_USAGE);
+    cli_free(&r);
+}
+
+/* ---- pages (issue 16): --html FILE and --svg FILE ('-': stdout), --quiz */
+Test(mgrad_cli, pages) {
+    cli r = RUN("eval", "--svg", "-", LECTURE);
+    cr_expect_eq(r.rc, MGRAD_OK, "%s", r.err);
+    cr_expect(starts_with(r.out, "<?xml"), "%.60s", r.out);
+    /* dL/da = b*f = 6, by hand; the picture carries the exact number */
+    cr_expect(strstr(r.out, "data-label=\"a\" data-data=\"2\" data-grad=\"6\"") != NULL);
+    cli_free(&r);
+    r = RUN("eval", "--html", "-", "--quiz", LECTURE);
+    cr_expect_eq(r.rc, MGRAD_OK, "%s", r.err);
+    cr_expect(starts_with(r.out, "<!DOCTYPE html>"));
+    cr_expect(strstr(r.out, "<body class=\"quiz\">") != NULL);
+    cli_free(&r);
+    r = RUN("eval", "--quiz", LECTURE);   /* a quiz needs a page */
+    cr_expect_eq(r.rc, MGRAD_USAGE);
+    cr_expect(strstr(r.err, "--quiz goes with --html") != NULL, "%s", r.err);
+    cli_free(&r);
+    r = RUN("eval", "--html", LECTURE);   /* the file name is missing: the program is taken */
+    cr_expect_eq(r.rc, MGRAD_USAGE);
+    cli_free(&r);
+    r = RUN("eval", "--svg", "/nonexistent-dir/x.svg", LECTURE);
+    cr_expect_eq(r.rc, MGRAD_USAGE);
+    cr_expect(strstr(r.err, "/nonexistent-dir/x.svg") != NULL, "%s", r.err);
     cli_free(&r);
 }

@@ -48,6 +48,13 @@ done
 
 m=$build/mgrad
 check "mgrad lecture" 0 $m eval 'e = a*b; d = e + c; L = d*f' a=2 b=-3 c=10 f=-2
+# the pages (issue 16): layout, page and training pages
+page=$(mktemp)
+check "mgrad --html --quiz" 0 $m eval --html "$page" --quiz 'e = a*b; d = e + c; L = tanh(d*f)' a=2 b=-3 c=1 f=-2
+check "mgrad --svg" 0 $m eval --svg "$page" 'L = a*a + exp(b)/(a + 3)' a=2 b=-3
+check "mazur --html --svg" 0 "$build/examples/mazur" --steps 50 --html "$page" --svg "$page.svg"
+check "mlp --html" 0 "$build/examples/mlp" --steps 2 --html "$page"
+rm -f "$page" "$page.svg"
 check "mgrad --json" 0 $m eval --json 'y = tanh(x)*sigmoid(x) + exp(x)/log(x + 2)' x=0.5
 check "mgrad --tsv" 0 $m eval --tsv '-a**2 + 2**3**2 + relu(a - 1)' a=3
 for mode in --dump --trace "--explain=a" --gradcheck --dot; do

@@ -66,69 +66,57 @@ if [ $dot = 1 ]; then
     exit 0
 fi
 
-status=0
-# layer rules on includes
-awk '
-function layer(p) { sub(/\/.*/, "", p); return p }
-function allowed(from, to) {
-    return to == from || to == "core" && from != "" || from == "nn" && to == "train"
-}
-{
-    from = layer($1); to = layer($2)
-    ok = allowed(from, to)
-    if (!ok) { printf "check-layers: %s includes %s: %s may not use %s\n", $1, $2, from, to; bad = 1 }
-}
-END { exit bad }' "$edges" || status=1
-
-# circles: repeatedly drop files that include nothing left; whatever
-# remains sits on a circle (or hangs below one)
-awk '
-{ n[$1]++; out[$1, n[$1]] = $2; node[$1] = 1; node[$2] = 1 }
-END {
-    do {
-        changed = 0
-        for (v in node) {
-            live = 0
-            for (i = 1; i <= n[v]; i++) if (out[v, i] in node) live = 1
-            if (!live) { delete node[v]; changed = 1 }
+# check EDGES WHAT: the layer rule on every "from to [symbol]" line of EDGES
+# (WHAT: includes or calls), then circles: files that use nothing left, and
+# files nothing left uses, are dropped again and again; whatever remains
+# sits on a circle.
+check() {
+    awk -v what="$2" '
+    function layer(p) { sub(/\/.*/, "", p); return p }
+    function allowed(from, to, sym) {
+        return to == from || to == "core" || from == "nn" && to == "train" ||
+               to == "fast" && sym ~ /^mg_tape_/
+    }
+    $1 != $2 {
+        if (!allowed(layer($1), layer($2), $3)) {
+            printf "check-layers: %s %s %s%s: %s may not use %s\n", $1, what, $2,
+                   $3 ? " (" $3 ")" : "", layer($1), layer($2)
+            bad = 1
         }
-    } while (changed)
-    for (v in node) { printf "check-layers: %s is on a circle of includes\n", v; bad = 1 }
-    exit bad
-}' "$edges" || status=1
+        if (!(($1, $2) in seen)) { seen[$1, $2] = 1; n[$1]++; out[$1, n[$1]] = $2; node[$1] = 1; node[$2] = 1 }
+    }
+    END {
+        do {
+            changed = 0
+            for (v in used) delete used[v]
+            for (v in node)
+                for (k = 1; k <= n[v]; k++) if (out[v, k] in node) used[out[v, k]] = 1
+            for (v in node) {
+                live = 0
+                for (k = 1; k <= n[v]; k++) if (out[v, k] in node) live = 1
+                if (!live || !(v in used)) { delete node[v]; changed = 1 }
+            }
+        } while (changed)
+        for (v in node) { printf "check-layers: %s is on a circle of %s\n", v, what; bad = 1 }
+        exit bad
+    }' "$1"
+}
 
-# the same rules on calls, when the objects are there
+status=0
+check "$edges" includes || status=1
+
+# the same on calls, when the objects are there: who uses a symbol that
+# another file defines
 if [ -n "$obj" ] && [ -d "$obj/core" ]; then
     command -v nm >/dev/null 2>&1 || { echo "check-layers: nm not found; calls not checked" >&2; exit $status; }
+    calls=$(mktemp)
     for o in "$obj"/*/*.o; do
         rel=${o#"$obj"/}
         nm -g "$o" 2>/dev/null | awk -v f="$rel" '$1 == "U" { print "U", f, $2 } NF >= 3 && $2 ~ /^[TDBR]$/ { print "D", f, $3 }'
-    done | awk '
-function layer(p) { sub(/\/.*/, "", p); return p }
-$1 == "D" { def[$3] = $2; next }
-{ use[++nu] = $2 " " $3 }
-END {
-    for (i = 1; i <= nu; i++) {
-        split(use[i], u, " ")
-        if (!(u[2] in def)) continue          # libc, libm
-        from = u[1]; to = def[u[2]]
-        if (from == to) continue
-        lf = layer(from); lt = layer(to)
-        ok = lt == lf || lt == "core" || lf == "nn" && lt == "train" || lt == "fast" && u[2] ~ /^mg_tape_/
-        if (!ok) { printf "check-layers: %s calls %s in %s\n", from, u[2], to; bad = 1 }
-        if (!((from, to) in seen)) { seen[from, to] = 1; n[from]++; out[from, n[from]] = to; node[from] = 1; node[to] = 1 }
-    }
-    do {
-        changed = 0
-        for (v in node) {
-            live = 0
-            for (k = 1; k <= n[v]; k++) if (out[v, k] in node) live = 1
-            if (!live) { delete node[v]; changed = 1 }
-        }
-    } while (changed)
-    for (v in node) { printf "check-layers: %s is on a circle of calls\n", v; bad = 1 }
-    exit bad
-}' || status=1
+    done | awk '$1 == "D" { def[$3] = $2; next } { use[++nu] = $2 " " $3 }
+        END { for (i = 1; i <= nu; i++) { split(use[i], u, " "); if (u[2] in def) print u[1], def[u[2]], u[2] } }' > "$calls"
+    check "$calls" calls || status=1
+    rm -f "$calls"
 fi
 
 [ $status = 0 ] && echo "check-layers: includes${obj:+ and calls} run one way, down to core, with no circle"

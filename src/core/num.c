@@ -50,6 +50,17 @@ static int strncasecmp_c(const char *a, const char *b, size_t n) {
     return 0;
 }
 
+/* Where the number ends when an exponent ("e-12", or "p+3" for hex) may
+ * follow at i: after its digits, or at i when there is none. */
+static size_t exponent_end(const char *s, size_t i, char mark) {
+    if (ascii_lower((unsigned char)s[i]) != mark) return i;
+    size_t k = i + 1;
+    if (s[k] == '+' || s[k] == '-') k++;
+    if (!isdigit((unsigned char)s[k])) return i;
+    while (isdigit((unsigned char)s[k])) k++;
+    return k;
+}
+
 /* Length of the C-locale number at s (after strtod's optional white space,
  * which *lead counts): sign, then decimal digits with an optional point and
  * exponent, or a hexadecimal float, or inf/infinity/nan/nan(chars).  0 when
@@ -67,18 +78,7 @@ static size_t c_number_span(const char *s, size_t *lead) {
             j++;
             while (isxdigit((unsigned char)s[j])) j++, digits++;
         }
-        if (digits) {
-            i = j;
-            if (s[i] == 'p' || s[i] == 'P') {
-                size_t k = i + 1;
-                if (s[k] == '+' || s[k] == '-') k++;
-                if (isdigit((unsigned char)s[k])) {
-                    while (isdigit((unsigned char)s[k])) k++;
-                    i = k;
-                }
-            }
-            return i - start;
-        }
+        if (digits) return exponent_end(s, j, 'p') - start;
         return isdigit((unsigned char)s[i]) ? i + 1 - start : 0;   /* "0x" alone reads 0 */
     }
     size_t digits = 0;
@@ -103,15 +103,7 @@ static size_t c_number_span(const char *s, size_t *lead) {
         }
         return 0;
     }
-    if (s[i] == 'e' || s[i] == 'E') {
-        size_t k = i + 1;
-        if (s[k] == '+' || s[k] == '-') k++;
-        if (isdigit((unsigned char)s[k])) {
-            while (isdigit((unsigned char)s[k])) k++;
-            i = k;
-        }
-    }
-    return i - start;
+    return exponent_end(s, i, 'e') - start;
 }
 
 double mg_num_parse(const char *s, char **end) {

@@ -32,6 +32,15 @@ size_t mg__put_dname(FILE *out, const mg_value *v);   /* same return as above */
  * Returns buf. */
 char *mg__fmt_num(char buf[32], double x);
 
+/* The lines of mg_trace_backward (trace.c), for every writer that narrates
+ * backward: one chain-rule step, grad(in) += grad(v) * dv/din = g * local
+ * = product, with "(now after)" when `before` was not 0; and the first
+ * line, grad(root) = 1 (or "+= 1 (now after)" when the root accumulates,
+ * as a leaf does). */
+void mg__put_trace_edge(FILE *out, const mg_value *v, const mg_value *in, double g, double local,
+                        double product, double before, double after);
+void mg__put_trace_root(FILE *out, const mg_value *root, int accumulates, double after);
+
 /* 0 when everything written to out so far has reached it, -1 otherwise. */
 int mg__finish(FILE *out);
 

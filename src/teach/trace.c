@@ -5,17 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* One chain-rule step, the way mg_backward takes it:
- *   grad(in) += grad(v) * dv/din = g * local = product [, total]
- * The arithmetic is mg_backward's, operand for operand (local * g, then +=),
- * so the grads the trace leaves are bit for bit those of mg_backward. */
-static void trace_edge(FILE *out, mg_value *v, size_t i, double g) {
-    mg_value *in = mg__input(v, i);
-    double local = mg__local_grad(v, i);
-    double product = local * g;
-    double before = in->grad;
-    in->grad += product;
-
+void mg__put_trace_edge(FILE *out, const mg_value *v, const mg_value *in, double g, double local,
+                        double product, double before, double after) {
     char b1[32], b2[32], b3[32];
     fputs("grad(", out);
     mg__put_name(out, in);
@@ -29,8 +20,29 @@ static void trace_edge(FILE *out, mg_value *v, size_t i, double g) {
             mg__fmt_num(b3, product));
     /* a node that is used twice, or a leaf that keeps an earlier grad, adds
      * up: show the running total so the sum is not a surprise */
-    if (before != 0.0) fprintf(out, "  (now %s)", mg__fmt_num(b1, in->grad));
+    if (before != 0.0) fprintf(out, "  (now %s)", mg__fmt_num(b1, after));
     fputc('\n', out);
+}
+
+void mg__put_trace_root(FILE *out, const mg_value *root, int accumulates, double after) {
+    char b[32];
+    fputs("grad(", out);
+    mg__put_name(out, root);
+    if (accumulates) fprintf(out, ") += 1  (now %s)\n", mg__fmt_num(b, after));
+    else fputs(") = 1\n", out);
+}
+
+/* One chain-rule step, the way mg_backward takes it:
+ *   grad(in) += grad(v) * dv/din = g * local = product [, total]
+ * The arithmetic is mg_backward's, operand for operand (local * g, then +=),
+ * so the grads the trace leaves are bit for bit those of mg_backward. */
+static void trace_edge(FILE *out, mg_value *v, size_t i, double g) {
+    mg_value *in = mg__input(v, i);
+    double local = mg__local_grad(v, i);
+    double product = local * g;
+    double before = in->grad;
+    in->grad += product;
+    mg__put_trace_edge(out, v, in, g, local, product, before, in->grad);
 }
 
 int mg_trace_backward(FILE *out, mg_value *root) {
@@ -38,7 +50,6 @@ int mg_trace_backward(FILE *out, mg_value *root) {
     size_t n;
     mg_value **topo = mg__topo(root, &n);
     if (!topo) return -1;
-    char b[32];
 
     /* the same start as mg_backward: intermediates from zero, leaves keep
      * what they have (they accumulate across calls) */
@@ -49,15 +60,9 @@ int mg_trace_backward(FILE *out, mg_value *root) {
     mg__put_name(out, root);
     fprintf(out, " over %zu nodes, each before its inputs: non-leaf grads start at 0, "
                  "leaves accumulate\n", n);
-    fputs("grad(", out);
-    mg__put_name(out, root);
-    if (root->op == MG_OP_LEAF) {
-        root->grad += 1.0;
-        fprintf(out, ") += 1  (now %s)\n", mg__fmt_num(b, root->grad));
-    } else {
-        root->grad = 1.0;
-        fputs(") = 1\n", out);
-    }
+    if (root->op == MG_OP_LEAF) root->grad += 1.0;
+    else root->grad = 1.0;
+    mg__put_trace_root(out, root, root->op == MG_OP_LEAF, root->grad);
     for (size_t i = n; i-- > 0;) {
         mg_value *v = topo[i];
         double g = v->grad;   /* as mg_backward reads it */

@@ -30,7 +30,9 @@ static FILE *sink(void) {
 }
 
 /* The rest of the input as argv, split at NUL bytes.  Never -f: a fuzzed
- * file name could name a device that never ends. */
+ * file name could name a device that never ends; never --html or --svg: a
+ * fuzzed file name would be written (the pictures are fuzzed through
+ * MGRAD_SVG into the sink instead). */
 static void run_argv(const uint8_t *data, size_t size) {
     char *buf = malloc(size + 1), *argv[33] = {"mgrad"};
     if (!buf) return;
@@ -39,7 +41,9 @@ static void run_argv(const uint8_t *data, size_t size) {
     int argc = 1;
     for (size_t i = 0; i <= size && argc < 33; argc++) {
         argv[argc] = buf + i;
-        if (!strcmp(argv[argc], "-f") || !strncmp(argv[argc], "--file", 6)) goto done;
+        if (!strcmp(argv[argc], "-f") || !strncmp(argv[argc], "--file", 6) ||
+            !strncmp(argv[argc], "--html", 6) || !strncmp(argv[argc], "--svg", 5))
+            goto done;
         i += strlen(buf + i) + 1;
     }
     FILE *in = fopen("/dev/null", "r");
@@ -59,15 +63,16 @@ int MG_FUZZ_ENTRY(const uint8_t *data, size_t size) {
         return 0;
     }
     static const mgrad_mode modes[] = {MGRAD_TABLE,   MGRAD_JSON,      MGRAD_DUMP, MGRAD_TRACE,
-                                       MGRAD_EXPLAIN, MGRAD_GRADCHECK, MGRAD_DOT,  MGRAD_TABLE,
+                                       MGRAD_EXPLAIN, MGRAD_GRADCHECK, MGRAD_DOT,  MGRAD_SVG,
                                        MGRAD_D2,      MGRAD_HESSIAN,   MGRAD_FORWARD};
-    /* selector 7 picks the table or one of the modes of derivatives, by length */
+    /* selector 7 picks the picture (SVG) or one of the modes of derivatives, by length */
     size_t mode = (sel & 7) < 7 ? (sel & 7) : 7 + size % 4;
     mgrad_opts o = {0};
     o.mode = modes[mode];
     o.tsv = (sel >> 3) & 1;
     o.check_finite = (sel >> 4) & 1;
     o.explain = "a";
+    o.page = "-";   /* MGRAD_SVG: the picture into the sink */
     o.wrt = "a";
     o.no_grad = o.mode == MGRAD_DOT && ((sel >> 3) & 1);
     char *defs[] = {"a=2", "b=-3", "c=10", "f=-2", "x=0.5", "y=0", "big=1e300", "tiny=-1e-300"};

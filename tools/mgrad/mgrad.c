@@ -43,6 +43,9 @@ static const char help[] =
     "  --d2 NAME        d(last)/d(NAME) and its derivative by every named leaf\n"
     "  --hessian        every second derivative of the last statement (a matrix)\n"
     "  --forward NAME   forward mode: every node's derivative by NAME, inputs first\n"
+    "  --html FILE      a page that steps through forward and backward ('-': stdout);\n"
+    "                   with --quiz a worksheet: gradients hidden, answers checked\n"
+    "  --svg FILE       the graph as an SVG picture, no Graphviz needed\n"
     "Other options:\n"
     "  -f, --file FILE  read the program from FILE ('-': stdin)\n"
     "  --check-finite   exit 1 when a value or gradient is not finite\n"
@@ -179,6 +182,26 @@ static int report_nonfinite(FILE *err, const mgrad_prog *p, const char *src, siz
     return 1;
 }
 
+/* ---------------------------------------------------------------- pages */
+
+/* --html FILE / --svg FILE: the page or picture into FILE ("-": out).
+ * Returns 0, or -1 after saying why. */
+static int write_page(const mgrad_opts *o, const mg_value *root, FILE *out, FILE *err) {
+    int to_out = !strcmp(o->page, "-");
+    FILE *f = to_out ? out : fopen(o->page, "wb");
+    if (!f) {
+        fprintf(err, "mgrad: %s: %s\n", o->page, strerror(errno));
+        return -1;
+    }
+    mg_page_options opt = {0};
+    opt.quiz = o->quiz;
+    opt.no_grad = o->no_grad;
+    int rc = o->mode == MGRAD_HTML ? mg_html_write(f, root, &opt) : mg_svg_write(f, root, &opt);
+    if (!to_out && fclose(f)) rc = -1;
+    if (rc) fprintf(err, "mgrad: %s: could not write the page\n", o->page);
+    return rc;
+}
+
 /* ------------------------------------------------------------- evaluate */
 
 int mgrad_run(const mgrad_opts *o, const char *src, size_t len, const char *srcname,
@@ -232,6 +255,8 @@ int mgrad_run(const mgrad_opts *o, const char *src, size_t len, const char *srcn
     case MGRAD_D2: rc = mgrad_print_d2(out, err, &p, o->wrt) ? MGRAD_USAGE : rc; break;
     case MGRAD_HESSIAN: rc = mgrad_print_hessian(out, err, &p) ? MGRAD_USAGE : rc; break;
     case MGRAD_FORWARD: rc = mgrad_print_forward(out, err, &p, o->wrt) ? MGRAD_USAGE : rc; break;
+    case MGRAD_HTML:
+    case MGRAD_SVG: wrote = write_page(o, root, out, err); break;
     case MGRAD_GRADCHECK: {
         /* every named leaf, once (e = a names a's node twice) */
         mg_value **leaves = malloc((n ? n : 1) * sizeof *leaves);
@@ -352,7 +377,8 @@ int mgrad_main(int argc, char **argv, FILE *in, FILE *out, FILE *err) {
         memcpy(opt, a, name_len);
         opt[name_len] = 0;
         if (!strcmp(opt, "-f") || !strcmp(opt, "--file") || !strcmp(opt, "--explain") ||
-            !strcmp(opt, "--d2") || !strcmp(opt, "--forward")) {
+            !strcmp(opt, "--d2") || !strcmp(opt, "--forward") || !strcmp(opt, "--html") ||
+            !strcmp(opt, "--svg")) {
             if (eq) val = eq + 1;
             else if (i + 1 < argc) val = argv[++i];
             else {
@@ -396,6 +422,11 @@ int mgrad_main(int argc, char **argv, FILE *in, FILE *out, FILE *err) {
             mode = MGRAD_EXPLAIN;
             o.explain = val;
         }
+        else if (!strcmp(opt, "--html") || !strcmp(opt, "--svg")) {
+            mode = opt[2] == 'h' ? MGRAD_HTML : MGRAD_SVG;
+            o.page = val;
+        }
+        else if (!strcmp(opt, "--quiz")) o.quiz = 1;
         else {
             rc = usage_error(err, "unknown option '%s'", a);
             goto done;
@@ -409,8 +440,12 @@ int mgrad_main(int argc, char **argv, FILE *in, FILE *out, FILE *err) {
             o.mode = mode;
         }
     }
-    if (o.no_grad && o.mode != MGRAD_DOT) {
-        rc = usage_error(err, "%s", "--no-grad goes with --dot");
+    if (o.quiz && o.mode != MGRAD_HTML) {
+        rc = usage_error(err, "%s", "--quiz goes with --html FILE");
+        goto done;
+    }
+    if (o.no_grad && o.mode != MGRAD_DOT && o.mode != MGRAD_HTML && o.mode != MGRAD_SVG) {
+        rc = usage_error(err, "%s", "--no-grad goes with --dot, --html or --svg");
         goto done;
     }
     if (o.tsv && o.mode != MGRAD_TABLE && o.mode != MGRAD_DUMP) {

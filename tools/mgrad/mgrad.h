@@ -25,7 +25,9 @@ typedef enum mgrad_mode {
     MGRAD_DOT,        /* mg_dot_write: Graphviz DOT */
     MGRAD_D2,         /* --d2 NAME: d(last)/d(NAME) and its derivatives (higher.c) */
     MGRAD_HESSIAN,    /* --hessian: every second derivative of the named leaves */
-    MGRAD_FORWARD     /* --forward NAME: forward mode narrated, tangent by tangent */
+    MGRAD_FORWARD,    /* --forward NAME: forward mode narrated, tangent by tangent */
+    MGRAD_HTML,       /* mg_html_write into the file `page` ("-": stdout) */
+    MGRAD_SVG         /* mg_svg_write into the file `page` ("-": stdout) */
 } mgrad_mode;
 
 typedef struct mgrad_opts {
@@ -35,6 +37,8 @@ typedef struct mgrad_opts {
     const char *explain;  /* MGRAD_EXPLAIN: the name to explain */
     int no_grad;          /* MGRAD_DOT: records without the grad field */
     const char *wrt;      /* MGRAD_D2, MGRAD_FORWARD: the leaf to differentiate by */
+    const char *page;     /* MGRAD_HTML, MGRAD_SVG: the file to write */
+    int quiz;             /* MGRAD_HTML: a worksheet, gradients hidden */
 } mgrad_opts;
 
 /* Evaluate the program src[0..len) with the leaves defs[0..n_defs) (each
