@@ -149,16 +149,19 @@ OP_LEAF, OP_POW = 0, 6
 LANG_EN, LANG_ES = 0, 1
 
 
-# The pages (an SVG picture and the interactive HTML page, with no
-# Graphviz) come with a newer library; without them v.svg(), v.html() say
-# so and _repr_html_ steps aside.
+# the pages: an SVG picture and the interactive HTML page, with no Graphviz
+class PageTraining(ctypes.Structure):
+    _fields_ = [("params", PP), ("n_params", Z), ("lr", D), ("loss", ctypes.POINTER(D)),
+                ("n_loss", Z)]
+
+
 class PageOptions(ctypes.Structure):
     _fields_ = [("title", S), ("quiz", I), ("no_grad", I), ("no_clusters", I),
-                ("training", P)]
+                ("training", ctypes.POINTER(PageTraining))]
 
 
-html_write = _fn("mg_html_write", I, P, P, ctypes.POINTER(PageOptions), required=False)
-svg_write = _fn("mg_svg_write", I, P, P, ctypes.POINTER(PageOptions), required=False)
+html_write = _fn("mg_html_write", I, P, P, ctypes.POINTER(PageOptions))
+svg_write = _fn("mg_svg_write", I, P, P, ctypes.POINTER(PageOptions))
 
 
 # The writers take a FILE *: give them a temporary file from the C library

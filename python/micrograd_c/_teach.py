@@ -167,38 +167,46 @@ def trace_forward(self, direction, lang=None):
                              n)[1])
 
 
-def _page(self, writer, name, title, quiz, grad, lang):
-    if writer is None:
-        raise NotImplementedError(_text.msg("no_pages", self._e.graph._lang, path=L.path,
-                                            name=name))
-    opt = L.PageOptions(title.encode() if title else None, 1 if quiz else 0, 0 if grad else 1, 0,
-                        None)
+def _page(self, writer, name, title, quiz, grad, clusters, params, lr, losses, lang):
+    training = None
+    if params is not None:
+        arr, n = _values(self, params, name)
+        losses = [self.data] if losses is None else [float(x) for x in losses]
+        training = L.PageTraining(ctypes.cast(arr, L.PP), n, float(lr),
+                                  (ctypes.c_double * len(losses))(*losses), len(losses))
+    opt = L.PageOptions(title.encode() if title else None, 1 if quiz else 0, 0 if grad else 1,
+                        0 if clusters else 1, ctypes.pointer(training) if training else None)
     return _write(self, lang, name, writer, self._p, ctypes.byref(opt))[1]
 
 
-def svg(self, title=None, grad=True, lang=None):
+def svg(self, title=None, grad=True, clusters=True, lang=None):
     """The graph as a standalone SVG picture, laid out by the library (no
-    Graphviz)."""
-    return _page(self, L.svg_write, "mg_svg_write", title, False, grad, lang)
+    Graphviz): for slides and documents.  The grads shown are those of a
+    fresh backward pass from this Value (nothing in the graph changes)."""
+    return _text.Text(_page(self, L.svg_write, "svg", title, False, grad, clusters, None, None,
+                            None, lang))
 
 
-def html(self, title=None, quiz=False, grad=True, lang=None):
+def html(self, title=None, quiz=False, grad=True, clusters=True, params=None, lr=0.1, losses=None,
+         lang=None):
     """The interactive page as one self-contained HTML document: step
-    through the forward and backward passes, click a node for its chain
-    rule; quiz=True hides the gradients for the student to type."""
-    return _page(self, L.html_write, "mg_html_write", title, quiz, grad, lang)
+    through the forward pass node by node and the backward pass edge by
+    edge (arrow keys), click a node for its chain rule.  quiz=True hides the
+    gradients for the student to type them.  params (e.g.
+    model.parameters()) adds the update p - lr * grad of each one, and
+    losses (the loss after 0, 1, 2, ... updates) the loss curve."""
+    return _page(self, L.html_write, "html", title, quiz, grad, clusters, params, lr, losses, lang)
 
 
 def repr_html(self):
-    """Jupyter shows a Value as its interactive page (in an iframe, so its
-    script and styles stay its own), when the library has the page writer
-    and the graph is small enough to look at; else as text."""
-    if L.html_write is None or not self._e.alive:
+    """Jupyter shows a Value as its interactive page, in an iframe (so its
+    script and styles stay its own), when the graph is small enough to look
+    at; a bigger one (a training step's) as text, as micrograd does."""
+    if not self._e.alive:
         return None
     n = ctypes.c_size_t(0)
     L.topo(self._p, ctypes.byref(n))
     if n.value > PAGE_MAX_NODES:
         return None
-    page = html(self)
-    return ('<iframe srcdoc="%s" style="width: 100%%; height: 560px; border: 1px solid #ccc" '
-            'title="micrograd_c"></iframe>' % _html.escape(page, quote=True))
+    return ('<iframe srcdoc="%s" style="width: 100%%; height: 600px; border: 1px solid #ccc" '
+            'title="micrograd_c"></iframe>' % _html.escape(html(self), quote=True))

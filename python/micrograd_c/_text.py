@@ -72,11 +72,6 @@ _MESSAGES = {
     "bad_lang": (
         "lang must be 'en' or 'es' (or a locale name such as 'es_MX.UTF-8'), got {lang!r}",
         "lang tiene que ser 'en' o 'es' (o un nombre de locale como 'es_MX.UTF-8'), no {lang!r}"),
-    "no_pages": (
-        "this libmicrograd ({path}) has no page writer ({name}); it comes with a newer "
-        "version of the library.",
-        "esta libmicrograd ({path}) no tiene el escritor de páginas ({name}); viene en una "
-        "versión más reciente de la biblioteca."),
     "writer_failed": (
         "{name} failed: {error}",
         "{name} falló: {error}"),

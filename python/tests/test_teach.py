@@ -1,5 +1,8 @@
 """The teaching outputs from Python: the C writers' text, read back, in the
 language asked for, agreeing with the engine's numbers."""
+import html
+import random
+import re
 import shutil
 import subprocess
 
@@ -135,22 +138,57 @@ def test_python_messages_follow_the_graph_language():
             a.data
 
 
+def page_numbers(page, label):
+    """data-data and data-grad of the node element labelled `label`."""
+    m = re.search(r'data-label="%s" data-data="([^"]*)" data-grad="([^"]*)"' % re.escape(label), page)
+    assert m, label
+    return float(m.group(1)), float(m.group(2))
+
+
 def test_the_page():
-    o, _ = neuron()
-    if _lib.html_write is None:
-        assert o._repr_html_() is None                 # Jupyter then shows the text repr
-        with pytest.raises(NotImplementedError, match="mg_html_write"):
-            o.html()
-        pytest.skip("this library has no page writer yet")
+    o, leaves = neuron()
     page = o.html()
     assert page.lstrip().lower().startswith("<!doctype html")
-    assert 'data-label="w1"' in page
+    assert "http://" not in page.replace("http://www.w3.org/", "")   # no network
+    o.backward()
+    for v in leaves + (o,):
+        assert page_numbers(page, v.label) == (v.data, v.grad)
     frame = o._repr_html_()
-    assert frame.startswith("<iframe srcdoc=") and "&lt;" in frame
+    assert frame.startswith("<iframe srcdoc=") and "&lt;" in frame and "<svg" not in frame
+    assert html.unescape(frame.split('srcdoc="')[1].split('"')[0]) == page
+    quiz = o.html(quiz=True, lang="es")
+    assert quiz != page
+    picture = o.svg()
+    assert picture.lstrip().startswith("<") and "<svg" in picture
+    assert page_numbers(picture, "w1") == (-3.0, leaves[2].grad)
     big = Value(0.0)
     for _ in range(_teach.PAGE_MAX_NODES):
         big = big + 1
     assert big._repr_html_() is None                   # too big to look at: text
+
+
+def test_a_training_page():
+    random.seed(3)
+    model = MLP(2, [2, 2])
+    x, ys = [-1.0, -2.0], [0.0, 1.0]
+
+    def loss():
+        return sum((yout - ygt) ** 2 for ygt, yout in zip(ys, model(x)))
+
+    first = loss()
+    losses = [first.data]
+    for _ in range(3):
+        model.zero_grad()
+        L = loss()
+        L.backward()
+        for p in model.parameters():
+            p.data -= 0.1 * p.grad
+        losses.append(loss().data)
+    first.label = "E"
+    page = first.html(params=model.parameters(), lr=0.1, losses=losses)
+    for p in model.parameters():                       # each update, as a step
+        assert "%s+ = %s - 0.1 * dE/d%s" % (p.label, p.label, p.label) in page
+    assert "after 3 updates: E = %.9f" % losses[3] in page
 
 
 def test_grad_as_a_node():
