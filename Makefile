@@ -388,3 +388,9 @@ check-python: $(SHARED)
 bench-python: $(SHARED)
 	@$(PY_NEEDS)
 	MICROGRAD_LIB=$(abspath $(BUILD)/$(SHARED_SO)) $(PYTHON) python/bench/moons.py
+
+# the notebook picture of docs/python.md (headless Chromium, as page-shots)
+python-shot: $(SHARED)
+	MICROGRAD_LIB=$(abspath $(BUILD)/$(SHARED_SO)) $(BROWSER_PYTHON) python/tools/notebook_shot.py \
+		--out docs/img/python-notebook.png
+.PHONY: python-shot
