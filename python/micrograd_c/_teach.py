@@ -122,6 +122,11 @@ def gradcheck(self, leaves=None, eps=0.0, lang=None):
         leaves = [_wrap(p, g._epoch_of_id(L.value_id(p)))
                   for p in _reachable(self) if L.value_op(p) == L.OP_LEAF]
     arr, n = _values(self, leaves, "gradcheck")
+    for i in range(n):
+        if L.value_op(arr[i]) != L.OP_LEAF:
+            label = L.value_label(arr[i])
+            name = label.decode("utf-8", "replace") if label else "#%d" % L.value_id(arr[i])
+            raise ValueError(_text.msg("not_leaf", self._e.graph._lang, name=name))
     holder = []
 
     def write(f, root, arr, n, eps):

@@ -66,6 +66,9 @@ _MESSAGES = {
     "not_value": (
         "{what}: expected a Value, got {type}",
         "{what}: se esperaba un Value, no {type}"),
+    "not_leaf": (
+        "gradcheck: {name} is not a leaf; it nudges leaves (inputs, parameters) only",
+        "gradcheck: {name} no es una hoja; solo se mueven las hojas (entradas, parámetros)"),
     "freed_graph": (
         "this graph was freed: its `with micrograd_c.graph():` block has ended",
         "este grafo ya se liberó: su bloque `with micrograd_c.graph():` terminó"),

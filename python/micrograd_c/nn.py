@@ -22,7 +22,7 @@ from . import _lib as L
 from . import _graph
 from . import _text
 from ._graph import current, stale
-from .engine import Value, _wrap
+from .engine import Value, _number, _wrap
 
 # fused=None: the teaching graph up to this many parameters, fused above
 FUSED_ABOVE = 64
@@ -70,9 +70,25 @@ def _input_ptrs(g, x):
             if f.graph is not g:
                 raise _graph.GraphError(_text.msg("two_graphs", g._lang, op="MLP"))
             ptrs.append(xi._p)
-        else:
-            ptrs.append(Value(xi)._p)
+        else:   # a number: a leaf in the network's graph, wherever Values go now
+            x = _number(xi)
+            if x is None:
+                raise TypeError(_text.msg("not_a_number", g._lang, type=type(xi).__name__))
+            p = L.leaf(g._handle(), x, None)
+            if not p:
+                _graph.failed(g)
+            ptrs.append(p)
     return ptrs
+
+
+def _inputs(x):
+    """x as a list: micrograd takes any iterable, and a lone number for one
+    input."""
+    if isinstance(x, list):
+        return x
+    if isinstance(x, (Value, int, float)):
+        return [x]
+    return list(x)
 
 
 class _Net:
@@ -117,8 +133,7 @@ class _Net:
         e = self._epoch
         if not e.alive:
             stale(e)
-        if isinstance(x, (Value, int, float)):
-            x = [x]
+        x = _inputs(x)
         n = len(x)
         if n != self.n_in:
             raise ValueError(_text.msg("n_inputs", self._graph._lang, what=repr(what), n=self.n_in,
@@ -175,8 +190,7 @@ class Neuron(Module):
         if self._net is not None:
             return self._net(x, self)[0]
         # a neuron of a bigger network, called on its own: micrograd's sum
-        if isinstance(x, (Value, int, float)):
-            x = [x]
+        x = _inputs(x)
         if len(x) != len(self.w):
             raise ValueError(_text.msg("n_inputs", current()._lang, what=repr(self),
                                        n=len(self.w), m=len(x)))

@@ -189,3 +189,16 @@ def test_activations_beyond_micrograd():
     out = model([0.1, 0.2])
     assert 0 < out.data < 1
     assert repr(model).startswith("MLP of [Layer of [TanhNeuron(2)")
+
+
+def test_inputs_of_any_iterable_go_into_the_networks_graph():
+    random.seed(4)
+    model = MLP(2, [3, 1])
+    want = model([0.25, -1.0]).data
+    assert model((0.25, -1.0)).data == want
+    assert model(iter([0.25, -1.0])).data == want
+    with micrograd_c.graph():              # another graph is current now:
+        out = model([0.25, -1.0])          # numbers still become the network's leaves
+        assert out.data == want
+    with pytest.raises(TypeError):
+        model(["a", 1.0])

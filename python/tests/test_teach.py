@@ -94,6 +94,8 @@ def test_gradcheck():
     # a wrong derivative is caught: relu's kink at 0 is a real disagreement
     z = Value(0.0)
     assert not z.relu().gradcheck().ok
+    with pytest.raises(ValueError, match="not a leaf"):
+        o.gradcheck(leaves=[o])
 
 
 def test_lang_for_one_call_and_for_the_graph():
