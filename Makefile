@@ -366,8 +366,8 @@ page-assets:
 
 # ---- Python (issue 19): micrograd's API on this engine, python/ and
 # docs/python.md.  Debian's python3 by default (PYTHON=...):
-#   make python        bundle the library into python/micrograd_c/, so that
-#                      PYTHONPATH=python works and pip install ./python carries it
+#   make python        a wheel with the library inside, in BUILD/python/, to
+#                      install anywhere offline (PYTHONPATH=python works without it)
 #   make check-python  the package's tests (pytest; PyTorch for micrograd's
 #                      engine checks), then an offline pip install, tested (~15 s)
 #   make bench-python  micrograd's moons demo, plain-Python engine against micrograd_c
@@ -376,9 +376,13 @@ PYTHON ?= /usr/bin/python3
 PY_NEEDS = sh python/tests/need.sh $(PYTHON)
 
 python: $(SHARED)
-	cp $(SHARED) python/micrograd_c/$(SHARED_SO)
-	@echo "make python: python/micrograd_c/ holds $(SHARED_SO); use it with PYTHONPATH=python,"
-	@echo "             or install it: $(PYTHON) -m pip install --no-build-isolation ./python"
+	@$(PY_NEEDS) pip setuptools wheel
+	@rm -rf $(BUILD)/python
+	MICROGRAD_LIB=$(abspath $(BUILD)/$(SHARED_SO)) $(PYTHON) -m pip wheel -q --no-build-isolation \
+		--no-deps --no-index -w $(BUILD)/python ./python
+	@echo "make python: $$(ls $(BUILD)/python/*.whl)"
+	@echo "  install it (offline, into a virtual environment): pip install $$(ls $(BUILD)/python/*.whl)"
+	@echo "  or use the package from here: PYTHONPATH=python $(PYTHON)"
 
 check-python: $(SHARED)
 	@$(PY_NEEDS) pytest torch

@@ -1,13 +1,14 @@
 """Packaging: everything is in pyproject.toml but the one thing it cannot
 say -- put libmicrograd inside the package.
 
-The library comes from, first found: MICROGRAD_LIB (a file); a copy already
-in micrograd_c/ (make python puts it there); or the source tree this
-directory sits in, built with `make lib` if need be.  Without any of them
-the package installs alone and looks for an installed library at import
-time (make install).
+The library comes from, first found: MICROGRAD_LIB (a file); the source
+tree this directory sits in, brought up to date with `make lib`; a copy
+already in micrograd_c/ (a tree without the C sources).  Without any of
+them the package installs alone and looks for an installed library at
+import time (make install).
 
     pip install --no-build-isolation ./python     (no network needed)
+    make python                                   (a wheel in build/python/)
 """
 import os
 import shutil
@@ -27,13 +28,11 @@ def the_library():
     env = os.environ.get("MICROGRAD_LIB")
     if env:
         return env
+    if os.path.exists(os.path.join(TOP, "Makefile")):
+        subprocess.check_call(["make", "-C", TOP, "lib"])   # up to date, or built now
+        return os.path.join(TOP, "build", SONAME)
     bundled = os.path.join(HERE, "micrograd_c", SONAME)
-    if os.path.exists(bundled):
-        return bundled
-    built = os.path.join(TOP, "build", SONAME)
-    if not os.path.exists(built) and os.path.exists(os.path.join(TOP, "Makefile")):
-        subprocess.check_call(["make", "-C", TOP, "lib"])
-    return built if os.path.exists(built) else None
+    return bundled if os.path.exists(bundled) else None
 
 
 class BuildPy(build_py):

@@ -2,8 +2,9 @@
 
 Where the library is looked for, first found wins:
   1. the file named by the environment variable MICROGRAD_LIB (only there);
-  2. the copy bundled inside this package (make python, pip install);
-  3. build/ of the source checkout this package sits in (python/ next to it);
+  2. build/ of the source tree, when this package is the one in its python/
+     folder (so that PYTHONPATH=python always runs the library just built);
+  3. the copy bundled inside this package (pip install puts it there);
   4. the system's usual places (make install put it in PREFIX/lib).
 
 Every function is called through a PYFUNCTYPE prototype: the call keeps the
@@ -36,9 +37,11 @@ def _candidates():
     if env:
         return [env]
     here = os.path.dirname(os.path.abspath(__file__))
-    checkout = os.path.join(os.path.dirname(os.path.dirname(here)), "build")
-    paths = [os.path.join(here, n) for n in _NAMES]
-    paths += [os.path.join(checkout, n) for n in _NAMES]
+    top = os.path.dirname(os.path.dirname(here))
+    paths = []
+    if os.path.exists(os.path.join(top, "include", "micrograd.h")):   # a source tree
+        paths += [os.path.join(top, "build", n) for n in _NAMES]
+    paths += [os.path.join(here, n) for n in _NAMES]
     paths += [os.path.join(d, n) for d in _SYSTEM_DIRS for n in _NAMES]
     return paths + list(_NAMES)   # bare names: the dynamic loader's own search
 
