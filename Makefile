@@ -327,6 +327,30 @@ fuzz: $(FUZZ_TARGETS)
 valgrind: $(EXAMPLES) $(MGRAD)
 	sh tests/valgrind.sh $(BUILD)
 
+# ------------------------------------------- Spanish and locales (issue 15)
+# The tests run the examples, mgrad and tests/locale_check (a program that
+# calls setlocale(LC_ALL, "") and round-trips every number the library and
+# mgrad write), so they are built first.  make check-locale runs
+# locale_check under es_CL.UTF-8, a decimal-comma locale built with
+# localedef into $(BUILD)/locale (no system change), and fails, never
+# skips, when the locale cannot be built.
+LOCALE_CHECK = $(BUILD)/tests/locale_check
+
+.PHONY: check-locale
+
+$(LOCALE_CHECK): tests/locale_check.c $(MGRAD_LIB) $(STATIC) $(MGRAD_HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(MGRAD_LIB) $(STATIC) $(LIBS)
+
+$(TEST_BIN): $(EXAMPLES) $(MGRAD) $(LOCALE_CHECK)
+$(TEST_BIN): ALL_CFLAGS += -DMG_TEST_BUILD='"$(BUILD)"'
+
+check-locale: $(LOCALE_CHECK)
+	@sh tests/make_locale.sh $(BUILD)/locale es_CL || exit 1
+	LOCPATH=$(BUILD)/locale LC_ALL=es_CL.UTF-8 $(LOCALE_CHECK) --want-comma tests/data
+
+# (the Spanish man page, docs/es/mgrad.1, installs with install-mgrad)
+
 # ---- derivatives of derivatives (issue 18): mg_grad and mg_jvp against
 # PyTorch's double backward and forward-mode AD, float64, on random graphs
 # of every op (tests/torch/).  Needs TORCH_PYTHON with torch (Debian:

@@ -11,15 +11,16 @@
  *   build/examples/expression --trace       backward, step by step
  *   build/examples/expression --explain a   dL/da = dL/dd * dd/de * de/da
  *   build/examples/expression --dot | dot -Tsvg > expression.svg
- * (--dump and --gradcheck too: see show.h.) */
+ * (--dump, --gradcheck and --lang es too: see show.h.) */
 #include <micrograd.h>
 #include <stdio.h>
 
 #include "show.h"
 
-static void table(mg_value *L) {
-    printf("The lecture's expression: L = (a*b + c) * f\n\n");
-    printf("%-6s %10s %10s\n", "node", "data", "grad");
+static void table(mg_value *L, mg_lang lang) {
+    printf(TR(lang, "The lecture's expression: L = (a*b + c) * f\n\n",
+              "La expresión de la clase de micrograd: L = (a*b + c) * f\n\n"));
+    printf("%-6s %10s %10s\n", TR(lang, "node", "nodo"), TR(lang, "data", "valor"), "grad");
     size_t count;
     mg_value *const *topo = mg_topo(L, &count);
     for (size_t i = 0; i < count; i++)
@@ -45,7 +46,7 @@ int main(int argc, char **argv) {
         return 1;
     }
     mg_value *leaves[] = {a, b, c, f};
-    int status = show_main(argc, argv, L, leaves, 4, table);
+    int status = show_main("expression", argc, argv, L, leaves, 4, table);
     mg_graph_free(g);
     return status;
 }

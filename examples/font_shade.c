@@ -7,6 +7,7 @@
  *   font_shade                           train, print the test accuracy
  *   font_shade --predict 255,220,0       ... then answer for a colour
  *   font_shade --data FILE.csv           another CSV with the same columns
+ *   font_shade --lang es                 in Spanish (or LANG=es_MX.UTF-8)
  *
  * The fast path (default) builds the one-row graph once and replays it on
  * each row; --teaching-graph rebuilds it every step, with the same numbers. */
@@ -19,6 +20,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "show.h"
+
 #define STEPS 100000
 #define LR 0.05
 
@@ -28,11 +31,29 @@ static double now(void) {
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-static int usage(void) {
-    fprintf(stderr, "usage: font_shade [--data FILE.csv] [--seed N] [--steps N] [--teaching-graph]\n"
-                    "                  [--predict R,G,B]\n");
-    return 2;
-}
+static const char usage_en[] =
+    "font_shade [--data FILE.csv] [--seed N] [--steps N] [--teaching-graph]\n"
+    "                  [--predict R,G,B] [--lang es|en]\n"
+    "  --data FILE.csv   the colours and labels (default data/light_dark_font_training_set.csv)\n"
+    "  --seed N          seed of the split, the weights and the rows drawn (default 1)\n"
+    "  --steps N         one-row SGD steps (default 100000)\n"
+    "  --teaching-graph  rebuild the one-node-per-op graph every step (same numbers)\n"
+    "  --predict R,G,B   then say which font suits that background (each 0..255)\n"
+    "  --lang es|en      Spanish or English (default: from LANG and the like)\n";
+static const char usage_es[] =
+    "font_shade [--data ARCHIVO.csv] [--seed N] [--steps N] [--teaching-graph]\n"
+    "                [--predict R,G,B] [--lang es|en]\n"
+    "  --data ARCHIVO.csv  los colores y sus etiquetas (por omisión,\n"
+    "                      data/light_dark_font_training_set.csv)\n"
+    "  --seed N            semilla de la división, los pesos y las filas sorteadas (por\n"
+    "                      omisión, 1)\n"
+    "  --steps N           pasos de descenso estocástico, una fila por paso (por omisión,\n"
+    "                      100000)\n"
+    "  --teaching-graph    reconstruye en cada paso el grafo de un nodo por operación\n"
+    "                      (los mismos números)\n"
+    "  --predict R,G,B     al final dice qué letra conviene sobre ese fondo (cada uno de\n"
+    "                      0 a 255)\n"
+    "  --lang es|en        español o inglés (si no, según LANG y compañía)\n";
 
 /* The net's probability of "dark font" for one row of scaled inputs. */
 static double predict(mg_mlp *m, const double *x) {
@@ -44,41 +65,58 @@ static double predict(mg_mlp *m, const double *x) {
     return v;
 }
 
+/* R,G,B as three numbers 0..255 separated by commas: 1, or 0 when not. */
+static int parse_rgb(const char *s, double rgb[3]) {
+    for (int k = 0; k < 3; k++) {
+        char *end;
+        rgb[k] = mg_num_parse(s, &end);
+        if (end == s || !(rgb[k] >= 0 && rgb[k] <= 255)) return 0;
+        if (*end != (k < 2 ? ',' : '\0')) return 0;
+        s = end + 1;
+    }
+    return 1;
+}
+
 int main(int argc, char **argv) {
+    show_prog sp = {"font_shade", usage_en, usage_es, MG_LANG_EN};
+    int rc = show_start(&sp, &argc, argv);
+    if (rc >= 0) return rc;
+    mg_lang lang = sp.lang;
     const char *path = "data/light_dark_font_training_set.csv", *ask = NULL;
-    unsigned long long seed = 1;
-    long steps = STEPS;
+    long long seed = 1, steps = STEPS;
     int teaching = 0;
     for (int i = 1; i < argc; i++) {
-        char *end = "";
         if (!strcmp(argv[i], "--data") && i + 1 < argc) path = argv[++i];
-        else if (!strcmp(argv[i], "--seed") && i + 1 < argc) seed = strtoull(argv[++i], &end, 10);
-        else if (!strcmp(argv[i], "--steps") && i + 1 < argc) steps = strtol(argv[++i], &end, 10);
-        else if (!strcmp(argv[i], "--predict") && i + 1 < argc) ask = argv[++i];
+        else if (!strcmp(argv[i], "--seed") && i + 1 < argc) {
+            if ((rc = show_count(&sp, "--seed", argv[++i], 0, 0x7fffffffffffffffLL, &seed))) return rc;
+        } else if (!strcmp(argv[i], "--steps") && i + 1 < argc) {
+            if ((rc = show_count(&sp, "--steps", argv[++i], 1, 100000000, &steps))) return rc;
+        } else if (!strcmp(argv[i], "--predict") && i + 1 < argc) ask = argv[++i];
         else if (!strcmp(argv[i], "--teaching-graph")) teaching = 1;
-        else return usage();
-        if (*end || steps < 1) return usage();
+        else return show_bad_option(&sp, argv[i]);
     }
     double rgb[3];
-    if (ask) {
-        char tail;
-        if (sscanf(ask, "%lf,%lf,%lf%c", &rgb[0], &rgb[1], &rgb[2], &tail) != 3 || rgb[0] < 0 ||
-            rgb[0] > 255 || rgb[1] < 0 || rgb[1] > 255 || rgb[2] < 0 || rgb[2] > 255) {
-            fprintf(stderr, "font_shade: --predict wants R,G,B with each in 0..255, got '%s'\n", ask);
-            return 2;
-        }
+    if (ask && !parse_rgb(ask, rgb)) {
+        fprintf(stderr, TR(lang, "font_shade: --predict wants R,G,B with each in 0..255, got '%s'\n",
+                           "font_shade: --predict pide R,G,B, cada uno de 0 a 255, y llegó '%s'\n"),
+                ask);
+        show_usage_to(stderr, &sp);
+        return 2;
     }
-    printf("seed %llu\n", seed);
+    printf(TR(lang, "seed %lld\n", "semilla %lld\n"), seed);
 
     char err[512];
-    mg_dataset *d = mg_csv_load(path, NULL, err, sizeof err);
+    mg_dataset *d = mg_csv_load_lang(path, NULL, lang, err, sizeof err);
     if (!d || d->n_features != 3) {
-        fprintf(stderr, "font_shade: %s\n", d ? "expected three colour columns and a label" : err);
+        fprintf(stderr, "font_shade: %s\n",
+                d ? TR(lang, "expected three colour columns and a label",
+                       "se esperaban tres columnas de color y una etiqueta")
+                  : err);
         return 2;
     }
     for (size_t k = 0; k < d->n_rows * 3; k++) d->x[k] *= 1.0 / 255.0;
     mg_rng rng;
-    mg_rng_seed(&rng, seed);
+    mg_rng_seed(&rng, (uint64_t)seed);
     mg_dataset_shuffle(d, &rng);
     mg_dataset *train, *test;
     mg_dataset_split(d, 2.0 / 3.0, &train, &test);
@@ -86,16 +124,20 @@ int main(int argc, char **argv) {
     static const size_t sizes[2] = {3, 1};
     static const mg_activation acts[2] = {MG_ACT_RELU, MG_ACT_SIGMOID};
     mg_graph *g = mg_graph_new();
-    mg_mlp *m = mg_mlp_new(g, 3, sizes, 2, acts, seed);
+    mg_mlp *m = mg_mlp_new(g, 3, sizes, 2, acts, (uint64_t)seed);
     if (!train || !test || !m) {
-        fprintf(stderr, "font_shade: out of memory\n");
+        fprintf(stderr, TR(lang, "font_shade: out of memory\n", "font_shade: sin memoria\n"));
         return 1;
     }
+    mg_graph_set_lang(g, lang);
     mg_mlp_set_fused(m, !teaching);
     mg_optim *opt = mg_sgd_new(mg_mlp_params(m), mg_mlp_n_params(m), LR);
-    printf("%s: %zu rows, %zu to train, %zu to test; 3-3-1 net, %ld steps, %s\n", path, d->n_rows,
-           train->n_rows, test->n_rows, steps,
-           teaching ? "teaching graph rebuilt every step" : "one-row graph replayed");
+    printf(TR(lang, "%s: %zu rows, %zu to train, %zu to test; 3-3-1 net, %lld steps, %s\n",
+              "%s: %zu filas, %zu de entrenamiento, %zu de prueba; red 3-3-1, %lld pasos, %s\n"),
+           path, d->n_rows, train->n_rows, test->n_rows, steps,
+           teaching ? TR(lang, "teaching graph rebuilt every step",
+                         "grafo de enseñanza reconstruido en cada paso")
+                    : TR(lang, "one-row graph replayed", "grafo de una fila, repetido"));
 
     /* one row -> (p - y)^2 */
     mg_value *x[3], *p, *y, *loss = NULL;
@@ -103,7 +145,7 @@ int main(int argc, char **argv) {
     size_t mark = mg_graph_mark(g);
     int tty = isatty(fileno(stderr));
     double t0 = now(), recent = 0.0;
-    for (long s = 0; s < steps; s++) {
+    for (long long s = 0; s < steps; s++) {
         size_t i = (size_t)mg_rng_below(&rng, train->n_rows);
         if (teaching || !loss) {
             mg_graph_reset(g, mark);
@@ -127,7 +169,7 @@ int main(int argc, char **argv) {
         else mg_backward(loss);
         mg_optim_step(opt);
         if (tty && ((s + 1) % 2000 == 0 || s + 1 == steps))
-            mg_progress(stderr, (size_t)s + 1, (size_t)steps, recent, now() - t0);
+            mg_progress_lang(stderr, lang, (size_t)s + 1, (size_t)steps, recent, now() - t0);
     }
     double seconds = now() - t0;
     mg_tape_free(tape);
@@ -137,13 +179,21 @@ int main(int argc, char **argv) {
     for (size_t i = 0; i < test->n_rows; i++) prob[i] = predict(m, mg_dataset_row(test, i));
     double acc = mg_accuracy(prob, test->y, test->n_rows, 0.5);
     free(prob);
-    printf("test accuracy %.2f%% (%zu rows); %ld steps in %.2f s (%.0f steps/s)\n", 100 * acc,
-           test->n_rows, steps, seconds, (double)steps / seconds);
+    printf(TR(lang, "test accuracy %.2f%% (%zu rows); %lld steps in %.2f s (%.0f steps/s)\n",
+              "exactitud de prueba %.2f%% (%zu filas); %lld pasos en %.2f s (%.0f pasos/s)\n"),
+           100 * acc, test->n_rows, steps, seconds, (double)steps / seconds);
 
     if (ask) {
         double xs[3] = {rgb[0] / 255.0, rgb[1] / 255.0, rgb[2] / 255.0};
         double pd = predict(m, xs);
-        printf("background %s -> %s font (p(dark) = %.3f)\n", ask, pd > 0.5 ? "dark" : "light", pd);
+        if (pd > 0.5)
+            printf(TR(lang, "background %s -> dark font (p(dark) = %.3f)\n",
+                      "fondo %s -> letra oscura (p(oscura) = %.3f)\n"),
+                   ask, pd);
+        else
+            printf(TR(lang, "background %s -> light font (p(dark) = %.3f)\n",
+                      "fondo %s -> letra clara (p(oscura) = %.3f)\n"),
+                   ask, pd);
     }
     mg_optim_free(opt);
     mg_mlp_free(m);

@@ -4,6 +4,7 @@
  *     build/examples/mlp               20 steps from seed 2
  *     build/examples/mlp --seed 7      another start
  *     build/examples/mlp --dot | dot -Tsvg > mlp.svg   the graph of one example
+ *     build/examples/mlp --lang es     in Spanish (or LANG=es_MX.UTF-8)
  *     build/examples/mlp --html mlp.html   the whole loss as a page: about 370
  *                                          nodes to step through, then training
  *
@@ -12,10 +13,11 @@
  * resets to the mark: memory stays flat however long it trains. */
 #include <micrograd.h>
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "show.h"
 
 static const double xs[4][3] = {{2, 3, -1}, {3, -1, 0.5}, {0.5, 1, 1}, {1, 1, -1}};
 static const double ys[4] = {1, -1, -1, 1};   /* the targets */
@@ -32,19 +34,31 @@ static mg_value *build_loss(mg_mlp *m, mg_value **pred) {
     return mg_label(loss, "loss");
 }
 
-static void usage(FILE *f) {
-    fprintf(f, "usage: mlp [--seed N] [--steps N] [--dot] [--html FILE [--quiz]] [--svg FILE]\n"
-               "  --seed N    seed of the initial weights (default 2)\n"
-               "  --steps N   gradient steps (default 20)\n"
-               "  --dot       print the graph of the first example as Graphviz DOT and stop\n"
-               "  --html FILE write a page of the whole loss (forward, backward, the update,\n"
-               "              the loss of the next steps) and stop\n"
-               "  --svg FILE  write the graph of the whole loss as an SVG picture and stop\n");
-}
+static const char usage_en[] =
+    "mlp [--seed N] [--steps N] [--dot] [--html FILE [--quiz]] [--svg FILE] [--lang es|en]\n"
+    "  --seed N      seed of the initial weights (default 2)\n"
+    "  --steps N     gradient steps (default 20)\n"
+    "  --dot         print the graph of the first example as Graphviz DOT and stop\n"
+    "  --html FILE   write a page of the whole loss (forward, backward, the update,\n"
+    "                the loss of the next steps) and stop\n"
+    "  --svg FILE    write the graph of the whole loss as an SVG picture and stop\n"
+    "  --lang es|en  Spanish or English (default: from LANG and the like)\n";
+static const char usage_es[] =
+    "mlp [--seed N] [--steps N] [--dot] [--html ARCHIVO [--quiz]] [--svg ARCHIVO]\n"
+    "         [--lang es|en]\n"
+    "  --seed N        semilla de los pesos iniciales (por omisión, 2)\n"
+    "  --steps N       pasos de descenso del gradiente (por omisión, 20)\n"
+    "  --dot           muestra el grafo del primer ejemplo en DOT de Graphviz y termina\n"
+    "  --html ARCHIVO  escribe una página con la pérdida completa (propagación hacia\n"
+    "                  adelante, retropropagación, la actualización y la pérdida de los\n"
+    "                  pasos siguientes) y termina\n"
+    "  --svg ARCHIVO   escribe el grafo de la pérdida completa como imagen SVG y termina\n"
+    "  --lang es|en    español o inglés (si no, según LANG y compañía)\n";
 
 /* --html / --svg: the first step's loss as a page, with the losses of
  * `steps` steps recorded first on a copy of the net. */
-static int write_pages(uint64_t seed, long long steps, const char *html, const char *svg, int quiz) {
+static int write_pages(const show_prog *sp, const show_pages *pages, uint64_t seed,
+                       long long steps) {
     const size_t sizes[3] = {4, 4, 1};
     double *losses = calloc((size_t)steps + 1, sizeof *losses);
     mg_value *pred[4];
@@ -57,27 +71,21 @@ static int write_pages(uint64_t seed, long long steps, const char *html, const c
         losses[step] = loss->data;
         mg_mlp_zero_grad(m);
         mg_backward(loss);
-        for (size_t i = 0; i < mg_mlp_n_params(m); i++) mg_mlp_params(m)[i]->data -= 0.1 * mg_mlp_params(m)[i]->grad;
+        for (size_t i = 0; i < mg_mlp_n_params(m); i++)
+            mg_mlp_params(m)[i]->data -= 0.1 * mg_mlp_params(m)[i]->grad;
         mg_graph_reset(g, mark);
     }
     mg_mlp_free(m);
     mg_graph_free(g);
     g = mg_graph_new();
+    mg_graph_set_lang(g, sp->lang);   /* the page's words */
     m = g ? mg_mlp_new(g, 3, sizes, 3, NULL, seed) : NULL;
     mg_value *loss = m && losses ? build_loss(m, pred) : NULL;
-    int rc = loss ? 0 : 1;
-    mg_page_training tr = {(const mg_value *const *)mg_mlp_params(m), mg_mlp_n_params(m), 0.1, losses,
-                           (size_t)steps + 1};
-    mg_page_options opt = {0};
-    opt.title = "MLP(3, [4, 4, 1])";
-    opt.quiz = quiz;
-    opt.training = &tr;
-    const char *path[2] = {html, svg};
-    for (int k = 0; !rc && k < 2; k++) {
-        if (!path[k]) continue;
-        FILE *f = fopen(path[k], "wb");
-        int bad = !f ? -1 : k == 0 ? mg_html_write(f, loss, &opt) : mg_svg_write(f, loss, &opt);
-        if ((f && fclose(f)) || bad) fprintf(stderr, "mlp: could not write %s\n", path[k]), rc = 1;
+    int rc = 1;
+    if (loss) {
+        mg_page_training tr = {(const mg_value *const *)mg_mlp_params(m), mg_mlp_n_params(m), 0.1,
+                               losses, (size_t)steps + 1};
+        rc = show_write_pages(sp, pages, loss, "MLP(3, [4, 4, 1])", &tr);
     }
     mg_mlp_free(m);
     mg_graph_free(g);
@@ -85,58 +93,41 @@ static int write_pages(uint64_t seed, long long steps, const char *html, const c
     return rc;
 }
 
-/* A whole number from text, or -1 when it is not one. */
-static long long parse_count(const char *s) {
-    char *end;
-    errno = 0;
-    long long v = strtoll(s, &end, 10);
-    return (*s && !*end && !errno && v >= 0) ? v : -1;
-}
-
-static int bad_number(const char *flag, const char *text) {
-    fprintf(stderr, "mlp: %s wants a whole number, not '%s'\n", flag, text);
-    usage(stderr);
-    return 2;
-}
-
 int main(int argc, char **argv) {
+    show_prog sp = {"mlp", usage_en, usage_es, MG_LANG_EN};
+    int rc = show_start(&sp, &argc, argv);
+    if (rc >= 0) return rc;
+    mg_lang lang = sp.lang;
     long long seed = 2, steps = 20;
-    int dot = 0, quiz = 0;
-    const char *html = NULL, *svg = NULL;
+    int dot = 0;
+    show_pages pages = {0};
     for (int i = 1; i < argc; i++) {
+        int page_flag = show_page_flag(&sp, argc, argv, &i, &pages);
+        if (page_flag == 2) return 2;
+        if (page_flag) continue;
         if (!strcmp(argv[i], "--dot")) {
             dot = 1;
-        } else if (!strcmp(argv[i], "--quiz")) {
-            quiz = 1;
-        } else if (!strcmp(argv[i], "--html") && i + 1 < argc) {
-            html = argv[++i];
-        } else if (!strcmp(argv[i], "--svg") && i + 1 < argc) {
-            svg = argv[++i];
-        } else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            usage(stdout);
-            return 0;
         } else if (!strcmp(argv[i], "--seed") && i + 1 < argc) {
-            if ((seed = parse_count(argv[++i])) < 0) return bad_number("--seed", argv[i]);
+            if ((rc = show_count(&sp, "--seed", argv[++i], 0, 0x7fffffffffffffffLL, &seed))) return rc;
         } else if (!strcmp(argv[i], "--steps") && i + 1 < argc) {
-            steps = parse_count(argv[++i]);
-            if (steps < 0 || steps > 1000000) return bad_number("--steps", argv[i]);
+            if ((rc = show_count(&sp, "--steps", argv[++i], 0, 1000000, &steps))) return rc;
         } else {
-            fprintf(stderr, "mlp: unknown option '%s'\n", argv[i]);
-            usage(stderr);
-            return 2;
+            return show_bad_option(&sp, argv[i]);
         }
     }
 
-    if (html || svg) return write_pages((uint64_t)seed, steps, html, svg, quiz);
+    if (pages.html || pages.svg || pages.quiz)
+        return write_pages(&sp, &pages, (uint64_t)seed, steps);
 
     mg_graph *g = mg_graph_new();
     const size_t sizes[3] = {4, 4, 1};
     mg_mlp *m = g ? mg_mlp_new(g, 3, sizes, 3, NULL, (uint64_t)seed) : NULL;
     if (!m) {
-        fprintf(stderr, "mlp: %s\n", g ? mg_graph_error(g) : "out of memory");
+        fprintf(stderr, "mlp: %s\n", g ? mg_graph_error(g) : TR(lang, "out of memory", "sin memoria"));
         mg_graph_free(g);
         return 1;
     }
+    mg_graph_set_lang(g, lang);   /* DOT fields and errors */
 
     if (dot) {   /* one example's forward pass, after backward so grads show */
         mg_value *y;
@@ -149,14 +140,16 @@ int main(int argc, char **argv) {
             return 1;
         }
         mg_backward(loss);
-        fprintf(stderr, "mlp: seed %lld\n", seed);   /* stdout is the DOT */
+        fprintf(stderr, TR(lang, "mlp: seed %lld\n", "mlp: semilla %lld\n"), seed);   /* stdout is the DOT */
         int rc = mg_dot_write(stdout, loss, NULL);
         mg_mlp_free(m);
         mg_graph_free(g);
         return rc ? 1 : 0;
     }
 
-    printf("MLP(3, [4, 4, 1]), tanh, %zu parameters, seed %lld\n", mg_mlp_n_params(m), seed);
+    printf(TR(lang, "MLP(3, [4, 4, 1]), tanh, %zu parameters, seed %lld\n",
+              "MLP(3, [4, 4, 1]), tanh, %zu parámetros, semilla %lld\n"),
+           mg_mlp_n_params(m), seed);
     size_t mark = mg_graph_mark(g);
     mg_value *pred[4];
     mg_value **p = mg_mlp_params(m);
@@ -168,7 +161,7 @@ int main(int argc, char **argv) {
         }
         mg_mlp_zero_grad(m);
         mg_backward(loss);
-        printf("step %3lld  loss %.6f\n", step, loss->data);
+        printf(TR(lang, "step %3lld  loss %.6f\n", "paso %3lld  pérdida %.6f\n"), step, loss->data);
         for (size_t i = 0; i < mg_mlp_n_params(m); i++) p[i]->data -= 0.1 * p[i]->grad;
         mg_graph_reset(g, mark);
     }
@@ -179,10 +172,12 @@ int main(int argc, char **argv) {
         fprintf(stderr, "mlp: %s\n", mg_graph_error(g));
         return 1;
     }
-    printf("after %lld steps: loss %.6f\n", steps, loss->data);
+    printf(TR(lang, "after %lld steps: loss %.6f\n", "tras %lld pasos: pérdida %.6f\n"), steps,
+           loss->data);
     for (int k = 0; k < 4; k++)
-        printf("  x = (%4.1f, %4.1f, %4.1f)  target %+.0f  prediction %+.6f\n", xs[k][0], xs[k][1],
-               xs[k][2], ys[k], pred[k]->data);
+        printf(TR(lang, "  x = (%4.1f, %4.1f, %4.1f)  target %+.0f  prediction %+.6f\n",
+                  "  x = (%4.1f, %4.1f, %4.1f)  objetivo %+.0f  predicción %+.6f\n"),
+               xs[k][0], xs[k][1], xs[k][2], ys[k], pred[k]->data);
     mg_mlp_free(m);
     mg_graph_free(g);
     return 0;

@@ -8,6 +8,7 @@
  *
  *   mnist01 [IMAGES LABELS]    default data/mnist/train-images-idx3-ubyte
  *                              and data/mnist/train-labels-idx1-ubyte
+ *   mnist01 --lang es          in Spanish (or LANG=es_MX.UTF-8)
  *
  * Fast path (default): the one-image graph (fused neurons) is built once and
  * replayed on every image; backward adds each image's gradient into the
@@ -23,6 +24,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "show.h"
+
 #define HIDDEN 64
 #define LR 1e-4
 
@@ -32,10 +35,24 @@ static double now(void) {
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-static int usage(void) {
-    fprintf(stderr, "usage: mnist01 [--seed N] [--epochs N] [--teaching-graph] [IMAGES LABELS]\n");
-    return 2;
-}
+static const char usage_en[] =
+    "mnist01 [--seed N] [--epochs N] [--teaching-graph] [--lang es|en] [IMAGES LABELS]\n"
+    "  IMAGES LABELS     the MNIST training files (default data/mnist/train-images-idx3-ubyte\n"
+    "                    and data/mnist/train-labels-idx1-ubyte)\n"
+    "  --seed N          seed of the split and the weights (default 1)\n"
+    "  --epochs N        full-batch steps (default 30)\n"
+    "  --teaching-graph  rebuild the one-node-per-op graph for every image (slow; same numbers)\n"
+    "  --lang es|en      Spanish or English (default: from LANG and the like)\n";
+static const char usage_es[] =
+    "mnist01 [--seed N] [--epochs N] [--teaching-graph] [--lang es|en] [IMÁGENES ETIQUETAS]\n"
+    "  IMÁGENES ETIQUETAS  los archivos de entrenamiento de MNIST (por omisión,\n"
+    "                      data/mnist/train-images-idx3-ubyte y\n"
+    "                      data/mnist/train-labels-idx1-ubyte)\n"
+    "  --seed N            semilla de la división y de los pesos (por omisión, 1)\n"
+    "  --epochs N          épocas, cada una un paso con el lote completo (por omisión, 30)\n"
+    "  --teaching-graph    reconstruye el grafo de un nodo por operación en cada imagen\n"
+    "                      (lento; los mismos números)\n"
+    "  --lang es|en        español o inglés (si no, según LANG y compañía)\n";
 
 /* The graph of one image: inputs x[0..784), target y -> p, loss. */
 typedef struct one {
@@ -51,40 +68,58 @@ static int build(one *o, mg_mlp *m, const double *pixels, double label) {
 }
 
 int main(int argc, char **argv) {
+    show_prog sp = {"mnist01", usage_en, usage_es, MG_LANG_EN};
+    int rc = show_start(&sp, &argc, argv);
+    if (rc >= 0) return rc;
+    mg_lang lang = sp.lang;
     const char *images = "data/mnist/train-images-idx3-ubyte";
     const char *labels = "data/mnist/train-labels-idx1-ubyte";
-    unsigned long long seed = 1;
-    long epochs = 30;
+    long long seed = 1, epochs = 30;
     int teaching = 0, n_paths = 0;
     for (int i = 1; i < argc; i++) {
-        char *end = "";
-        if (!strcmp(argv[i], "--seed") && i + 1 < argc) seed = strtoull(argv[++i], &end, 10);
-        else if (!strcmp(argv[i], "--epochs") && i + 1 < argc) epochs = strtol(argv[++i], &end, 10);
-        else if (!strcmp(argv[i], "--teaching-graph")) teaching = 1;
+        if (!strcmp(argv[i], "--seed") && i + 1 < argc) {
+            if ((rc = show_count(&sp, "--seed", argv[++i], 0, 0x7fffffffffffffffLL, &seed))) return rc;
+        } else if (!strcmp(argv[i], "--epochs") && i + 1 < argc) {
+            if ((rc = show_count(&sp, "--epochs", argv[++i], 1, 1000000, &epochs))) return rc;
+        } else if (!strcmp(argv[i], "--teaching-graph")) teaching = 1;
         else if (argv[i][0] != '-' && n_paths < 2) *(n_paths++ ? &labels : &images) = argv[i];
-        else return usage();
-        if (*end || epochs < 1) return usage();
+        else return show_bad_option(&sp, argv[i]);
     }
-    if (n_paths == 1) return usage();
-    printf("seed %llu\n", seed);
+    if (n_paths == 1) {
+        fprintf(stderr, TR(lang, "mnist01: give both files, IMAGES and LABELS\n",
+                           "mnist01: dé los dos archivos, IMÁGENES y ETIQUETAS\n"));
+        show_usage_to(stderr, &sp);
+        return 2;
+    }
+    printf(TR(lang, "seed %lld\n", "semilla %lld\n"), seed);
 
     char err[512];
-    mg_dataset *d = mg_idx_load(images, labels, (1u << 0) | (1u << 1), err, sizeof err);
+    mg_dataset *d = mg_idx_load_lang(images, labels, (1u << 0) | (1u << 1), lang, err, sizeof err);
     if (!d) {
         fprintf(stderr,
-                "mnist01: %s\n"
-                "This example needs the MNIST training set, which is not shipped with micrograd-c.\n"
-                "Download train-images-idx3-ubyte.gz and train-labels-idx1-ubyte.gz from\n"
-                "  https://yann.lecun.com/exdb/mnist/  (or a mirror, e.g.\n"
-                "  https://storage.googleapis.com/cvdf-datasets/mnist/), gunzip both and either\n"
-                "put them in data/mnist/ or give their paths: mnist01 IMAGES LABELS\n",
+                TR(lang,
+                   "mnist01: %s\n"
+                   "This example needs the MNIST training set, which is not shipped with "
+                   "micrograd-c.\n"
+                   "Download train-images-idx3-ubyte.gz and train-labels-idx1-ubyte.gz from\n"
+                   "  https://yann.lecun.com/exdb/mnist/  (or a mirror, e.g.\n"
+                   "  https://storage.googleapis.com/cvdf-datasets/mnist/), gunzip both and "
+                   "either\n"
+                   "put them in data/mnist/ or give their paths: mnist01 IMAGES LABELS\n",
+                   "mnist01: %s\n"
+                   "Este ejemplo necesita el conjunto de entrenamiento de MNIST, que no viene con\n"
+                   "micrograd-c.  Descargue train-images-idx3-ubyte.gz y "
+                   "train-labels-idx1-ubyte.gz de\n"
+                   "  https://yann.lecun.com/exdb/mnist/  (o de una copia, por ejemplo\n"
+                   "  https://storage.googleapis.com/cvdf-datasets/mnist/), descomprímalos con\n"
+                   "gunzip y póngalos en data/mnist/ o dé sus rutas: mnist01 IMÁGENES ETIQUETAS\n"),
                 err);
         mg_dataset_free(d);
         return 2;
     }
     for (size_t k = 0; k < d->n_rows * d->n_features; k++) d->x[k] *= 1.0 / 255.0;
     mg_rng rng;
-    mg_rng_seed(&rng, seed);
+    mg_rng_seed(&rng, (uint64_t)seed);
     mg_dataset_shuffle(d, &rng);
     mg_dataset *train, *test;
     mg_dataset_split(d, 0.8, &train, &test);
@@ -92,25 +127,33 @@ int main(int argc, char **argv) {
     const size_t sizes[2] = {HIDDEN, 1};
     const mg_activation acts[2] = {MG_ACT_SIGMOID, MG_ACT_SIGMOID};
     mg_graph *g = mg_graph_new();
-    mg_mlp *m = mg_mlp_new(g, d->n_features, sizes, 2, acts, seed);
+    mg_mlp *m = mg_mlp_new(g, d->n_features, sizes, 2, acts, (uint64_t)seed);
     one o = {malloc(d->n_features * sizeof *o.x), NULL, NULL, NULL};
     if (!train || !test || !m || !o.x) {
-        fprintf(stderr, "mnist01: out of memory\n");
+        fprintf(stderr, TR(lang, "mnist01: out of memory\n", "mnist01: sin memoria\n"));
         return 1;
     }
+    mg_graph_set_lang(g, lang);
     mg_mlp_set_fused(m, !teaching);
     mg_optim *opt = mg_sgd_new(mg_mlp_params(m), mg_mlp_n_params(m), LR);
-    printf("%zu images of 0 and 1 (%zu pixels each): %zu to train, %zu to test; "
-           "%zu-%d-1 net, %zu parameters; %s\n", d->n_rows, d->n_features, train->n_rows,
-           test->n_rows, d->n_features, HIDDEN, mg_mlp_n_params(m),
-           teaching ? "teaching graph rebuilt per image" : "fused one-image graph replayed");
+    printf(TR(lang,
+              "%zu images of 0 and 1 (%zu pixels each): %zu to train, %zu to test; %zu-%d-1 net, "
+              "%zu parameters; %s\n",
+              "%zu imágenes de 0 y 1 (%zu píxeles cada una): %zu de entrenamiento, %zu de prueba; "
+              "red %zu-%d-1, %zu parámetros; %s\n"),
+           d->n_rows, d->n_features, train->n_rows, test->n_rows, d->n_features, HIDDEN,
+           mg_mlp_n_params(m),
+           teaching ? TR(lang, "teaching graph rebuilt per image",
+                         "grafo de enseñanza reconstruido en cada imagen")
+                    : TR(lang, "fused one-image graph replayed",
+                         "grafo fusionado de una imagen, repetido"));
 
     size_t n_train = train->n_rows, mark = mg_graph_mark(g), total = (size_t)epochs * n_train;
     size_t done = 0;
     mg_tape *tape = NULL;   /* the fused one-image graph, compiled for replay */
     int tty = isatty(fileno(stderr));
     double t0 = now();
-    for (long e = 0; e < epochs; e++) {
+    for (long long e = 0; e < epochs; e++) {
         double sum = 0.0;
         mg_optim_zero_grad(opt);
         for (size_t i = 0; i < n_train; i++, done++) {
@@ -131,11 +174,12 @@ int main(int argc, char **argv) {
             if (tape) mg_tape_backward(tape);
             else mg_backward(o.loss);
             if (tty && (done % 1000 == 999))
-                mg_progress(stderr, done + 1, total, sum / (double)(i + 1), now() - t0);
+                mg_progress_lang(stderr, lang, done + 1, total, sum / (double)(i + 1), now() - t0);
         }
         mg_optim_step(opt);   /* one step on the summed gradient */
         if (tty) fprintf(stderr, "\r%80s\r", "");
-        printf("epoch %2ld  loss %.6f  (%.1f s)\n", e + 1, sum / (double)n_train, now() - t0);
+        printf(TR(lang, "epoch %2lld  loss %.6f  (%.1f s)\n", "época %2lld  pérdida %.6f  (%.1f s)\n"),
+               e + 1, sum / (double)n_train, now() - t0);
     }
     double seconds = now() - t0;
 
@@ -150,7 +194,8 @@ int main(int argc, char **argv) {
         }
         right += (o.p->data > 0.5) == (test->y[i] > 0.5);
     }
-    printf("test accuracy %.2f%% (%zu of %zu); %ld epochs in %.1f s\n",
+    printf(TR(lang, "test accuracy %.2f%% (%zu of %zu); %lld epochs in %.1f s\n",
+              "exactitud de prueba %.2f%% (%zu de %zu); %lld épocas en %.1f s\n"),
            100.0 * (double)right / (double)test->n_rows, right, test->n_rows, epochs, seconds);
     mg_tape_free(tape);
     free(o.x);

@@ -17,6 +17,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "show.h"
+
 /* Every derivative of `out` by leaves[0..n) both ways: prints a row per
  * input when `rows`, then the node visits.  Returns the largest difference
  * between the two modes. */
@@ -50,15 +52,11 @@ static double both_modes(mg_value *out, mg_value **leaves, size_t n, int rows, i
 }
 
 int main(int argc, char **argv) {
-    mg_lang lang = mg_lang_from_env();
-    for (int i = 1; i < argc; i++) {
-        int l = i + 1 < argc && !strcmp(argv[i], "--lang") ? mg_lang_parse(argv[++i]) : -1;
-        if (l < 0) {
-            fprintf(stderr, "usage: %s [--lang es|en]\n", argv[0]);
-            return 2;
-        }
-        lang = (mg_lang)l;
-    }
+    show_prog sp = {"modes", "modes [--lang es|en]\n", "modes [--lang es|en]\n", MG_LANG_EN};
+    int rc = show_start(&sp, &argc, argv);   /* --lang, --help */
+    if (rc >= 0) return rc;
+    if (argc > 1) return show_bad_option(&sp, argv[1]);
+    mg_lang lang = sp.lang;
     int es = lang == MG_LANG_ES;
     mg_graph *g = mg_graph_new();
     if (!g) return 1;

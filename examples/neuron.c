@@ -9,15 +9,16 @@
  *   build/examples/neuron --trace       backward, one chain-rule step a line
  *   build/examples/neuron --explain w1  do/dw1 as a product along the path
  *   build/examples/neuron --dot | dot -Tsvg > neuron.svg
- * (--dump and --gradcheck too: see show.h.) */
+ * (--dump, --gradcheck and --lang es too: see show.h.) */
 #include <micrograd.h>
 #include <stdio.h>
 
 #include "show.h"
 
-static void table(mg_value *o) {
-    printf("The lecture's neuron: o = tanh(x1*w1 + x2*w2 + b)\n\n");
-    printf("%-16s %12s %12s\n", "node", "data", "grad");
+static void table(mg_value *o, mg_lang lang) {
+    printf(TR(lang, "The lecture's neuron: o = tanh(x1*w1 + x2*w2 + b)\n\n",
+              "La neurona de la clase de micrograd: o = tanh(x1*w1 + x2*w2 + b)\n\n"));
+    printf("%-16s %12s %12s\n", TR(lang, "node", "nodo"), TR(lang, "data", "valor"), "grad");
     size_t count;
     mg_value *const *topo = mg_topo(o, &count);
     for (size_t i = 0; i < count; i++)
@@ -46,7 +47,7 @@ int main(int argc, char **argv) {
         return 1;
     }
     mg_value *leaves[] = {x1, x2, w1, w2, b};
-    int status = show_main(argc, argv, o, leaves, 5, table);
+    int status = show_main("neuron", argc, argv, o, leaves, 5, table);
     mg_graph_free(g);
     return status;
 }

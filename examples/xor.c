@@ -12,7 +12,9 @@
  * Each layer is a one-layer mg_mlp; the residual is one mg_add per neuron.
  * Fast path by default (fused neurons, a batch graph built once and
  * replayed on each batch's rows); --teaching-graph rebuilds the
- * one-node-per-op graph for every batch, with the same numbers. */
+ * one-node-per-op graph for every batch, with the same numbers.
+ *
+ *   xor [--seed N] [--epochs N] [--teaching-graph] [--plot FILE.svg] [--lang es|en] */
 #define _POSIX_C_SOURCE 200809L   /* isatty, for the progress bar */
 #include <micrograd.h>
 
@@ -22,6 +24,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "show.h"
 
 #define N_POINTS 1000
 #define WIDTH 10
@@ -87,42 +91,63 @@ static double accuracy(net *nt, mg_graph *g, const mg_dataset *d) {
     return a;
 }
 
-static int usage(void) {
-    fprintf(stderr, "usage: xor [--seed N] [--epochs N] [--teaching-graph] [--plot FILE.svg]\n");
-    return 2;
-}
+static const char usage_en[] =
+    "xor [--seed N] [--epochs N] [--teaching-graph] [--plot FILE.svg] [--lang es|en]\n"
+    "  --seed N          seed of the points and the weights (default 1)\n"
+    "  --epochs N        passes over the training points (default 500)\n"
+    "  --teaching-graph  rebuild the one-node-per-op graph every batch (same numbers)\n"
+    "  --plot FILE.svg   write the decision boundary and the loss curve\n"
+    "  --lang es|en      Spanish or English (default: from LANG and the like)\n";
+static const char usage_es[] =
+    "xor [--seed N] [--epochs N] [--teaching-graph] [--plot ARCHIVO.svg] [--lang es|en]\n"
+    "  --seed N            semilla de los puntos y de los pesos (por omisión, 1)\n"
+    "  --epochs N          épocas: pasadas por los puntos de entrenamiento (por omisión, 500)\n"
+    "  --teaching-graph    reconstruye en cada lote el grafo de un nodo por operación\n"
+    "                      (los mismos números)\n"
+    "  --plot ARCHIVO.svg  escribe la frontera de decisión y la curva de pérdida\n"
+    "  --lang es|en        español o inglés (si no, según LANG y compañía)\n";
 
 int main(int argc, char **argv) {
-    unsigned long long seed = 1;
-    long epochs = 500;
+    show_prog sp = {"xor", usage_en, usage_es, MG_LANG_EN};
+    int rc = show_start(&sp, &argc, argv);
+    if (rc >= 0) return rc;
+    mg_lang lang = sp.lang;
+    long long seed = 1, epochs = 500;
     int teaching = 0;
     const char *plot = NULL;
     for (int i = 1; i < argc; i++) {
-        char *end = "";
-        if (!strcmp(argv[i], "--seed") && i + 1 < argc) seed = strtoull(argv[++i], &end, 10);
-        else if (!strcmp(argv[i], "--epochs") && i + 1 < argc) epochs = strtol(argv[++i], &end, 10);
-        else if (!strcmp(argv[i], "--teaching-graph")) teaching = 1;
+        if (!strcmp(argv[i], "--seed") && i + 1 < argc) {
+            if ((rc = show_count(&sp, "--seed", argv[++i], 0, 0x7fffffffffffffffLL, &seed))) return rc;
+        } else if (!strcmp(argv[i], "--epochs") && i + 1 < argc) {
+            if ((rc = show_count(&sp, "--epochs", argv[++i], 1, 1000000, &epochs))) return rc;
+        } else if (!strcmp(argv[i], "--teaching-graph")) teaching = 1;
         else if (!strcmp(argv[i], "--plot") && i + 1 < argc) plot = argv[++i];
-        else return usage();
-        if (*end || epochs < 1) return usage();
+        else return show_bad_option(&sp, argv[i]);
     }
-    printf("seed %llu\n", seed);
+    printf(TR(lang, "seed %lld\n", "semilla %lld\n"), seed);
 
     mg_rng rng;
-    mg_rng_seed(&rng, seed);
+    mg_rng_seed(&rng, (uint64_t)seed);
     mg_dataset *all = mg_make_xor(N_POINTS, &rng);
     mg_dataset *train, *val;
     mg_graph *g = mg_graph_new();
     net nt;
-    if (mg_dataset_split(all, 0.8, &train, &val) || !g || net_new(&nt, g, seed)) {
-        fprintf(stderr, "xor: out of memory\n");
+    if (mg_dataset_split(all, 0.8, &train, &val) || !g || net_new(&nt, g, (uint64_t)seed)) {
+        fprintf(stderr, TR(lang, "xor: out of memory\n", "xor: sin memoria\n"));
         return 1;
     }
+    mg_graph_set_lang(g, lang);
     for (int l = 0; l < 4; l++) mg_mlp_set_fused(nt.layer[l], !teaching);
     mg_optim *opt = mg_sgd_new(nt.params, nt.n_params, LR);
-    printf("2-10-10-10-1 net with a residual, %zu parameters; %zu training and %zu validation "
-           "points; %s\n", nt.n_params, train->n_rows, val->n_rows,
-           teaching ? "teaching graph rebuilt every batch" : "fused batch graph replayed");
+    printf(TR(lang,
+              "2-10-10-10-1 net with a residual, %zu parameters; %zu training and %zu validation "
+              "points; %s\n",
+              "red 2-10-10-10-1 con conexión residual, %zu parámetros; %zu puntos de "
+              "entrenamiento y %zu de validación; %s\n"),
+           nt.n_params, train->n_rows, val->n_rows,
+           teaching ? TR(lang, "teaching graph rebuilt every batch",
+                         "grafo de enseñanza reconstruido en cada lote")
+                    : TR(lang, "fused batch graph replayed", "grafo fusionado del lote, repetido"));
 
     /* the batch graph: BATCH input pairs and targets -> mean BCE */
     mg_value *x[BATCH][2], *t[BATCH], *p[BATCH], *loss = NULL;
@@ -130,7 +155,7 @@ int main(int argc, char **argv) {
     size_t mark = mg_graph_mark(g), n_batches = (train->n_rows + BATCH - 1) / BATCH, built = 0;
     double *curve = malloc((size_t)epochs * sizeof *curve), t0 = now();
     int tty = isatty(fileno(stderr));
-    for (long e = 0; e < epochs; e++) {
+    for (long long e = 0; e < epochs; e++) {
         mg_dataset_shuffle(train, &rng);
         double sum = 0.0;
         for (size_t b = 0; b < n_batches; b++) {
@@ -166,17 +191,25 @@ int main(int argc, char **argv) {
         }
         curve[e] = sum / (double)n_batches;
         if (tty && (e % 10 == 9 || e + 1 == epochs))
-            mg_progress(stderr, (size_t)e + 1, (size_t)epochs, curve[e], now() - t0);
+            mg_progress_lang(stderr, lang, (size_t)e + 1, (size_t)epochs, curve[e], now() - t0);
         if ((e + 1) % 50 == 0 || e == 0)
-            printf("epoch %3ld  mean batch loss %.6f\n", e + 1, curve[e]);
+            printf(TR(lang, "epoch %3lld  mean batch loss %.6f\n",
+                      "época %3lld  pérdida media por lote %.6f\n"),
+                   e + 1, curve[e]);
     }
     double seconds = now() - t0;
     mg_tape_free(tape);
     mg_graph_reset(g, mark);
     double train_acc = accuracy(&nt, g, train), val_acc = accuracy(&nt, g, val);
-    printf("last epoch's mean batch loss %.17g\n", curve[epochs - 1]);
-    printf("training accuracy %.1f%%, validation accuracy %.1f%% (%zu points); "
-           "%ld epochs in %.2f s\n", 100 * train_acc, 100 * val_acc, val->n_rows, epochs, seconds);
+    printf(TR(lang, "last epoch's mean batch loss %.17g\n",
+              "pérdida media por lote en la última época %.17g\n"),
+           curve[epochs - 1]);
+    printf(TR(lang,
+              "training accuracy %.1f%%, validation accuracy %.1f%% (%zu points); %lld epochs in "
+              "%.2f s\n",
+              "exactitud de entrenamiento %.1f%%, exactitud de validación %.1f%% (%zu puntos); "
+              "%lld épocas en %.2f s\n"),
+           100 * train_acc, 100 * val_acc, val->n_rows, epochs, seconds);
 
     int status = 0;
     if (plot) {
@@ -185,15 +218,18 @@ int main(int argc, char **argv) {
         for (size_t r = 0; r < grid.ny; r++)
             for (size_t c = 0; c < grid.nx; c++)
                 grid.score[r * grid.nx + c] = predict(&nt, g, mg_grid_x(&grid, c), mg_grid_y(&grid, r));
-        char title[128];
-        snprintf(title, sizeof title, "noisy XOR: validation accuracy %.1f%%; training points, mean loss per epoch",
+        char title[192];
+        snprintf(title, sizeof title,
+                 TR(lang, "noisy XOR: validation accuracy %.1f%%; training points, mean loss per epoch",
+                    "XOR con ruido: exactitud de validación %.1f%%; puntos de entrenamiento, "
+                    "pérdida media por época"),
                  100 * val_acc);
         FILE *f = fopen(plot, "w");
-        if (!f || mg_svg_plot(f, title, &grid, train, curve, (size_t)epochs)) {
+        if (!f || mg_svg_plot_lang(f, lang, title, &grid, train, curve, (size_t)epochs)) {
             perror(plot);
             status = 1;
         } else {
-            printf("wrote %s\n", plot);
+            printf(TR(lang, "wrote %s\n", "escrito %s\n"), plot);
         }
         if (f) fclose(f);
         free(grid.score);

@@ -164,10 +164,13 @@ MG_API size_t mg_graph_bytes(const mg_graph *g);
 
 /* The language of the messages the library writes for this graph (its
  * errors, and the words of the teaching writers: trace, explain, dump
- * headers, DOT fields): English (the default) or Spanish.  Numbers are the
- * same in both.  The library never looks at the environment itself; a
- * program that wants the usual rule calls mg_lang_from_env():
- *     mg_graph_set_lang(g, mg_lang_from_env()); */
+ * headers, DOT fields, gradcheck, mg_mlp_load's messages): English (the
+ * default) or Spanish.  Numbers are the same in both, digit for digit.
+ * The library never looks at the environment itself; a program that wants
+ * the usual rule calls mg_lang_from_env():
+ *     mg_graph_set_lang(g, mg_lang_from_env());
+ * Functions that take no graph (CSV, IDX, SVG plots, the progress line)
+ * have _lang variants that take the language as an argument. */
 typedef enum mg_lang { MG_LANG_EN = 0, MG_LANG_ES = 1 } mg_lang;
 MG_API void    mg_graph_set_lang(mg_graph *g, mg_lang lang);
 MG_API mg_lang mg_graph_lang(const mg_graph *g);   /* MG_LANG_EN for NULL */
@@ -483,7 +486,11 @@ MG_API unsigned    mg_group_count(const mg_graph *g);   /* groups made so far */
  * other control characters and bytes that are not UTF-8 are written as
  * \\, \t, \n and \xNN.  Numbers for people have nine decimals, or the
  * form 1.234567890e-05 when fixed point would hide the digits (below 1e-3
- * or from 1e9 up). */
+ * or from 1e9 up).  Every number is written with '.', whatever locale the
+ * program set, and has the same digits in both languages.  The words
+ * (headers, "path", "now") are in the graph's language (mg_graph_set_lang);
+ * columns are aligned by what a terminal shows (pérdida is 7 columns, an
+ * accent written as a combining mark takes none). */
 
 /* Options of mg_dot_write; a zeroed struct (or NULL) means the defaults. */
 typedef struct mg_dot_options {
@@ -513,9 +520,10 @@ MG_API int mg_dot_write(FILE *out, const mg_value *root, const mg_dot_options *o
  * the exponent for pow: "pow(2)"), input ids ("0,2", "-" for a leaf),
  * data, grad, and the local derivative d(node)/d(input) towards each input.
  * Aligned columns under a header line by default.  With MG_DUMP_TSV: a
- * header "id label op inputs data grad local_grads", tab-separated, local
- * grads comma-separated, every number %.17g so that strtod gives back the
- * exact double.  Prints data and grad as they are: call mg_backward first
+ * header "id label op inputs data grad local_grads" (the same in every
+ * language: it is for programs), tab-separated, local grads
+ * comma-separated, every number %.17g so that mg_num_parse (or strtod in
+ * the C locale) gives back the exact double.  Prints data and grad as they are: call mg_backward first
  * for meaningful grads.
  *     mg_backward(L); mg_dump(stdout, L, 0); */
 MG_API int mg_dump(FILE *out, const mg_value *root, unsigned flags);
@@ -703,7 +711,10 @@ MG_API int mg_mlp_save(const mg_mlp *m, FILE *out);
  * the line into err[0..errlen): "line 1: the file is empty", "line 1:
  * unknown activation 'softmax' ...", "line 3: '0.2x' is not a number",
  * "line 4: the file ends after 2 of 3 parameters", "line 5: more values
- * than the 3 parameters the header declares". */
+ * than the 3 parameters the header declares"; in Spanish when g's language
+ * is ("línea 3: '0.2x' no es un número").  A number written with a decimal
+ * comma is named as such.  Files are read and written with '.' whatever the
+ * locale, so a model saved under es_CL loads under C and back. */
 MG_API mg_mlp *mg_mlp_load(mg_graph *g, FILE *in, char *err, size_t errlen);
 
 /* @@ training (issue 5) @@ */
@@ -859,6 +870,14 @@ MG_API mg_dataset *mg_csv_load(const char *path, const char *label, char *err, s
 MG_API mg_dataset *mg_csv_read(FILE *in, const char *name, const char *label, char *err,
                                size_t errlen);
 
+/* The same, with the messages in `lang` (MG_LANG_ES: "datos.csv:7:9: campo
+ * 3 ('AZUL'): '2x5' no es un número"); the plain forms above are these with
+ * MG_LANG_EN.  Numbers are read with '.' in every locale (mg_num_parse). */
+MG_API mg_dataset *mg_csv_load_lang(const char *path, const char *label, mg_lang lang, char *err,
+                                    size_t errlen);
+MG_API mg_dataset *mg_csv_read_lang(FILE *in, const char *name, const char *label, mg_lang lang,
+                                    char *err, size_t errlen);
+
 /* Make n leaves holding data[0..n) and store them in out[0..n).  Returns
  * 0, or -1 when an argument is NULL or memory ran out (error recorded in g). */
 MG_API int mg_leaves(mg_graph *g, const double *data, size_t n, mg_value **out);
@@ -901,6 +920,9 @@ MG_API double mg_accuracy(const double *pred, const double *target, size_t n, do
  * message naming the file and the problem in err. */
 MG_API mg_dataset *mg_idx_load(const char *images, const char *labels, unsigned keep, char *err,
                                size_t errlen);
+/* The same, with the messages in `lang`; mg_idx_load is this with MG_LANG_EN. */
+MG_API mg_dataset *mg_idx_load_lang(const char *images, const char *labels, unsigned keep,
+                                    mg_lang lang, char *err, size_t errlen);
 
 /* ---- pictures: a small SVG writer
  * A model's score sampled on a grid: score[r * nx + c] at x = x_lo + (c +
@@ -929,12 +951,22 @@ MG_API double mg_grid_y(const mg_grid *grid, size_t r);
  * failed. */
 MG_API int mg_svg_plot(FILE *out, const char *title, const mg_grid *grid, const mg_dataset *points,
                        const double *loss, size_t n_loss);
+/* The same with the axis names in `lang` ("paso", "pérdida"); the title is
+ * the caller's, in whatever language it is written.  mg_svg_plot is this
+ * with MG_LANG_EN.  Coordinates are written with '.' in every locale. */
+MG_API int mg_svg_plot_lang(FILE *out, mg_lang lang, const char *title, const mg_grid *grid,
+                            const mg_dataset *points, const double *loss, size_t n_loss);
 
 /* One progress line for long runs: "\r[#####.....]  42%  step 4200/10000
  * loss 0.0123  8.1k steps/s", overwritten in place, ending the line once
  * step reaches total.  The caller decides whether `out` is a terminal (a
  * bar in a log file is noise).  Returns 0, or -1 when writing failed. */
 MG_API int mg_progress(FILE *out, size_t step, size_t total, double loss, double seconds);
+/* The same in `lang` ("paso 4200/10000  pérdida 0.0123  8.1k pasos/s"); the
+ * numbers are written with '.' in every locale.  mg_progress is this with
+ * MG_LANG_EN. */
+MG_API int mg_progress_lang(FILE *out, mg_lang lang, size_t step, size_t total, double loss,
+                            double seconds);
 
 /* @@ pages (issue 16) @@ */
 

@@ -5,6 +5,9 @@
 # loss to the bit, and the Mazur walk-through and an mgrad table must print
 # exactly what the native build prints.
 set -eu
+# the programs speak the environment's language; the checks below read English
+unset LANGUAGE LC_ALL LC_MESSAGES
+export LANG=C
 cc=${CROSS_CC:-aarch64-linux-gnu-gcc}
 qemu=${QEMU:-qemu-aarch64-static}
 for tool in "$cc" "$qemu"; do

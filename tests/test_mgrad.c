@@ -342,8 +342,10 @@ Test(mgrad_errors, bytes_nul_and_utf8) {
     /* columns count characters: the error after two 2-byte letters is at 6 */
     expect_parse_error("# \xc3\xa9\xc3\xa9 \x80", 8, NULL, 1, 6, "invalid UTF-8 (byte 0x80)");
     PARSE_ERROR("\xef\xbb\xbf" "1 + $", 1, 5, "unexpected character '$'");   /* BOM: no column */
-    PARSE_ERROR("x = \xc3\xa9", 1, 5,
-                "unexpected character U+00E9 (names and operators are ASCII)");
+    /* é is a letter (a name); the euro sign is not */
+    PARSE_ERROR("x = \xe2\x82\xac", 1, 5,
+                "unexpected character U+20AC (names are letters, digits and _; operators are "
+                "ASCII)");
 }
 
 Test(mgrad_errors, deep_nesting_is_capped) {
@@ -731,7 +733,139 @@ Test(mgrad_modes, dot) {
 
     r = RUN("eval", "--dot", "--json", "1");
     cr_expect_eq(r.rc, MGRAD_USAGE);
-    cr_expect_str_eq(r.err, "mgrad: --dot and --json: choose one output mode\n");
+    /* a usage error: the message, then the usage (both on stderr) */
+    cr_expect(starts_with(r.err, "mgrad: --dot and --json: choose one output mode\nusage: "), "%s",
+              r.err);
+    cli_free(&r);
+}
+
+/* ------------------------------------------ names in the learner's language */
+
+/* Columns a line takes on a terminal: code points, less combining accents. */
+static size_t display_width(const char *s, size_t n) {
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c & 0xC0) == 0x80) continue;   /* continuation byte */
+        /* U+0300..U+036F is CC 80..CD AF */
+        if (c == 0xCC || (c == 0xCD && i + 1 < n && (unsigned char)s[i + 1] <= 0xAF)) continue;
+        w++;
+    }
+    return w;
+}
+
+Test(mgrad_unicode, names_with_accents_and_greek_letters) {
+    cr_expect(mgrad_is_definition("\xce\xb7=0.5"));   /* η=0.5 */
+    cli r = RUN("eval", "p\xc3\xa9rdida = (\xce\xb7*\xcf\x83 - 1)**2; salida_\xc4\xa5 = p\xc3\xa9rdida",
+                "\xce\xb7=0.5", "\xcf\x83=3");
+    cr_expect_eq(r.rc, MGRAD_OK, "%s", r.err);
+    double data, grad;
+    table_row(r.out, "p\xc3\xa9rdida", &data, &grad);
+    cr_expect_eq(data, 0.25);
+    table_row(r.out, "\xce\xb7", &data, &grad);   /* d/dη (ησ - 1)^2 = 2(ησ - 1)σ = 3 */
+    cr_expect_eq(grad, 3.0);
+    /* every line of the table is as wide on the screen as the header */
+    size_t width = 0;
+    for (const char *line = r.out; *line;) {
+        size_t len = strcspn(line, "\n");
+        size_t w = display_width(line, len);
+        if (!width) width = w;
+        cr_expect_eq(w, width, "'%.*s' is %zu columns, the header %zu", (int)len, line, w, width);
+        line += len + (line[len] == '\n');
+    }
+    cli_free(&r);
+}
+
+Test(mgrad_unicode, a_combining_accent_takes_no_column) {
+    /* "pérdida" typed as e + U+0301: a different name from the one with é,
+     * 7 columns wide all the same */
+    cli r = RUN("eval", "pe\xcc\x81rdida = a*2; b_long_name = a", "a=1");
+    cr_expect_eq(r.rc, MGRAD_OK, "%s", r.err);
+    size_t width = 0;
+    for (const char *line = r.out; *line;) {
+        size_t len = strcspn(line, "\n");
+        size_t w = display_width(line, len);
+        if (!width) width = w;
+        cr_expect_eq(w, width, "'%.*s'", (int)len, line);
+        line += len + (line[len] == '\n');
+    }
+    cli_free(&r);
+    /* and the caret lines up under what the eye sees */
+    r = RUN("eval", "pe\xcc\x81rdida = 1 + $");
+    cr_expect(strstr(r.err, "    pe\xcc\x81rdida = 1 + $\n                  ^\n"), "%s", r.err);
+    cli_free(&r);
+}
+
+Test(mgrad_unicode, every_format_keeps_the_names) {
+    const char *prog = "p\xc3\xa9rdida = \xce\xb7*2";
+    cli r = RUN("eval", "--json", prog, "\xce\xb7=0.5");
+    cr_expect(strstr(r.out, "{\"name\": \"p\xc3\xa9rdida\", \"data\": 1, \"grad\": 1}"), "%s", r.out);
+    cr_expect(strstr(r.out, "\"root\": \"p\xc3\xa9rdida\""), "%s", r.out);
+    cli_free(&r);
+    r = RUN("eval", "--tsv", prog, "\xce\xb7=0.5");
+    cr_expect(strstr(r.out, "\np\xc3\xa9rdida\t1\t1\n") && strstr(r.out, "\n\xce\xb7\t0.5\t2\n"), "%s", r.out);
+    cli_free(&r);
+    r = RUN("eval", "--dot", prog, "\xce\xb7=0.5");
+    cr_expect(strstr(r.out, "{ p\xc3\xa9rdida | data 1.0000 | grad 1.0000 }"), "%s", r.out);
+    cli_free(&r);
+    r = RUN("eval", "--dump", "--tsv", prog, "\xce\xb7=0.5");
+    cr_expect(strstr(r.out, "\tp\xc3\xa9rdida\tmul\t"), "%s", r.out);
+    cli_free(&r);
+    r = RUN("eval", "--trace", prog, "\xce\xb7=0.5");   /* simple names: no parentheses */
+    cr_expect(strstr(r.out, "grad(\xce\xb7) += grad(p\xc3\xa9rdida) * dp\xc3\xa9rdida/d\xce\xb7 = "),
+              "%s", r.out);
+    cli_free(&r);
+    r = RUN("eval", "--explain", "\xce\xb7", prog, "\xce\xb7=0.5");
+    cr_expect(strstr(r.out, "dp\xc3\xa9rdida/d\xce\xb7 = 2.000000000"), "%s", r.out);
+    cli_free(&r);
+    /* messages quote them whole, not as question marks */
+    r = RUN("eval", "L = p\xc3\xa9rdida*2");
+    cr_expect(strstr(r.err, "unknown name 'p\xc3\xa9rdida'"), "%s", r.err);
+    cli_free(&r);
+}
+
+Test(mgrad_unicode, letters_only) {
+    /* signs are not letters: × (U+00D7), the euro sign; a digit cannot start */
+    PARSE_ERROR("a \xc3\x97 2", 1, 3,
+                "unexpected character U+00D7 (names are letters, digits and _; operators are ASCII)");
+    mgrad_prog p;
+    cr_assert_eq(mgrad_prog_init(&p), 0);
+    cr_expect_eq(mgrad_define(&p, "\xce\xb7\xcc\x81x=1"), 0, "%s", p.error);   /* accent inside */
+    cr_expect_eq(mgrad_define(&p, "\xcc\x81x=1"), -1);                          /* accent first */
+    mgrad_prog_free(&p);
+}
+
+/* ------------------------------------------------------------- Spanish */
+
+Test(mgrad_spanish, messages_and_table) {
+    cli r = RUN("--lang", "es", "eval", LECTURE);
+    cr_expect(starts_with(r.out, "nombre             valor              grad\n"), "%s", r.out);
+    cli_free(&r);
+    r = RUN("eval", "--lang=es", "1 + 2");
+    cr_expect(strstr(r.out, "(resultado)"), "%s", r.out);
+    cli_free(&r);
+    r = RUN("eval", "--lang=es", "--json", "1 + 2");   /* for programs: the same in every language */
+    cr_expect(strstr(r.out, "\"root\": \"(result)\""), "%s", r.out);
+    cli_free(&r);
+    r = RUN("--lang", "es", "eval", "L = a*", "a=1");
+    cr_expect_str_eq(r.err, "mgrad: 1:7: se esperaba un número, un nombre o '(' y se encontró el "
+                            "final de la entrada\n    L = a*\n          ^\n");
+    cli_free(&r);
+    r = RUN("--lang", "es", "eval", "L = q", "a=1");
+    cr_expect(strstr(r.err, "nombre desconocido 'q': dele un valor en la línea de comandos (q=1.5)"),
+              "%s", r.err);
+    cli_free(&r);
+    r = RUN("--lang", "es", "--frob");
+    cr_expect_eq(r.rc, MGRAD_USAGE);
+    cr_expect(starts_with(r.err, "mgrad: opción desconocida '--frob'\nuso: mgrad eval"), "%s", r.err);
+    cli_free(&r);
+    r = RUN("--lang", "xx", "eval", "1");
+    cr_expect_eq(r.rc, MGRAD_USAGE);
+    cr_expect(starts_with(r.err, "mgrad: --lang wants es or en, not 'xx'\n"), "%s", r.err);
+    cli_free(&r);
+    /* after "--", --lang is a program, not an option */
+    r = RUN("eval", "--", "--lang");
+    cr_expect_eq(r.rc, MGRAD_USAGE);
     cli_free(&r);
 }
 

@@ -68,6 +68,12 @@ check "mgrad unclosed" 2 $m eval '(a + b' a=1 b=2
 check "mgrad unknown name" 2 $m eval 'a * zz' a=1
 check "mgrad bad value" 2 $m eval 'a' a=abc
 check "mgrad --help" 0 $m --help
+# Spanish: the other half of every message, and Unicode names
+check "mazur --lang es" 0 "$build/examples/mazur" --lang es --steps 10 --trace --dump
+check "activity --lang es" 0 "$build/examples/activity" --lang es
+check "mgrad --lang es names" 0 $m --lang es eval --trace 'pérdida = (η*σ - 1)**2' η=0.5 σ=3
+check "mgrad --lang es decimal comma" 2 $m --lang es eval 'L = 3,5*a' a=1
+check "mgrad --lang es bad value" 2 $m --lang es eval 'L = a' a=1,5
 printf 'a +\0 1' >"$log.in"; stdin=$log.in check "mgrad NUL byte" 2 $m eval -f - a=1
 printf '# \377\n1' >"$log.in"; stdin=$log.in check "mgrad bad UTF-8" 2 $m eval
 awk 'BEGIN { for (i = 0; i < 100000; i++) printf "("; printf "a"; for (i = 0; i < 100000; i++) printf ")" }' >"$log.in"

@@ -122,7 +122,8 @@ mg_value *mg__new_node(mg_graph *g, mg_op op) {
         size_t bi = id / MG_NODES_PER_BLOCK;
         if (bi == g->n_blocks) {
             if (id > UINT32_MAX) {   /* meta entries keep 32-bit indices */
-                mg__error(g, "%s: the graph is full (%zu nodes)", mg_op_name(op), id);
+                mg__error(g, "%s: the graph is full (%zu nodes)", "%s: el grafo está lleno (%zu nodos)",
+                          mg_op_name(op), id);
                 return NULL;
             }
             if (g->fail_allocs) goto oom;
@@ -142,7 +143,8 @@ mg_value *mg__new_node(mg_graph *g, mg_op op) {
     if (g->n_open) mg_group_set(v, g->open[g->n_open - 1]);
     return v;
 oom:
-    mg__error(g, "%s: out of memory after %zu nodes", mg_op_name(op), id);
+    mg__error(g, "%s: out of memory after %zu nodes", "%s: sin memoria después de %zu nodos",
+              mg_op_name(op), id);
     return NULL;
 }
 
@@ -185,7 +187,8 @@ size_t mg_graph_mark(const mg_graph *g_const) {
 void mg_graph_reset(mg_graph *g, size_t mark) {
     if (!g) return;
     if (mark > g->n_nodes) {
-        mg__error(g, "mg_graph_reset: mark %zu is beyond the graph's %zu nodes", mark,
+        mg__error(g, "mg_graph_reset: mark %zu is beyond the graph's %zu nodes",
+                  "mg_graph_reset: la marca %zu está más allá de los %zu nodos del grafo", mark,
                   g->n_nodes);
         return;
     }

@@ -167,8 +167,22 @@ char *mg__aux_strdup(mg_graph *g, const char *s, size_t *cap);
 mg_aux_pos mg__aux_pos(const mg_graph *g);
 void mg__aux_restore(mg_graph *g, mg_aux_pos p);
 /* error.c: record the graph's first error (later ones are dropped, so
- * the message names the cause, not its consequences). */
-void mg__error(mg_graph *g, const char *fmt, ...)
+ * the message names the cause, not its consequences).  The message comes
+ * in English and in Spanish, each written whole, with the same arguments
+ * in the same order; the graph's language (mg_graph_set_lang) picks one. */
+void mg__error(mg_graph *g, const char *en, const char *es, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 4), format(printf, 3, 4)))
+#endif
+    ;
+/* Pick the English or the Spanish of a text by a language. */
+#define MG__TEXT(lang, en, es) ((lang) == MG_LANG_ES ? (es) : (en))
+/* num.c: fprintf whose floating conversions (%f %e %g %a, with their
+ * flags, width and precision, '*' included) are written with '.' whatever
+ * the locale, through mg_num_format; the other conversions (d i u x o c s
+ * p %, with the length modifiers hh h l ll z j t) go to fprintf as they
+ * are.  Returns what fprintf would, -1 on a write error. */
+int mg__printf(FILE *out, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))
 #endif

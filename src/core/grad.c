@@ -74,26 +74,21 @@ static void give_names(pending_name *names, size_t n, const mg_value *root) {
 static void bad_target(mg_graph *g, const char *fn, const mg_value *root, const mg_value *x) {
     char b1[32], b2[32];
     if (!x) {
-        if (g->lang == MG_LANG_ES)
-            mg__error(g, "%s: la variable respecto de la que se deriva es NULL", fn);
-        else mg__error(g, "%s: the variable to differentiate with respect to is NULL", fn);
+        mg__error(g, "%s: the variable to differentiate with respect to is NULL",
+                  "%s: la variable respecto de la que se deriva es NULL", fn);
         return;
     }
-    if (g->lang == MG_LANG_ES)
-        mg__error(g, "%s: '%s' pertenece a otro grafo que '%s'", fn, mg__name(x, b1),
-                  mg__name(root, b2));
-    else mg__error(g, "%s: '%s' is in another graph than '%s'", fn, mg__name(x, b1),
-                   mg__name(root, b2));
+    mg__error(g, "%s: '%s' is in another graph than '%s'",
+              "%s: '%s' pertenece a otro grafo que '%s'", fn, mg__name(x, b1), mg__name(root, b2));
 }
 
 static void null_root(mg_graph *g, const char *fn) {
-    if (g->lang == MG_LANG_ES) mg__error(g, "%s: la raíz (lo que se deriva) es NULL", fn);
-    else mg__error(g, "%s: the root (what is differentiated) is NULL", fn);
+    mg__error(g, "%s: the root (what is differentiated) is NULL",
+              "%s: la raíz (lo que se deriva) es NULL", fn);
 }
 
 static void out_of_memory(mg_graph *g, const char *fn) {
-    if (g->lang == MG_LANG_ES) mg__error(g, "%s: sin memoria", fn);
-    else mg__error(g, "%s: out of memory", fn);
+    mg__error(g, "%s: out of memory", "%s: sin memoria", fn);
 }
 
 /* The pass behind mg_grad and mg_grad_n: out[k] = d root / d xs[k] as a

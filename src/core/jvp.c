@@ -18,20 +18,16 @@
 static int check_leaf(mg_graph *g, const char *fn, const mg_value *root, const mg_value *x,
                       size_t k) {
     char b1[32], b2[32];
-    int es = g->lang == MG_LANG_ES;
     if (!x) {
-        if (es) mg__error(g, "%s: la hoja %zu es NULL", fn, k);
-        else mg__error(g, "%s: leaf %zu is NULL", fn, k);
+        mg__error(g, "%s: leaf %zu is NULL", "%s: la hoja %zu es NULL", fn, k);
     } else if (mg__graph_of(x) != g) {
-        if (es) mg__error(g, "%s: la hoja %zu ('%s') pertenece a otro grafo que '%s'", fn, k,
-                          mg__name(x, b1), mg__name(root, b2));
-        else mg__error(g, "%s: leaf %zu ('%s') is in another graph than '%s'", fn, k,
-                       mg__name(x, b1), mg__name(root, b2));
+        mg__error(g, "%s: leaf %zu ('%s') is in another graph than '%s'",
+                  "%s: la hoja %zu ('%s') pertenece a otro grafo que '%s'", fn, k, mg__name(x, b1),
+                  mg__name(root, b2));
     } else if (x->op != MG_OP_LEAF) {
-        if (es) mg__error(g, "%s: '%s' no es una hoja (es un nodo %s)", fn, mg__name(x, b1),
-                          mg_op_name((mg_op)x->op));
-        else mg__error(g, "%s: '%s' is not a leaf (it is a %s node)", fn, mg__name(x, b1),
-                       mg_op_name((mg_op)x->op));
+        mg__error(g, "%s: '%s' is not a leaf (it is a %s node)",
+                  "%s: '%s' no es una hoja (es un nodo %s)", fn, mg__name(x, b1),
+                  mg_op_name((mg_op)x->op));
     } else return 0;
     return -1;
 }
@@ -44,8 +40,8 @@ double *mg__jvp_all(const char *fn, const mg_value *root, mg_value *const *leave
     if (!root) return NULL;
     mg_graph *g = mg__graph_of(root);
     if (n_leaves && (!leaves || !tangent)) {
-        if (g->lang == MG_LANG_ES) mg__error(g, "%s: el arreglo de hojas o de tangentes es NULL", fn);
-        else mg__error(g, "%s: the array of leaves or of tangents is NULL", fn);
+        mg__error(g, "%s: the array of leaves or of tangents is NULL",
+                  "%s: el arreglo de hojas o de tangentes es NULL", fn);
         return NULL;
     }
     for (size_t k = 0; k < n_leaves; k++)
@@ -86,8 +82,7 @@ oom:
     mg__pos_free(&pos);
     free(order);
     free(t);
-    if (g->lang == MG_LANG_ES) mg__error(g, "%s: sin memoria", fn);
-    else mg__error(g, "%s: out of memory", fn);
+    mg__error(g, "%s: out of memory", "%s: sin memoria", fn);
     return NULL;
 }
 

@@ -73,7 +73,8 @@ mg_value *mg_label(mg_value *v, const char *label) {
     keep_for_old_node(g, m->node_id);
     return v;
 oom:
-    mg__error(g, "mg_label: out of memory copying a label of %zu bytes", strlen(label));
+    mg__error(g, "mg_label: out of memory copying a label of %zu bytes",
+              "mg_label: sin memoria para copiar una etiqueta de %zu bytes", strlen(label));
     return NULL;
 }
 
@@ -102,7 +103,7 @@ unsigned mg_group_push(mg_graph *g, const char *label) {
     g->cap_open = (unsigned)cap_open;
     char *copy = ok ? mg__aux_strdup(g, label ? label : "", NULL) : NULL;
     if (!copy) {
-        mg__error(g, "mg_group_push: out of memory");
+        mg__error(g, "mg_group_push: out of memory", "mg_group_push: sin memoria");
         return 0;
     }
     unsigned id = g->n_groups++;
@@ -119,7 +120,7 @@ int mg__group_relabel(mg_graph *g, unsigned group, const char *label) {
     if (!g || !group || group >= g->n_groups || !label) return -1;
     char *copy = mg__aux_strdup(g, label, NULL);
     if (!copy) {
-        mg__error(g, "mg_group_relabel: out of memory");
+        mg__error(g, "mg_group_relabel: out of memory", "mg_group_relabel: sin memoria");
         return -1;
     }
     g->groups[group].label = copy;
@@ -138,7 +139,7 @@ mg_value *mg_group_set(mg_value *v, unsigned group) {
     if (!group && !v->meta) return v;
     mg_meta *m = meta_of(v, 1);
     if (!m) {
-        mg__error(mg__graph_of(v), "mg_group_set: out of memory");
+        mg__error(mg__graph_of(v), "mg_group_set: out of memory", "mg_group_set: sin memoria");
         return NULL;
     }
     m->group = group;

@@ -7,6 +7,7 @@
 #include "core/core.h"
 
 #include <ctype.h>
+#include <stddef.h>
 #include <locale.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -133,4 +134,85 @@ double mg_num_parse(const char *s, char **end) {
     if (copy != small) free(copy);
     if (end) *end = (char *)(num + len);
     return x;
+}
+
+/* ------------------------------------------------- fprintf without locale */
+
+/* Append c to spec[0..*k), leaving room for the conversion and its NUL. */
+static void spec_put(char *spec, size_t *k, size_t cap, char c) {
+    if (*k + 4 < cap) spec[(*k)++] = c;
+}
+
+/* Append the number a '*' stands for. */
+static void spec_int(char *spec, size_t *k, size_t cap, int v) {
+    char d[16];
+    snprintf(d, sizeof d, "%d", v);
+    for (const char *p = d; *p; p++) spec_put(spec, k, cap, *p);
+}
+
+int mg__printf(FILE *out, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    long total = 0;
+    int failed = 0;
+    const char *p = fmt;
+    while (*p) {
+        if (*p != '%' || p[1] == '%') {   /* plain text, or "%%" */
+            size_t n = *p == '%' ? 1 : strcspn(p, "%");
+            fwrite(p, 1, n, out);
+            total += (long)n;
+            p += *p == '%' ? 2 : n;
+            continue;
+        }
+        /* one conversion spec, '*' replaced by the int it takes */
+        char spec[64];
+        size_t k = 0;
+        spec[k++] = *p++;
+        while (*p && strchr("-+ #0", *p)) spec_put(spec, &k, sizeof spec, *p++);
+        if (*p == '*') spec_int(spec, &k, sizeof spec, va_arg(ap, int)), p++;
+        while (isdigit((unsigned char)*p)) spec_put(spec, &k, sizeof spec, *p++);
+        if (*p == '.') {
+            spec_put(spec, &k, sizeof spec, *p++);
+            if (*p == '*') spec_int(spec, &k, sizeof spec, va_arg(ap, int)), p++;
+            while (isdigit((unsigned char)*p)) spec_put(spec, &k, sizeof spec, *p++);
+        }
+        char len[3] = "";   /* length modifier: hh h l ll z j t */
+        size_t nl = 0;
+        while (*p && strchr("hlzjt", *p) && nl < 2) len[nl++] = *p, spec_put(spec, &k, sizeof spec, *p++);
+        len[nl] = 0;
+        char conv = *p ? *p++ : 0;
+        spec[k++] = conv;
+        spec[k] = 0;
+        int n = 0;
+        switch (conv) {
+        case 'f': case 'F': case 'e': case 'E': case 'g': case 'G': case 'a': case 'A': {
+            char buf[512];
+            n = mg_num_format(buf, sizeof buf, spec, va_arg(ap, double));
+            if (n > 0) fputs(buf, out);
+            break;
+        }
+        case 'd': case 'i':
+            if (!strcmp(len, "l")) n = fprintf(out, spec, va_arg(ap, long));
+            else if (!strcmp(len, "ll")) n = fprintf(out, spec, va_arg(ap, long long));
+            else if (!strcmp(len, "z") || !strcmp(len, "t")) n = fprintf(out, spec, va_arg(ap, ptrdiff_t));
+            else if (!strcmp(len, "j")) n = fprintf(out, spec, va_arg(ap, intmax_t));
+            else n = fprintf(out, spec, va_arg(ap, int));   /* hh and h are promoted */
+            break;
+        case 'u': case 'x': case 'X': case 'o':
+            if (!strcmp(len, "l")) n = fprintf(out, spec, va_arg(ap, unsigned long));
+            else if (!strcmp(len, "ll")) n = fprintf(out, spec, va_arg(ap, unsigned long long));
+            else if (!strcmp(len, "z") || !strcmp(len, "t")) n = fprintf(out, spec, va_arg(ap, size_t));
+            else if (!strcmp(len, "j")) n = fprintf(out, spec, va_arg(ap, uintmax_t));
+            else n = fprintf(out, spec, va_arg(ap, unsigned));
+            break;
+        case 'c': n = fprintf(out, spec, va_arg(ap, int)); break;
+        case 's': n = fprintf(out, spec, va_arg(ap, const char *)); break;
+        case 'p': n = fprintf(out, spec, va_arg(ap, void *)); break;
+        default: n = -1;   /* not a conversion this writer knows: a bug in the caller */
+        }
+        if (n < 0) failed = 1;
+        else total += n;
+    }
+    va_end(ap);
+    return failed || ferror(out) ? -1 : (int)total;
 }

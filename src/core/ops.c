@@ -22,9 +22,12 @@ static mg_graph *common_graph(const char *fn, mg_value *const *xs, size_t n) {
             first = i;
         } else if (gi != g) {
             char b1[32], b2[32];
-            mg__error(g, "%s: operands from different graphs ('%s' and '%s')", fn,
+            /* both graphs learn it, each in its own language */
+            mg__error(g, "%s: operands from different graphs ('%s' and '%s')",
+                      "%s: operandos de grafos distintos ('%s' y '%s')", fn,
                       mg__name(xs[first], b1), mg__name(xs[i], b2));
-            mg__error(gi, "%s: operands from different graphs ('%s' and '%s')", fn,
+            mg__error(gi, "%s: operands from different graphs ('%s' and '%s')",
+                      "%s: operandos de grafos distintos ('%s' y '%s')", fn,
                       mg__name(xs[first], b1), mg__name(xs[i], b2));
             return NULL;
         }
@@ -32,8 +35,9 @@ static mg_graph *common_graph(const char *fn, mg_value *const *xs, size_t n) {
     if (null_at < n) {
         /* a NULL operand is usually an earlier failure passed along: the
          * graph then already holds the first error, which is kept */
-        if (n == 1) mg__error(g, "%s: the operand is NULL", fn);
-        else mg__error(g, "%s: operand %zu of %zu is NULL", fn, null_at + 1, n);
+        if (n == 1) mg__error(g, "%s: the operand is NULL", "%s: el operando es NULL", fn);
+        else mg__error(g, "%s: operand %zu of %zu is NULL", "%s: el operando %zu de %zu es NULL", fn,
+                       null_at + 1, n);
         return NULL;
     }
     return g;
@@ -95,12 +99,12 @@ static mg_value *nary(const char *fn, mg_op op, mg_value *const *xs, size_t n) {
     mg_graph *g = common_graph(fn, xs, n);
     if (!g) return NULL;
     if (n > SIZE_MAX / sizeof *xs) {
-        mg__error(g, "%s: %zu inputs are too many", fn, n);
+        mg__error(g, "%s: %zu inputs are too many", "%s: %zu entradas son demasiadas", fn, n);
         return NULL;
     }
     mg_value **args = mg__aux_alloc(g, n * sizeof *args);
     if (!args) {
-        mg__error(g, "%s: out of memory for %zu inputs", fn, n);
+        mg__error(g, "%s: out of memory for %zu inputs", "%s: sin memoria para %zu entradas", fn, n);
         return NULL;
     }
     memcpy(args, xs, n * sizeof *args);
@@ -144,11 +148,12 @@ mg_value *mg_neuron(mg_value *b, mg_value *const *w, mg_value *const *x, size_t 
     if (!b) return NULL;
     mg_graph *g = mg__graph_of(b);
     if (n && (!w || !x)) {
-        mg__error(g, "mg_neuron: the weight or input array is NULL");
+        mg__error(g, "mg_neuron: the weight or input array is NULL",
+                  "mg_neuron: el arreglo de pesos o de entradas es NULL");
         return NULL;
     }
     if (n > (SIZE_MAX / sizeof(mg_value *) - 1) / 2) {
-        mg__error(g, "mg_neuron: %zu inputs are too many", n);
+        mg__error(g, "mg_neuron: %zu inputs are too many", "mg_neuron: %zu entradas son demasiadas", n);
         return NULL;
     }
     /* interleave [b, w0, x0, w1, x1, ...] in a scratch array first, so the
@@ -156,7 +161,8 @@ mg_value *mg_neuron(mg_value *b, mg_value *const *w, mg_value *const *x, size_t 
     size_t m = 2 * n + 1;
     mg_value *stack[65], **tmp = m <= 65 ? stack : malloc(m * sizeof *tmp);
     if (!tmp) {
-        mg__error(g, "mg_neuron: out of memory for %zu inputs", n);
+        mg__error(g, "mg_neuron: out of memory for %zu inputs", "mg_neuron: sin memoria para %zu entradas",
+                  n);
         return NULL;
     }
     tmp[0] = b;

@@ -23,7 +23,7 @@ mg_tape *mg_tape_new(mg_value *root) {
     if (!t || !order) {
         free(t);
         free(order);
-        mg__error(g, "mg_tape_new: out of memory for %zu nodes", n);
+        mg__error(g, "mg_tape_new: out of memory for %zu nodes", "mg_tape_new: sin memoria para %zu nodos", n);
         return NULL;
     }
     memcpy(order, topo, n * sizeof *order);
@@ -36,8 +36,12 @@ mg_tape *mg_tape_new(mg_value *root) {
 static int usable(const mg_tape *t, const char *fn) {
     if (!t) return 0;
     if (!t->watch.dropped) return 1;
-    mg__error(t->watch.g, "%s: a reset dropped nodes this tape recorded; make a new tape "
-                          "after rebuilding the graph", fn);
+    mg__error(t->watch.g,
+              "%s: a reset dropped nodes this tape recorded; make a new tape after rebuilding the "
+              "graph",
+              "%s: un reinicio borró nodos que esta cinta grabó; cree una cinta nueva después de "
+              "reconstruir el grafo",
+              fn);
     return 0;
 }
 

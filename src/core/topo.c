@@ -22,7 +22,8 @@ mg_value **mg__topo(const mg_value *root, size_t *n_out) {
     /* at most id + 1 nodes are reachable: room for them all up front, so
      * the sweep below cannot fail half way with flags set */
     if (!mg__grow((void **)&g->topo, &g->cap_topo, id + 1, sizeof *g->topo)) {
-        mg__error(g, "topological sort: out of memory for %zu nodes", id + 1);
+        mg__error(g, "topological sort: out of memory for %zu nodes",
+                  "orden topológico: sin memoria para %zu nodos", id + 1);
         g->n_topo = 0;
         return NULL;
     }

@@ -111,16 +111,18 @@ static mg_mlp *mlp_alloc(mg_graph *g, const char *fn, size_t n_in, const size_t 
                          size_t n_layers, const mg_activation *acts) {
     if (!g) return NULL;
     if (n_in == 0 || n_layers == 0 || !sizes) {
-        mg__error(g, "%s: an MLP needs at least one input and one layer", fn);
+        mg__error(g, "%s: an MLP needs at least one input and one layer",
+                  "%s: un MLP necesita al menos una entrada y una capa", fn);
         return NULL;
     }
     for (size_t l = 0; l < n_layers; l++) {
         if (sizes[l] == 0) {
-            mg__error(g, "%s: layer %zu has no neurons", fn, l);
+            mg__error(g, "%s: layer %zu has no neurons", "%s: la capa %zu no tiene neuronas", fn, l);
             return NULL;
         }
         if (acts && (unsigned)acts[l] >= N_ACTS) {
-            mg__error(g, "%s: layer %zu has an unknown activation (%d)", fn, l, (int)acts[l]);
+            mg__error(g, "%s: layer %zu has an unknown activation (%d)",
+                      "%s: la capa %zu tiene una activación desconocida (%d)", fn, l, (int)acts[l]);
             return NULL;
         }
     }
@@ -142,7 +144,7 @@ static mg_mlp *mlp_alloc(mg_graph *g, const char *fn, size_t n_in, const size_t 
         m->first[l] = np;
         m->first_neuron[l] = nn;
         if (sizes[l] > (SIZE_MAX / 4 - np) / (fan_in + 1)) {
-            mg__error(g, "%s: too many parameters", fn);
+            mg__error(g, "%s: too many parameters", "%s: demasiados parámetros", fn);
             mg_mlp_free(m);
             return NULL;
         }
@@ -168,7 +170,7 @@ static mg_mlp *mlp_alloc(mg_graph *g, const char *fn, size_t n_in, const size_t 
         if (set_labels(m, l, NULL)) goto oom;
     return m;
 oom:
-    mg__error(g, "%s: out of memory", fn);
+    mg__error(g, "%s: out of memory", "%s: sin memoria", fn);
     mg_mlp_free(m);
     return NULL;
 }
@@ -219,7 +221,8 @@ mg_mlp *mg_mlp_new(mg_graph *g, size_t n_in, const size_t *sizes, size_t n_layer
 mg_mlp *mg_mlp_new_from(mg_graph *g, size_t n_in, const size_t *sizes, size_t n_layers,
                         const mg_activation *acts, const double *params) {
     if (g && !params) {
-        mg__error(g, "mg_mlp_new_from: the parameter array is NULL");
+        mg__error(g, "mg_mlp_new_from: the parameter array is NULL",
+                  "mg_mlp_new_from: el arreglo de parámetros es NULL");
         return NULL;
     }
     mg_mlp *m = mlp_alloc(g, "mg_mlp_new_from", n_in, sizes, n_layers, acts);
@@ -265,7 +268,7 @@ void mg_mlp_set_naming(mg_mlp *m, int on) {
 int mg_mlp_set_names(mg_mlp *m, size_t layer, const char *const *names) {
     if (!m || layer >= m->n_layers) return -1;
     if (set_labels(m, layer, names)) {
-        mg__error(m->g, "mg_mlp_set_names: out of memory");
+        mg__error(m->g, "mg_mlp_set_names: out of memory", "mg_mlp_set_names: sin memoria");
         return -1;
     }
     /* the neuron's DOT cluster carries its name too */
@@ -353,16 +356,19 @@ static mg_value *neuron_teaching(mg_mlp *m, size_t l, size_t j, mg_value *const 
 size_t mg_mlp_forward(mg_mlp *m, mg_value *const *x, mg_value **out) {
     if (!m) return 0;
     if (!x || !out) {
-        mg__error(m->g, "mg_mlp_forward: the input or output array is NULL");
+        mg__error(m->g, "mg_mlp_forward: the input or output array is NULL",
+                  "mg_mlp_forward: el arreglo de entradas o de salidas es NULL");
         return 0;
     }
     for (size_t i = 0; i < m->n_in; i++) {
         if (!x[i]) {
-            mg__error(m->g, "mg_mlp_forward: input %zu of %zu is NULL", i, m->n_in);
+            mg__error(m->g, "mg_mlp_forward: input %zu of %zu is NULL",
+                      "mg_mlp_forward: la entrada %zu de %zu es NULL", i, m->n_in);
             return 0;
         }
         if (mg__graph_of(x[i]) != m->g) {
-            mg__error(m->g, "mg_mlp_forward: input %zu of %zu and the MLP are in different graphs", i,
+            mg__error(m->g, "mg_mlp_forward: input %zu of %zu and the MLP are in different graphs",
+                      "mg_mlp_forward: la entrada %zu de %zu y el MLP están en grafos distintos", i,
                       m->n_in);
             return 0;
         }
@@ -388,14 +394,15 @@ size_t mg_mlp_forward(mg_mlp *m, mg_value *const *x, mg_value **out) {
 size_t mg_mlp_forward_d(mg_mlp *m, const double *x, mg_value **out) {
     if (!m) return 0;
     if (!x) {
-        mg__error(m->g, "mg_mlp_forward_d: the input array is NULL");
+        mg__error(m->g, "mg_mlp_forward_d: the input array is NULL",
+                  "mg_mlp_forward_d: el arreglo de entradas es NULL");
         return 0;
     }
     /* the input leaves need their own array: buf[] is the layers' */
     mg_value *stack[16];
     mg_value **xs = m->n_in <= 16 ? stack : malloc(m->n_in * sizeof *xs);
     if (!xs) {
-        mg__error(m->g, "mg_mlp_forward_d: out of memory");
+        mg__error(m->g, "mg_mlp_forward_d: out of memory", "mg_mlp_forward_d: sin memoria");
         return 0;
     }
     char label[32];

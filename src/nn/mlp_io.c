@@ -5,12 +5,15 @@
  * ("1" is the format version), then one parameter per line in parameter
  * order, printed with %.17g so that reading it back gives the same double.
  * The reader is strict: anything it does not understand is an error that
- * names the line, never a silently different network.  It uses the public
+ * names the line, in the graph's language, never a silently different
+ * network.  Numbers go through mg_num_format and mg_num_parse, so a file
+ * written under any locale reads back under any other.  It uses the public
  * API only. */
 #include "micrograd.h"
 
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,8 +28,11 @@ int mg_mlp_save(const mg_mlp *m, FILE *out) {
             return -1;
     if (fputc('\n', out) == EOF) return -1;
     mg_value **p = mg_mlp_params(m);
-    for (size_t i = 0; i < mg_mlp_n_params(m); i++)
-        if (fprintf(out, "%.17g\n", p[i]->data) < 0) return -1;
+    for (size_t i = 0; i < mg_mlp_n_params(m); i++) {
+        char num[32];
+        mg_num_format(num, sizeof num, "%.17g", p[i]->data);
+        if (fprintf(out, "%s\n", num) < 0) return -1;
+    }
     return fflush(out) == 0 ? 0 : -1;
 }
 
@@ -49,10 +55,29 @@ static int read_line(FILE *in, char buf[MAX_LINE]) {
     return nul ? -3 : n;
 }
 
-static void load_error(char *err, size_t errlen, size_t line, const char *fmt, const char *what) {
-    if (!err || !errlen) return;
-    int k = snprintf(err, errlen, "line %zu: ", line);
-    if (k >= 0 && (size_t)k < errlen) snprintf(err + k, errlen - (size_t)k, fmt, what);
+/* Where the messages go and in which language. */
+typedef struct sink {
+    char *err;
+    size_t errlen;
+    int es;   /* Spanish */
+} sink;
+
+/* "line N: " and the message, in English or in Spanish (the same
+ * arguments in both). */
+static void load_error(const sink *o, size_t line, const char *en, const char *es, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 5), format(printf, 4, 5)))
+#endif
+    ;
+static void load_error(const sink *o, size_t line, const char *en, const char *es, ...) {
+    if (!o->err || !o->errlen) return;
+    int k = snprintf(o->err, o->errlen, o->es ? "línea %zu: " : "line %zu: ", line);
+    if (k >= 0 && (size_t)k < o->errlen) {
+        va_list ap;
+        va_start(ap, es);
+        vsnprintf(o->err + k, o->errlen - (size_t)k, o->es ? es : en, ap);
+        va_end(ap);
+    }
 }
 
 /* The next space-separated word of *s (cut off in place), or NULL. */
@@ -67,16 +92,17 @@ static char *next_word(char **s) {
 
 /* Parse the header line into n_in, sizes, acts; 0 or -1 (err written). */
 static int parse_header(char *s, size_t *n_in, size_t *sizes, mg_activation *acts,
-                        size_t *n_layers, char *err, size_t errlen) {
+                        size_t *n_layers, const sink *o) {
     char *tok = next_word(&s);
     if (!tok || strcmp(tok, "mg_mlp")) {
-        load_error(err, errlen, 1, "%s",
-                   "not an MLP file (the header must start with \"mg_mlp 1\")");
+        load_error(o, 1, "not an MLP file (the header must start with \"mg_mlp 1\")",
+                   "no es un archivo de MLP (la cabecera debe empezar con \"mg_mlp 1\")");
         return -1;
     }
     tok = next_word(&s);
     if (!tok || strcmp(tok, "1")) {
-        load_error(err, errlen, 1, "unsupported format version '%s' (expected 1)", tok ? tok : "");
+        load_error(o, 1, "unsupported format version '%s' (expected 1)",
+                   "versión de formato '%s' no soportada (se esperaba 1)", tok ? tok : "");
         return -1;
     }
     tok = next_word(&s);
@@ -84,33 +110,35 @@ static int parse_header(char *s, size_t *n_in, size_t *sizes, mg_activation *act
     errno = 0;
     unsigned long long v = tok ? strtoull(tok, &end, 10) : 0;
     if (!tok || *end || v == 0 || errno || tok[0] == '-') {
-        load_error(err, errlen, 1, "the input count '%s' is not a positive integer",
-                   tok ? tok : "");
+        load_error(o, 1, "the input count '%s' is not a positive integer",
+                   "el número de entradas '%s' no es un entero positivo", tok ? tok : "");
         return -1;
     }
     *n_in = (size_t)v;
     *n_layers = 0;
     while ((tok = next_word(&s))) {
         if (*n_layers == MAX_LAYERS) {
-            load_error(err, errlen, 1, "more than %s layers", "64");
+            load_error(o, 1, "more than %s layers", "más de %s capas", "64");
             return -1;
         }
         char *colon = strchr(tok, ':');
         if (!colon) {
-            load_error(err, errlen, 1, "layer '%s' is not SIZE:ACTIVATION", tok);
+            load_error(o, 1, "layer '%s' is not SIZE:ACTIVATION",
+                       "la capa '%s' no tiene la forma TAMAÑO:ACTIVACIÓN", tok);
             return -1;
         }
         *colon = 0;
         errno = 0;
         v = strtoull(tok, &end, 10);
         if (*end || v == 0 || errno || tok[0] == '-' || v > (1u << 24)) {
-            load_error(err, errlen, 1, "layer size '%s' is not a positive integer", tok);
+            load_error(o, 1, "layer size '%s' is not a positive integer",
+                       "el tamaño de capa '%s' no es un entero positivo", tok);
             return -1;
         }
         int act = mg_activation_parse(colon + 1);
         if (act < 0) {
-            load_error(err, errlen, 1,
-                       "unknown activation '%s' (expected tanh, relu, sigmoid or linear)",
+            load_error(o, 1, "unknown activation '%s' (expected tanh, relu, sigmoid or linear)",
+                       "activación desconocida '%s' (se esperaba tanh, relu, sigmoid o linear)",
                        colon + 1);
             return -1;
         }
@@ -118,7 +146,7 @@ static int parse_header(char *s, size_t *n_in, size_t *sizes, mg_activation *act
         acts[(*n_layers)++] = (mg_activation)act;
     }
     if (*n_layers == 0) {
-        load_error(err, errlen, 1, "%s", "the header names no layers");
+        load_error(o, 1, "the header names no layers", "la cabecera no nombra ninguna capa");
         return -1;
     }
     return 0;
@@ -126,6 +154,7 @@ static int parse_header(char *s, size_t *n_in, size_t *sizes, mg_activation *act
 
 mg_mlp *mg_mlp_load(mg_graph *g, FILE *in, char *err, size_t errlen) {
     if (err && errlen) err[0] = 0;
+    const sink o = {err, errlen, mg_graph_lang(g) == MG_LANG_ES};
     if (!g || !in) {
         if (err && errlen) snprintf(err, errlen, "mg_mlp_load: the graph or file is NULL");
         return NULL;
@@ -135,19 +164,20 @@ mg_mlp *mg_mlp_load(mg_graph *g, FILE *in, char *err, size_t errlen) {
     mg_activation acts[MAX_LAYERS];
     int len = read_line(in, line);
     if (len == -1) {
-        load_error(err, errlen, 1, "%s", "the file is empty");
+        load_error(&o, 1, "the file is empty", "el archivo está vacío");
         return NULL;
     }
     if (len < 0) {
-        load_error(err, errlen, 1, "%s", len == -2 ? "the header is too long" : "a NUL byte");
+        if (len == -2) load_error(&o, 1, "the header is too long", "la cabecera es demasiado larga");
+        else load_error(&o, 1, "a NUL byte", "un byte NUL");
         return NULL;
     }
-    if (parse_header(line, &n_in, sizes, acts, &n_layers, err, errlen)) return NULL;
+    if (parse_header(line, &n_in, sizes, acts, &n_layers, &o)) return NULL;
 
     size_t n = 0, fan = n_in;
     for (size_t l = 0; l < n_layers; l++) {
         if (sizes[l] > (SIZE_MAX / 16 - n) / (fan + 1)) {
-            load_error(err, errlen, 1, "%s", "too many parameters");
+            load_error(&o, 1, "too many parameters", "demasiados parámetros");
             return NULL;
         }
         n += sizes[l] * (fan + 1);
@@ -155,7 +185,7 @@ mg_mlp *mg_mlp_load(mg_graph *g, FILE *in, char *err, size_t errlen) {
     }
     double *values = malloc(n * sizeof *values);
     if (!values) {
-        load_error(err, errlen, 1, "%s", "out of memory for the parameters");
+        load_error(&o, 1, "out of memory for the parameters", "sin memoria para los parámetros");
         return NULL;
     }
     mg_mlp *m = NULL;
@@ -164,26 +194,32 @@ mg_mlp *mg_mlp_load(mg_graph *g, FILE *in, char *err, size_t errlen) {
         lineno++;
         len = read_line(in, line);
         if (len == -1) {
-            char msg[96];
-            snprintf(msg, sizeof msg, "the file ends after %zu of %zu parameters", k, n);
-            load_error(err, errlen, lineno, "%s", msg);
+            load_error(&o, lineno, "the file ends after %zu of %zu parameters",
+                       "el archivo termina después de %zu de %zu parámetros", k, n);
             goto done;
         }
         if (len == -2 || len == -3) {
-            load_error(err, errlen, lineno, "%s",
-                       len == -2 ? "the line is too long" : "a NUL byte");
+            if (len == -2) load_error(&o, lineno, "the line is too long", "la línea es demasiado larga");
+            else load_error(&o, lineno, "a NUL byte", "un byte NUL");
             goto done;
         }
         char *end;
         errno = 0;
-        double x = strtod(line, &end);
+        double x = mg_num_parse(line, &end);   /* '.' whatever the locale */
         while (*end == ' ' || *end == '\t') end++;
+        if (end > line && *end == ',' && end[1] >= '0' && end[1] <= '9') {
+            /* a file written with a decimal comma (printf under es_CL, say) */
+            load_error(&o, lineno, "'%s' has a decimal comma: write the number with a point",
+                       "'%s' tiene coma decimal: escriba el número con punto", line);
+            goto done;
+        }
         if (end == line || *end) {
-            load_error(err, errlen, lineno, "'%s' is not a number", line);
+            load_error(&o, lineno, "'%s' is not a number", "'%s' no es un número", line);
             goto done;
         }
         if (!isfinite(x)) {
-            load_error(err, errlen, lineno, "'%s' is not a finite number", line);
+            load_error(&o, lineno, "'%s' is not a finite number", "'%s' no es un número finito",
+                       line);
             goto done;
         }
         values[k] = x;
@@ -193,14 +229,14 @@ mg_mlp *mg_mlp_load(mg_graph *g, FILE *in, char *err, size_t errlen) {
         lineno++;
         size_t blank = len >= 0 ? strspn(line, " \t") : 0;
         if (len < 0 || line[blank]) {
-            char msg[96];
-            snprintf(msg, sizeof msg, "more values than the %zu parameters the header declares", n);
-            load_error(err, errlen, lineno, "%s", msg);
+            load_error(&o, lineno, "more values than the %zu parameters the header declares",
+                       "más valores que los %zu parámetros que declara la cabecera", n);
             goto done;
         }
     }
     m = mg_mlp_new_from(g, n_in, sizes, n_layers, acts, values);
-    if (!m) load_error(err, errlen, 1, "%s", mg_graph_error(g) ? mg_graph_error(g) : "no memory");
+    if (!m && mg_graph_error(g)) load_error(&o, 1, "%s", "%s", mg_graph_error(g));
+    else if (!m) load_error(&o, 1, "no memory", "sin memoria");
 done:
     free(values);
     return m;

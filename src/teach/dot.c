@@ -40,16 +40,19 @@ static void put_dot_name(FILE *out, const mg_value *v) {
     else fprintf(out, "#%zu", mg_value_id(v));
 }
 
+/* A record's fields are named in the graph's language ("data" is "valor"
+ * in Spanish); the numbers are written with '.' in every locale. */
 static void put_value_node(FILE *out, const mg_value *v, int digits, int grad, int indent) {
     size_t id = mg_value_id(v);
+    mg_lang lang = mg_graph_lang(mg_value_graph(v));
     fprintf(out, "%*sv%zu [label=\"{ ", indent, "", id);
     put_dot_name(out, v);
-    fprintf(out, " | data %.*f", digits, v->data);
-    if (grad) fprintf(out, " | grad %.*f", digits, v->grad);
+    mg__printf(out, MG__TEXT(lang, " | data %.*f", " | valor %.*f"), digits, v->data);
+    if (grad) mg__printf(out, " | grad %.*f", digits, v->grad);
     fputs(" }\"];\n", out);
     if (v->op == MG_OP_LEAF) return;
     fprintf(out, "%*sop%zu [label=\"", indent, "", id);
-    if (v->op == MG_OP_POW) fprintf(out, "**%g", v->u.pow.k);
+    if (v->op == MG_OP_POW) mg__printf(out, "**%g", v->u.pow.k);
     else put_dot_text(out, mg_op_symbol((mg_op)v->op), 0);
     fputs("\", shape=ellipse];\n", out);
 }

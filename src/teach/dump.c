@@ -2,17 +2,23 @@
  * the local derivatives towards its inputs, for people or for programs. */
 #include "teach/teach.h"
 
+#include <string.h>
 
 /* The op column: the op's name, with the exponent for pow ("pow(2)"). */
 static int op_text(char buf[48], const mg_value *v) {
-    if (v->op == MG_OP_POW) return snprintf(buf, 48, "pow(%.17g)", v->u.pow.k);
+    if (v->op == MG_OP_POW) {
+        char k[32];
+        mg_num_format(k, sizeof k, "%.17g", v->u.pow.k);
+        return snprintf(buf, 48, "pow(%s)", k);
+    }
     return snprintf(buf, 48, "%s", mg_op_name((mg_op)v->op));
 }
 
-/* A number as the dump prints it: %.9f for people, %.17g when exact. */
+/* A number as the dump prints it: %.9f for people, %.17g when exact;
+ * always with '.' (mg_num_format), whatever the locale. */
 static char *dump_num(char buf[32], double x, int exact) {
     if (exact) {
-        snprintf(buf, 32, "%.17g", x);
+        mg_num_format(buf, 32, "%.17g", x);
         return buf;
     }
     return mg__fmt_num(buf, x);
@@ -44,10 +50,12 @@ int mg_dump(FILE *out, const mg_value *root, unsigned flags) {
     mg_value *const *topo = mg__topo(root, &n);
     if (!topo) return -1;
     int tsv = (flags & MG_DUMP_TSV) != 0;
+    mg_lang lang = mg_graph_lang(mg__graph_of(root));
     int exact = tsv || (flags & MG_DUMP_ROUNDTRIP);
     char buf[48];
 
     if (tsv) {
+        /* column names are keys for programs: the same in every language */
         fputs("id\tlabel\top\tinputs\tdata\tgrad\tlocal_grads\n", out);
         for (size_t i = 0; i < n; i++) {
             const mg_value *v = topo[i];
@@ -69,7 +77,10 @@ int mg_dump(FILE *out, const mg_value *root, unsigned flags) {
 
     /* aligned columns: measure first; a very long label only widens its
      * column up to 40 characters and then just sticks out */
-    size_t w_id = 2, w_label = 5, w_op = 2, w_in = 6, w_num = exact ? 24 : 16;
+    const char *h_label = MG__TEXT(lang, "label", "etiqueta");
+    const char *h_inputs = MG__TEXT(lang, "inputs", "entradas");
+    size_t w_id = 2, w_label = strlen(h_label), w_op = 2, w_in = strlen(h_inputs);
+    size_t w_num = exact ? 24 : 16;
     for (size_t i = 0; i < n; i++) {
         size_t len = (size_t)snprintf(buf, sizeof buf, "%zu", mg_value_id(topo[i]));
         if (len > w_id) w_id = len;
@@ -80,9 +91,10 @@ int mg_dump(FILE *out, const mg_value *root, unsigned flags) {
         len = put_inputs(NULL, topo[i]);
         if (len > w_in) w_in = len > 40 ? 40 : len;
     }
-    fprintf(out, "%*s  %-*s  %-*s  %-*s  %*s  %*s  %s\n", (int)w_id, "id", (int)w_label, "label",
-            (int)w_op, "op", (int)w_in, "inputs", (int)w_num, "data", (int)w_num, "grad",
-            "local grads d(node)/d(input)");
+    fprintf(out, "%*s  %-*s  %-*s  %-*s  %*s  %*s  %s\n", (int)w_id, "id", (int)w_label, h_label,
+            (int)w_op, "op", (int)w_in, h_inputs, (int)w_num, MG__TEXT(lang, "data", "valor"),
+            (int)w_num, "grad",
+            MG__TEXT(lang, "local grads d(node)/d(input)", "derivadas locales d(nodo)/d(entrada)"));
     for (size_t i = 0; i < n; i++) {
         const mg_value *v = topo[i];
         fprintf(out, "%*zu  ", (int)w_id, mg_value_id(v));

@@ -23,6 +23,7 @@ static size_t put_ratio(FILE *out, const mg_value *num, const mg_value *den) {
 /* Everything the two forms share: the nodes from x (at topo[lo]) up to
  * root (at topo[n-1]), and how many paths lead from x to each of them. */
 typedef struct span {
+    mg_lang lang;      /* of the words around the math */
     mg_value *const *topo;
     size_t lo, n;
     uint64_t *paths;   /* paths[j - lo]: paths from x to topo[j] */
@@ -98,7 +99,8 @@ static int put_paths(FILE *out, const span *s, const mg_value *root, const mg_va
         size_t top = node[depth - 1];
         if (top == s->lo) {   /* reached x: print the path on the stack */
             char head[48];
-            snprintf(head, sizeof head, "  path %llu:", (unsigned long long)++count);
+            snprintf(head, sizeof head, MG__TEXT(s->lang, "  path %llu:", "  camino %llu:"),
+                     (unsigned long long)++count);
             sum += put_path(out, s, total_paths > 1 ? head : NULL, node, slot, depth - 1);
             depth--;
             continue;
@@ -119,8 +121,10 @@ static int put_paths(FILE *out, const span *s, const mg_value *root, const mg_va
     }
     if (total_paths > 1) {
         put_ratio(out, root, x);
-        fprintf(out, " = sum of the %llu path products = %s\n", (unsigned long long)count,
-                mg__fmt_num(b, sum));
+        fprintf(out,
+                MG__TEXT(s->lang, " = sum of the %llu path products = %s\n",
+                         " = suma de los productos de los %llu caminos = %s\n"),
+                (unsigned long long)count, mg__fmt_num(b, sum));
     }
     free(node), free(slot);
     return 0;
@@ -208,23 +212,25 @@ int mg_explain(FILE *out, const mg_value *root, const mg_value *x) {
     if (mg_value_graph(x) != mg_value_graph(root)) {
         char b1[32], b2[32];
         mg__error(mg_value_graph(root), "mg_explain: '%s' and '%s' are in different graphs",
-                  mg__name(root, b1), mg__name(x, b2));
+                  "mg_explain: '%s' y '%s' están en grafos distintos", mg__name(root, b1),
+                  mg__name(x, b2));
         return -1;
     }
     size_t n;
     mg_value *const *topo = mg__topo(root, &n);
     if (!topo) return -1;
     size_t lo = mg__topo_index(topo, n, x);
+    mg_lang lang = mg_graph_lang(mg_value_graph(root));
     if (x == root) {
         put_ratio(out, root, x);
-        fputs(" = 1: the node itself\n", out);
+        fputs(MG__TEXT(lang, " = 1: the node itself\n", " = 1: es el mismo nodo\n"), out);
         return mg__finish(out);
     }
     if (lo == n) {
         put_ratio(out, root, x);
-        fputs(" = 0: no path leads from ", out);
+        fputs(MG__TEXT(lang, " = 0: no path leads from ", " = 0: ningún camino lleva de "), out);
         mg__put_name(out, x);
-        fputs(" to ", out);
+        fputs(MG__TEXT(lang, " to ", " a "), out);
         mg__put_name(out, root);
         fputc('\n', out);
         return mg__finish(out);
@@ -232,7 +238,7 @@ int mg_explain(FILE *out, const mg_value *root, const mg_value *x) {
 
     /* count the paths from x to every node above it, saturating at the
      * largest uint64_t: a chain of y = y + y doubles them at every step */
-    span s = {topo, lo, n, calloc(n - lo, sizeof(uint64_t))};
+    span s = {lang, topo, lo, n, calloc(n - lo, sizeof(uint64_t))};
     if (!s.paths) return -1;
     s.paths[0] = 1;
     for (size_t j = lo + 1; j < n; j++) {
@@ -251,18 +257,27 @@ int mg_explain(FILE *out, const mg_value *root, const mg_value *x) {
     if (total <= MG_EXPLAIN_MAX_PATHS) {
         if (total > 1) {
             put_ratio(out, root, x);
-            fprintf(out, " is the sum over %llu paths of the product of the local derivatives:\n",
+            fprintf(out,
+                    MG__TEXT(lang,
+                             " is the sum over %llu paths of the product of the local "
+                             "derivatives:\n",
+                             " es la suma, sobre %llu caminos, del producto de las derivadas "
+                             "locales:\n"),
                     (unsigned long long)total);
         }
         rc = put_paths(out, &s, root, x);
     } else {
         put_ratio(out, root, x);
-        if (total == UINT64_MAX) fputs(": at least 18446744073709551615 paths", out);
-        else fprintf(out, ": %llu paths", (unsigned long long)total);
-        fprintf(out, " (more than %d to list); grouped by node instead, from ",
+        if (total == UINT64_MAX)
+            fputs(MG__TEXT(lang, ": at least 18446744073709551615 paths",
+                           ": al menos 18446744073709551615 caminos"), out);
+        else fprintf(out, MG__TEXT(lang, ": %llu paths", ": %llu caminos"), (unsigned long long)total);
+        fprintf(out,
+                MG__TEXT(lang, " (more than %d to list); grouped by node instead, from ",
+                         " (más de %d, demasiados para listarlos); agrupados por nodo, desde "),
                 MG_EXPLAIN_MAX_PATHS);
         mg__put_name(out, root);
-        fputs(" down to ", out);
+        fputs(MG__TEXT(lang, " down to ", " hasta "), out);
         mg__put_name(out, x);
         fputs(":\n", out);
         rc = put_grouped(out, &s, root);

@@ -18,21 +18,30 @@ static double rel_error(double num, double ana) {
     return isfinite(num) && isfinite(ana) ? e : NAN;
 }
 
-/* Why leaf i cannot be checked, or NULL when it can. */
-static const char *bad_leaf(const mg_value *root, const mg_value *x) {
-    if (!x) return "is NULL";
-    if (mg_value_graph(x) != mg_value_graph(root)) return "is in another graph";
-    if (x->op != MG_OP_LEAF) return "is not a leaf (mg_forward would overwrite the nudge)";
+/* Why leaf i cannot be checked, as a whole message, or NULL when it can. */
+static const char *bad_leaf(const mg_value *root, const mg_value *x, mg_lang lang) {
+    if (!x) return MG__TEXT(lang, "gradcheck: leaf %zu is NULL\n",
+                            "verificación de gradientes: la hoja %zu es NULL\n");
+    if (mg_value_graph(x) != mg_value_graph(root))
+        return MG__TEXT(lang, "gradcheck: leaf %zu is in another graph\n",
+                        "verificación de gradientes: la hoja %zu está en otro grafo\n");
+    if (x->op != MG_OP_LEAF)
+        return MG__TEXT(lang,
+                        "gradcheck: leaf %zu is not a leaf (mg_forward would overwrite the "
+                        "nudge)\n",
+                        "verificación de gradientes: la hoja %zu no es una hoja (mg_forward "
+                        "borraría el empujón)\n");
     return NULL;
 }
 
 double mg__gradcheck_with(mg_value *root, mg_value *const *leaves, size_t n, double eps,
                           FILE *report, void (*backward)(mg_value *root)) {
     if (!root || (n && !leaves)) return NAN;
+    mg_lang lang = mg_graph_lang(mg_value_graph(root));
     for (size_t i = 0; i < n; i++) {
-        const char *why = bad_leaf(root, leaves[i]);
+        const char *why = bad_leaf(root, leaves[i], lang);
         if (why) {
-            if (report) fprintf(report, "gradcheck: leaf %zu %s\n", i, why);
+            if (report) fprintf(report, why, i);
             return NAN;
         }
     }
@@ -44,10 +53,12 @@ double mg__gradcheck_with(mg_value *root, mg_value *const *leaves, size_t n, dou
     backward(root);
 
     if (report) {
-        fputs("gradcheck of ", report);
+        fputs(MG__TEXT(lang, "gradcheck of ", "verificación de gradientes de "), report);
         mg__put_name(report, root);
-        fprintf(report, ": %zu leaves, central differences, h = %s\n", n,
-                eps > 0 ? "eps" : "1e-6 * max(1, |x|)");
+        fprintf(report,
+                MG__TEXT(lang, ": %zu leaves, central differences, h = %s\n",
+                         ": %zu hojas, diferencias centrales, h = %s\n"),
+                n, eps > 0 ? "eps" : "1e-6 * max(1, |x|)");
     }
     size_t width = 4;   /* of the name column */
     for (size_t i = 0; i < n; i++) {
@@ -79,16 +90,20 @@ double mg__gradcheck_with(mg_value *root, mg_value *const *leaves, size_t n, dou
             char b1[32], b2[32];
             fputs("  ", report);
             for (size_t len = mg__put_name(report, x); len < width; len++) fputc(' ', report);
-            fprintf(report, "  backward %16s  numeric %16s  error %.2e  %s\n", mg__fmt_num(b1, ana),
-                    mg__fmt_num(b2, num), err,
-                    isnan(err) ? "NOT FINITE" : err > MG_GRADCHECK_TOL ? "MISMATCH" : "ok");
+            const char *verdict = isnan(err) ? MG__TEXT(lang, "NOT FINITE", "NO FINITO")
+                                  : err > MG_GRADCHECK_TOL ? MG__TEXT(lang, "MISMATCH", "NO COINCIDE")
+                                                           : "ok";
+            mg__printf(report,
+                       MG__TEXT(lang, "  backward %16s  numeric %16s  error %.2e  %s\n",
+                                "  analítico %16s  numérico %16s  error %.2e  %s\n"),
+                       mg__fmt_num(b1, ana), mg__fmt_num(b2, num), err, verdict);
         }
     }
     mg_forward(root);   /* every node back to the unnudged values */
     if (report) {
-        fprintf(report, "worst error %.2e", worst);
+        mg__printf(report, MG__TEXT(lang, "worst error %.2e", "peor error %.2e"), worst);
         if (worst_at < n) {
-            fputs(" at ", report);
+            fputs(MG__TEXT(lang, " at ", " en "), report);
             mg__put_name(report, leaves[worst_at]);
         }
         fputc('\n', report);

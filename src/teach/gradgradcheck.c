@@ -47,7 +47,7 @@ double mg__gradgradcheck_with(mg_value *root, mg_value *const *leaves, size_t n,
             char b1[32], b2[32];
             fputs(es ? "# segundas derivadas: " : "# second derivatives: ", report);
             mg__put_name(report, d);
-            fprintf(report, es ? " (construida con mg_grad) vale %s, backward dio %s, error %.2e  %s\n"
+            mg__printf(report, es ? " (construida con mg_grad) vale %s, backward dio %s, error %.2e  %s\n"
                                : " (built by mg_grad) is %s, backward gave %s, error %.2e  %s\n",
                     mg__fmt_num(b1, d->data), mg__fmt_num(b2, first[i]), e,
                     isnan(e) ? (es ? "NO FINITO" : "NOT FINITE")
@@ -58,7 +58,7 @@ double mg__gradgradcheck_with(mg_value *root, mg_value *const *leaves, size_t n,
     }
     free(first);
     if (report) {
-        fprintf(report, es ? "gradgradcheck: peor error %.2e\n" : "gradgradcheck: worst error %.2e\n",
+        mg__printf(report, es ? "gradgradcheck: peor error %.2e\n" : "gradgradcheck: worst error %.2e\n",
                 worst);
         fflush(report);
     }

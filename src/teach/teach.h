@@ -12,10 +12,21 @@
  * surrogate, beyond U+10FFFF, cut short).  s is NUL-terminated. */
 size_t mg__utf8_len(const unsigned char *s);
 
+/* Columns code point cp takes on a terminal: 0 for combining marks (the
+ * accent of a decomposed "e" + U+0301), 2 for East Asian wide characters
+ * and emoji, 1 otherwise.  Tables are aligned by this, not by bytes. */
+size_t mg__cp_width(unsigned cp);
+
+/* Whether cp is a letter of the alphabets names may use: ASCII, Latin-1
+ * (but the signs x and / of U+00D7, U+00F7), Latin Extended-A and -B,
+ * Greek, Cyrillic and Latin Extended Additional (and the micro sign). */
+int mg__letter(unsigned cp);
+
 /* Write s on one line, C-style: backslash, tab, newline and the other
  * control characters, and bytes that are not valid UTF-8, become \\ \t \n
- * \xNN.  Writes nothing when out is NULL; returns the characters it wrote
- * (or would have), so the same function measures column widths. */
+ * \xNN.  Writes nothing when out is NULL; returns the columns it took (or
+ * would have) on a terminal (mg__cp_width), so the same function measures
+ * column widths. */
 size_t mg__put_text(FILE *out, const char *s);
 
 /* Write v's name as mg__put_text does: its label, or "#id".  Returns the
@@ -29,7 +40,8 @@ size_t mg__put_dname(FILE *out, const mg_value *v);   /* same return as above */
 
 /* Format x for people into buf: nine decimals, or %.9e when fixed point
  * would hide the digits (|x| < 1e-3 or >= 1e9); "nan", "inf", "-inf".
- * Returns buf. */
+ * Always with '.', whatever the locale: the digits are the same in every
+ * language.  Returns buf. */
 char *mg__fmt_num(char buf[32], double x);
 
 /* The lines of mg_trace_backward (trace.c), for every writer that narrates

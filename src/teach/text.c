@@ -23,6 +23,29 @@ size_t mg__utf8_len(const unsigned char *s) {
     return len;
 }
 
+/* The code point of the valid UTF-8 sequence at s, of length len. */
+static unsigned utf8_cp(const unsigned char *s, size_t len) {
+    unsigned cp = len == 1 ? s[0] : s[0] & (0x7Fu >> len);
+    for (size_t i = 1; i < len; i++) cp = cp << 6 | (s[i] & 0x3Fu);
+    return cp;
+}
+
+size_t mg__cp_width(unsigned cp) {
+    /* combining marks sit on the character before them */
+    if ((cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x1AB0 && cp <= 0x1AFF) ||
+        (cp >= 0x1DC0 && cp <= 0x1DFF) || (cp >= 0x20D0 && cp <= 0x20FF) ||
+        (cp >= 0xFE20 && cp <= 0xFE2F) || cp == 0x200B || cp == 0x200D)
+        return 0;
+    /* East Asian wide and full-width forms, and the emoji blocks */
+    if ((cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF && cp != 0x303F) ||
+        (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+        (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+        (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x1F300 && cp <= 0x1F64F) ||
+        (cp >= 0x1F900 && cp <= 0x1F9FF) || (cp >= 0x20000 && cp <= 0x3FFFD))
+        return 2;
+    return 1;
+}
+
 size_t mg__put_text(FILE *out, const char *s) {
     const unsigned char *p = (const unsigned char *)s;
     size_t n = 0;
@@ -43,7 +66,7 @@ size_t mg__put_text(FILE *out, const char *s) {
             p++;
         } else {
             if (out) fwrite(p, 1, len, out);
-            n++;   /* one character on the screen, whatever its bytes */
+            n += mg__cp_width(utf8_cp(p, len));   /* columns on the screen, not bytes */
             p += len;
         }
     }
@@ -62,10 +85,15 @@ size_t mg__put_name(FILE *out, const mg_value *v) {
 size_t mg__put_dname(FILE *out, const mg_value *v) {
     const char *label = mg_value_label(v);
     int simple = 1;
-    for (const char *p = label; p && *p && simple; p++) {
-        char c = *p;
-        simple = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                 (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '#';
+    for (const unsigned char *p = (const unsigned char *)label; p && *p && simple;) {
+        unsigned char c = *p;
+        size_t len = mg__utf8_len(p);
+        unsigned cp = len ? utf8_cp(p, len) : 0;
+        /* letters of any alphabet names use (pérdida, η), with their accents */
+        simple = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                 c == '_' || c == '.' || c == '#' ||
+                 (len > 1 && (mg__letter(cp) || (cp >= 0x300 && cp <= 0x36F)));
+        p += len ? len : 1;
     }
     if (label && !*label) simple = 0;
     if (out) fputs(simple ? "d" : "d(", out);
@@ -77,9 +105,18 @@ size_t mg__put_dname(FILE *out, const mg_value *v) {
 char *mg__fmt_num(char buf[32], double x) {
     if (isnan(x)) snprintf(buf, 32, "nan");
     else if (isinf(x)) snprintf(buf, 32, x > 0 ? "inf" : "-inf");
-    else if (x != 0.0 && (fabs(x) < 1e-3 || fabs(x) >= 1e9)) snprintf(buf, 32, "%.9e", x);
-    else snprintf(buf, 32, "%.9f", x);
+    else if (x != 0.0 && (fabs(x) < 1e-3 || fabs(x) >= 1e9)) mg_num_format(buf, 32, "%.9e", x);
+    else mg_num_format(buf, 32, "%.9f", x);   /* '.' in every locale and language */
     return buf;
+}
+
+int mg__letter(unsigned cp) {
+    if (cp < 0x80) return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
+    return cp == 0xB5 || (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7) ||
+           cp == 0x386 || (cp >= 0x388 && cp <= 0x3FF && cp != 0x38B && cp != 0x38D &&
+                           cp != 0x3A2 && cp != 0x3F6) ||
+           (cp >= 0x400 && cp <= 0x52F && !(cp >= 0x482 && cp <= 0x489)) ||
+           (cp >= 0x1E00 && cp <= 0x1EFF);
 }
 
 int mg__finish(FILE *out) {

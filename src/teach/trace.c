@@ -1,5 +1,6 @@
 /* trace.c -- backprop in words: the backward pass narrated edge by edge.
- * (mg_explain, the sum over paths, is in explain.c; the dump in dump.c.) */
+ * (mg_explain, the sum over paths, is in explain.c; the dump in dump.c.)
+ * The words are in the graph's language; the math is the same in both. */
 #include "teach/teach.h"
 
 #include <stdlib.h>
@@ -7,6 +8,7 @@
 
 void mg__put_trace_edge(FILE *out, const mg_value *v, const mg_value *in, double g, double local,
                         double product, double before, double after) {
+    mg_lang lang = mg_graph_lang(mg_value_graph(v));
     char b1[32], b2[32], b3[32];
     fputs("grad(", out);
     mg__put_name(out, in);
@@ -20,15 +22,19 @@ void mg__put_trace_edge(FILE *out, const mg_value *v, const mg_value *in, double
             mg__fmt_num(b3, product));
     /* a node that is used twice, or a leaf that keeps an earlier grad, adds
      * up: show the running total so the sum is not a surprise */
-    if (before != 0.0) fprintf(out, "  (now %s)", mg__fmt_num(b1, after));
+    if (before != 0.0)
+        fprintf(out, MG__TEXT(lang, "  (now %s)", "  (ahora %s)"), mg__fmt_num(b1, after));
     fputc('\n', out);
 }
 
 void mg__put_trace_root(FILE *out, const mg_value *root, int accumulates, double after) {
+    mg_lang lang = mg_graph_lang(mg_value_graph(root));
     char b[32];
     fputs("grad(", out);
     mg__put_name(out, root);
-    if (accumulates) fprintf(out, ") += 1  (now %s)\n", mg__fmt_num(b, after));
+    if (accumulates)
+        fprintf(out, MG__TEXT(lang, ") += 1  (now %s)\n", ") += 1  (ahora %s)\n"),
+                mg__fmt_num(b, after));
     else fputs(") = 1\n", out);
 }
 
@@ -50,16 +56,22 @@ int mg_trace_backward(FILE *out, mg_value *root) {
     size_t n;
     mg_value **topo = mg__topo(root, &n);
     if (!topo) return -1;
+    mg_lang lang = mg_graph_lang(mg__graph_of(root));
 
     /* the same start as mg_backward: intermediates from zero, leaves keep
      * what they have (they accumulate across calls) */
     mg__graph_of(root)->grad_writes++;
     for (size_t i = 0; i < n; i++)
         if (topo[i]->op != MG_OP_LEAF) topo[i]->grad = 0.0;
-    fputs("# backward from ", out);
+    fputs(MG__TEXT(lang, "# backward from ", "# retropropagación desde "), out);
     mg__put_name(out, root);
-    fprintf(out, " over %zu nodes, each before its inputs: non-leaf grads start at 0, "
-                 "leaves accumulate\n", n);
+    fprintf(out,
+            MG__TEXT(lang,
+                     " over %zu nodes, each before its inputs: non-leaf grads start at 0, "
+                     "leaves accumulate\n",
+                     " por %zu nodos, cada uno antes que sus entradas: los gradientes de los "
+                     "nodos internos parten de 0 y las hojas acumulan\n"),
+            n);
     if (root->op == MG_OP_LEAF) root->grad += 1.0;
     else root->grad = 1.0;
     mg__put_trace_root(out, root, root->op == MG_OP_LEAF, root->grad);

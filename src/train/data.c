@@ -146,7 +146,8 @@ double mg_accuracy(const double *pred, const double *target, size_t n, double th
 int mg_leaves(mg_graph *g, const double *data, size_t n, mg_value **out) {
     if (!g) return -1;
     if (!data || !out) {
-        mg__error(g, "mg_leaves: the data or output array is NULL");
+        mg__error(g, "mg_leaves: the data or output array is NULL",
+                  "mg_leaves: el arreglo de datos o de salida es NULL");
         return -1;
     }
     for (size_t i = 0; i < n; i++)

@@ -1,7 +1,9 @@
 /* data_io.c -- reading data sets from files: CSV with a header, and the IDX
  * format of MNIST.  Both trust nothing in the file: every problem becomes
  * one message naming the file and the place ("file:line:column: ..." for
- * CSV), and no input makes them crash, hang or read out of bounds. */
+ * CSV), in the caller's language, and no input makes them crash, hang or
+ * read out of bounds.  Numbers are read with mg_num_parse: '.' is the
+ * decimal point whatever locale the program runs under. */
 #include "core/core.h"
 
 #include <errno.h>
@@ -10,17 +12,26 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void say(char *err, size_t errlen, const char *fmt, ...)
+/* Where messages go, and in which language. */
+typedef struct sink {
+    char *err;
+    size_t errlen;
+    mg_lang lang;
+} sink;
+
+/* Write the message, whole in English or whole in Spanish (the same
+ * arguments in the same order). */
+static void say(const sink *o, const char *en, const char *es, ...)
 #if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
+    __attribute__((format(printf, 2, 4), format(printf, 3, 4)))
 #endif
     ;
 
-static void say(char *err, size_t errlen, const char *fmt, ...) {
-    if (!err || errlen == 0) return;
+static void say(const sink *o, const char *en, const char *es, ...) {
+    if (!o->err || o->errlen == 0) return;
     va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
+    va_start(ap, es);
+    vsnprintf(o->err, o->errlen, o->lang == MG_LANG_ES ? es : en, ap);
     va_end(ap);
 }
 
@@ -103,7 +114,7 @@ static int parse_number(const field *f, double *out) {
     memcpy(buf, f->start, f->len);
     buf[f->len] = '\0';
     char *end;
-    double v = strtod(buf, &end);
+    double v = mg_num_parse(buf, &end);
     if (*end != '\0' || end == buf) return 0;
     if (!isfinite(v)) return 0;
     *out = v;
@@ -118,7 +129,7 @@ typedef struct header {
 } header;
 
 static int read_header(header *h, const line_buf *b, const char *name, const char *label,
-                       size_t *label_col, char *err, size_t errlen) {
+                       size_t *label_col, const sink *o) {
     h->text = malloc(b->len + 1);
     if (!h->text) goto oom;
     memcpy(h->text, b->s, b->len + 1);
@@ -127,7 +138,9 @@ static int read_header(header *h, const line_buf *b, const char *name, const cha
     if (!h->f) goto oom;
     split(h->text, h->f, h->n);
     if (h->n < 2) {
-        say(err, errlen, "%s:1: the header names %zu column; a data set needs features and a label",
+        say(o, "%s:1: the header names %zu column; a data set needs features and a label",
+            "%s:1: la cabecera nombra %zu columna; un conjunto de datos necesita atributos y una "
+            "etiqueta",
             name, h->n);
         return -1;
     }
@@ -135,18 +148,23 @@ static int read_header(header *h, const line_buf *b, const char *name, const cha
         const field *f = &h->f[i];
         double v;
         if (f->len == 0) {
-            say(err, errlen, "%s:1:%zu: column %zu of the header has no name", name, f->col, i + 1);
+            say(o, "%s:1:%zu: column %zu of the header has no name",
+                "%s:1:%zu: la columna %zu de la cabecera no tiene nombre", name, f->col, i + 1);
             return -1;
         }
         if (parse_number(f, &v)) {
-            say(err, errlen,
-                "%s:1:%zu: the header's column %zu is the number '%.*s': the first line must name the columns",
+            say(o,
+                "%s:1:%zu: the header's column %zu is the number '%.*s': the first line must name "
+                "the columns",
+                "%s:1:%zu: la columna %zu de la cabecera es el número '%.*s': la primera línea debe "
+                "nombrar las columnas",
                 name, f->col, i + 1, (int)f->len, f->start);
             return -1;
         }
         for (size_t j = 0; j < i; j++)
             if (h->f[j].len == f->len && !memcmp(h->f[j].start, f->start, f->len)) {
-                say(err, errlen, "%s:1:%zu: column name '%.*s' appears twice", name, f->col,
+                say(o, "%s:1:%zu: column name '%.*s' appears twice",
+                    "%s:1:%zu: el nombre de columna '%.*s' aparece dos veces", name, f->col,
                     (int)f->len, f->start);
                 return -1;
             }
@@ -157,22 +175,29 @@ static int read_header(header *h, const line_buf *b, const char *name, const cha
         while (i < h->n && !(h->f[i].len == strlen(label) && !memcmp(h->f[i].start, label, h->f[i].len)))
             i++;
         if (i == h->n) {
-            say(err, errlen, "%s:1: no column is named '%s' (the label column)", name, label);
+            say(o, "%s:1: no column is named '%s' (the label column)",
+                "%s:1: ninguna columna se llama '%s' (la columna de la etiqueta)", name, label);
             return -1;
         }
         *label_col = i;
     }
     return 0;
 oom:
-    say(err, errlen, "%s: out of memory reading the header", name);
+    say(o, "%s: out of memory reading the header", "%s: sin memoria al leer la cabecera", name);
     return -1;
 }
 
 mg_dataset *mg_csv_read(FILE *in, const char *name, const char *label, char *err,
                         size_t errlen) {
+    return mg_csv_read_lang(in, name, label, MG_LANG_EN, err, errlen);
+}
+
+mg_dataset *mg_csv_read_lang(FILE *in, const char *name, const char *label, mg_lang lang,
+                             char *err, size_t errlen) {
+    const sink o = {err, errlen, lang};
     if (!name) name = "(csv)";
     if (!in) {
-        say(err, errlen, "%s: no input stream", name);
+        say(&o, "%s: no input stream", "%s: no hay flujo de entrada", name);
         return NULL;
     }
     line_buf b = {0};
@@ -187,23 +212,26 @@ mg_dataset *mg_csv_read(FILE *in, const char *name, const char *label, char *err
     while ((r = read_line(in, &b)) == 1) {
         line++;
         if (b.has_nul) {
-            say(err, errlen, "%s:%zu:%zu: a NUL byte in a text file", name, line, b.nul_at + 1);
+            say(&o, "%s:%zu:%zu: a NUL byte in a text file", "%s:%zu:%zu: un byte NUL en un archivo de texto",
+                name, line, b.nul_at + 1);
             goto done;
         }
         if (!blank(b.s)) break;
     }
     if (r < 0) goto oom;
     if (r == 0) {
-        say(err, errlen, "%s:%zu: the file is empty: expected a header line naming the columns",
-            name, line + 1);
+        say(&o, "%s:%zu: the file is empty: expected a header line naming the columns",
+            "%s:%zu: el archivo está vacío: se esperaba una cabecera que nombre las columnas", name,
+            line + 1);
         goto done;
     }
     if (line != 1) {
-        say(err, errlen, "%s:%zu: the header must be the first line (blank lines above it)", name,
+        say(&o, "%s:%zu: the header must be the first line (blank lines above it)",
+            "%s:%zu: la cabecera debe ser la primera línea (hay líneas en blanco antes)", name,
             line);
         goto done;
     }
-    if (read_header(&h, &b, name, label, &label_col, err, errlen)) goto done;
+    if (read_header(&h, &b, name, label, &label_col, &o)) goto done;
     nf = h.n - 1;
     f = malloc(h.n * sizeof *f);
     if (!f) goto oom;
@@ -211,7 +239,8 @@ mg_dataset *mg_csv_read(FILE *in, const char *name, const char *label, char *err
     while ((r = read_line(in, &b)) == 1) {
         line++;
         if (b.has_nul) {
-            say(err, errlen, "%s:%zu:%zu: a NUL byte in a text file", name, line, b.nul_at + 1);
+            say(&o, "%s:%zu:%zu: a NUL byte in a text file", "%s:%zu:%zu: un byte NUL en un archivo de texto",
+                name, line, b.nul_at + 1);
             goto done;
         }
         if (blank(b.s)) continue;
@@ -225,8 +254,8 @@ mg_dataset *mg_csv_read(FILE *in, const char *name, const char *label, char *err
                 split(p, extra, 1);
                 col = (size_t)(p - b.s) + extra[0].col;
             }
-            say(err, errlen, "%s:%zu:%zu: this row has %zu fields, the header has %zu", name, line,
-                col, n, h.n);
+            say(&o, "%s:%zu:%zu: this row has %zu fields, the header has %zu",
+                "%s:%zu:%zu: esta fila tiene %zu campos y la cabecera %zu", name, line, col, n, h.n);
             goto done;
         }
         if (rows == cap) {
@@ -245,11 +274,13 @@ mg_dataset *mg_csv_read(FILE *in, const char *name, const char *label, char *err
             if (!parse_number(&f[i], &v)) {
                 int len = f[i].len > 40 ? 40 : (int)f[i].len;
                 if (f[i].len == 0)
-                    say(err, errlen, "%s:%zu:%zu: field %zu ('%.*s') is empty, expected a number",
-                        name, line, f[i].col, i + 1, (int)h.f[i].len, h.f[i].start);
+                    say(&o, "%s:%zu:%zu: field %zu ('%.*s') is empty, expected a number",
+                        "%s:%zu:%zu: el campo %zu ('%.*s') está vacío, se esperaba un número", name,
+                        line, f[i].col, i + 1, (int)h.f[i].len, h.f[i].start);
                 else
-                    say(err, errlen, "%s:%zu:%zu: field %zu ('%.*s'): '%.*s%s' is not a number", name,
-                        line, f[i].col, i + 1, (int)h.f[i].len, h.f[i].start, len, f[i].start,
+                    say(&o, "%s:%zu:%zu: field %zu ('%.*s'): '%.*s%s' is not a number",
+                        "%s:%zu:%zu: campo %zu ('%.*s'): '%.*s%s' no es un número", name, line,
+                        f[i].col, i + 1, (int)h.f[i].len, h.f[i].start, len, f[i].start,
                         f[i].len > 40 ? "..." : "");
                 goto done;
             }
@@ -260,11 +291,12 @@ mg_dataset *mg_csv_read(FILE *in, const char *name, const char *label, char *err
     }
     if (r < 0) goto oom;
     if (ferror(in)) {
-        say(err, errlen, "%s:%zu: read error", name, line);
+        say(&o, "%s:%zu: read error", "%s:%zu: error de lectura", name, line);
         goto done;
     }
     if (rows == 0) {
-        say(err, errlen, "%s:%zu: the file has a header but no rows of data", name, line + 1);
+        say(&o, "%s:%zu: the file has a header but no rows of data",
+            "%s:%zu: el archivo tiene cabecera pero ninguna fila de datos", name, line + 1);
         goto done;
     }
     d = mg_dataset_new(rows, nf);
@@ -273,7 +305,7 @@ mg_dataset *mg_csv_read(FILE *in, const char *name, const char *label, char *err
     memcpy(d->y, y, rows * sizeof *y);
     goto done;
 oom:
-    say(err, errlen, "%s:%zu: out of memory", name, line);
+    say(&o, "%s:%zu: out of memory", "%s:%zu: sin memoria", name, line);
 done:
     free(b.s);
     free(h.f);
@@ -285,16 +317,23 @@ done:
 }
 
 mg_dataset *mg_csv_load(const char *path, const char *label, char *err, size_t errlen) {
+    return mg_csv_load_lang(path, label, MG_LANG_EN, err, errlen);
+}
+
+mg_dataset *mg_csv_load_lang(const char *path, const char *label, mg_lang lang, char *err,
+                             size_t errlen) {
+    const sink o = {err, errlen, lang};
     if (!path) {
-        say(err, errlen, "mg_csv_load: no file name");
+        say(&o, "mg_csv_load: no file name", "mg_csv_load: falta el nombre del archivo");
         return NULL;
     }
     FILE *in = fopen(path, "rb");
     if (!in) {
-        say(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        /* strerror speaks the C locale's English unless the program set one */
+        say(&o, "%s: cannot open: %s", "%s: no se puede abrir: %s", path, strerror(errno));
         return NULL;
     }
-    mg_dataset *d = mg_csv_read(in, path, label, err, errlen);
+    mg_dataset *d = mg_csv_read_lang(in, path, label, lang, err, errlen);
     fclose(in);
     return d;
 }
@@ -303,30 +342,40 @@ mg_dataset *mg_csv_load(const char *path, const char *label, char *err, size_t e
 
 /* Open an IDX file and check its header: magic 0x0000 08 ndim (unsigned
  * bytes, ndim dimensions), then ndim big-endian 32-bit sizes. */
-static FILE *idx_open(const char *path, unsigned ndim, uint32_t *dims, char *err, size_t errlen) {
+static FILE *idx_open(const char *path, unsigned ndim, uint32_t *dims, const sink *o) {
     FILE *in = fopen(path, "rb");
     if (!in) {
-        say(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        say(o, "%s: cannot open: %s", "%s: no se puede abrir: %s", path, strerror(errno));
         return NULL;
     }
     unsigned char h[16];
     size_t want = 4 + 4 * (size_t)ndim, got = fread(h, 1, want, in);
     if (got >= 2 && h[0] == 0x1f && h[1] == 0x8b) {
-        say(err, errlen, "%s: this is a gzip file: gunzip it first", path);
+        say(o, "%s: this is a gzip file: gunzip it first",
+            "%s: es un archivo gzip: descomprímalo primero con gunzip", path);
         goto fail;
     }
     if (got < 4) {
-        say(err, errlen, "%s: truncated: %zu bytes, shorter than an IDX magic number", path, got);
+        say(o, "%s: truncated: %zu bytes, shorter than an IDX magic number",
+            "%s: truncado: %zu bytes, menos que un número mágico IDX", path, got);
         goto fail;
     }
     uint32_t magic = (uint32_t)h[0] << 24 | (uint32_t)h[1] << 16 | (uint32_t)h[2] << 8 | h[3];
     if (magic != (0x800u | ndim)) {
-        say(err, errlen, "%s: magic number 0x%08lx, expected 0x%08x (IDX, unsigned bytes, %u dimension%s)",
-            path, (unsigned long)magic, 0x800u | ndim, ndim, ndim == 1 ? "" : "s");
+        if (ndim == 1)
+            say(o, "%s: magic number 0x%08lx, expected 0x%08x (IDX, unsigned bytes, 1 dimension)",
+                "%s: número mágico 0x%08lx, se esperaba 0x%08x (IDX, bytes sin signo, 1 dimensión)",
+                path, (unsigned long)magic, 0x800u | ndim);
+        else
+            say(o, "%s: magic number 0x%08lx, expected 0x%08x (IDX, unsigned bytes, %u dimensions)",
+                "%s: número mágico 0x%08lx, se esperaba 0x%08x (IDX, bytes sin signo, %u "
+                "dimensiones)",
+                path, (unsigned long)magic, 0x800u | ndim, ndim);
         goto fail;
     }
     if (got < want) {
-        say(err, errlen, "%s: truncated header: %zu of %zu bytes", path, got, want);
+        say(o, "%s: truncated header: %zu of %zu bytes", "%s: cabecera truncada: %zu de %zu bytes",
+            path, got, want);
         goto fail;
     }
     for (unsigned i = 0; i < ndim; i++) {
@@ -340,67 +389,75 @@ fail:
 }
 
 /* 0 when `in` is at its end, else -1 after saying so */
-static int idx_expect_end(FILE *in, const char *path, char *err, size_t errlen) {
+static int idx_expect_end(FILE *in, const char *path, const sink *o) {
     if (getc(in) == EOF) return 0;
-    say(err, errlen, "%s: longer than its header says (extra bytes after the data)", path);
+    say(o, "%s: longer than its header says (extra bytes after the data)",
+        "%s: más largo de lo que dice su cabecera (sobran bytes después de los datos)", path);
     return -1;
 }
 
 mg_dataset *mg_idx_load(const char *images, const char *labels, unsigned keep, char *err,
                         size_t errlen) {
+    return mg_idx_load_lang(images, labels, keep, MG_LANG_EN, err, errlen);
+}
+
+mg_dataset *mg_idx_load_lang(const char *images, const char *labels, unsigned keep, mg_lang lang,
+                             char *err, size_t errlen) {
+    const sink o = {err, errlen, lang};
     if (!images || !labels) {
-        say(err, errlen, "mg_idx_load: no file name");
+        say(&o, "mg_idx_load: no file name", "mg_idx_load: falta el nombre de un archivo");
         return NULL;
     }
     uint32_t ldim[1], idim[3];
     unsigned char *lab = NULL, *pix = NULL;
     mg_dataset *d = NULL;
-    FILE *ii = idx_open(images, 3, idim, err, errlen), *li = NULL;
+    FILE *ii = idx_open(images, 3, idim, &o), *li = NULL;
     if (!ii) return NULL;
-    li = idx_open(labels, 1, ldim, err, errlen);
+    li = idx_open(labels, 1, ldim, &o);
     if (!li) goto done;
     if (idim[0] != ldim[0]) {
-        say(err, errlen, "%s has %lu images but %s has %lu labels", images,
-            (unsigned long)idim[0], labels, (unsigned long)ldim[0]);
+        say(&o, "%s has %lu images but %s has %lu labels", "%s tiene %lu imágenes pero %s tiene %lu etiquetas",
+            images, (unsigned long)idim[0], labels, (unsigned long)ldim[0]);
         goto done;
     }
     if (idim[0] == 0 || idim[1] == 0 || idim[2] == 0 || idim[1] > 4096 || idim[2] > 4096) {
-        say(err, errlen, "%s: implausible sizes %lu x %lu x %lu", images, (unsigned long)idim[0],
-            (unsigned long)idim[1], (unsigned long)idim[2]);
+        say(&o, "%s: implausible sizes %lu x %lu x %lu", "%s: tamaños inverosímiles %lu x %lu x %lu",
+            images, (unsigned long)idim[0], (unsigned long)idim[1], (unsigned long)idim[2]);
         goto done;
     }
     size_t n = idim[0], px = (size_t)idim[1] * idim[2];
     lab = malloc(n);
     pix = malloc(px);
     if (!lab || !pix) {
-        say(err, errlen, "%s: out of memory for %zu labels", labels, n);
+        say(&o, "%s: out of memory for %zu labels", "%s: sin memoria para %zu etiquetas", labels, n);
         goto done;
     }
     size_t got = fread(lab, 1, n, li);
     if (got < n) {
-        say(err, errlen, "%s: truncated: %zu of %zu labels", labels, got, n);
+        say(&o, "%s: truncated: %zu of %zu labels", "%s: truncado: %zu de %zu etiquetas", labels, got, n);
         goto done;
     }
-    if (idx_expect_end(li, labels, err, errlen)) goto done;
+    if (idx_expect_end(li, labels, &o)) goto done;
     size_t kept = 0;
     for (size_t i = 0; i < n; i++) kept += !keep || (lab[i] < 32 && (keep >> lab[i] & 1u));
     d = mg_dataset_new(kept, px);
     if (!d) {
-        say(err, errlen, "%s: out of memory for %zu images", images, kept);
+        say(&o, "%s: out of memory for %zu images", "%s: sin memoria para %zu imágenes", images, kept);
         goto done;
     }
     for (size_t i = 0, r = 0; i < n; i++) {
         got = fread(pix, 1, px, ii);
         if (got < px) {
-            say(err, errlen, "%s: truncated: image %zu of %zu has %zu of its %zu bytes", images, i + 1,
-                n, got, px);
+            say(&o, "%s: truncated: image %zu of %zu has %zu of its %zu bytes",
+                "%s: truncado: la imagen %zu de %zu tiene %zu de sus %zu bytes", images, i + 1, n,
+                got, px);
             goto fail;
         }
         if (keep && !(lab[i] < 32 && (keep >> lab[i] & 1u))) continue;
         for (size_t k = 0; k < px; k++) d->x[r * px + k] = pix[k];
         d->y[r++] = lab[i];
     }
-    if (idx_expect_end(ii, images, err, errlen)) goto fail;
+    if (idx_expect_end(ii, images, &o)) goto fail;
     goto done;
 fail:
     mg_dataset_free(d);

@@ -20,7 +20,7 @@ static mg_graph *loss_graph(const char *fn, mg_value *const *pred, mg_value *con
         if (pred[i]) g = mg_value_graph(pred[i]);
     if (!g) return NULL;
     if (!target) {
-        mg__error(g, "%s: the target array is NULL", fn);
+        mg__error(g, "%s: the target array is NULL", "%s: el arreglo de objetivos es NULL", fn);
         return NULL;
     }
     return g;
@@ -35,7 +35,7 @@ static mg_value *mean(mg_value *const *terms, size_t n) {
 /* A scratch array of n node pointers, or NULL with the error recorded. */
 static mg_value **scratch(mg_graph *g, const char *fn, size_t n) {
     mg_value **t = n <= SIZE_MAX / sizeof *t ? malloc(n * sizeof *t) : NULL;
-    if (!t) mg__error(g, "%s: out of memory for %zu terms", fn, n);
+    if (!t) mg__error(g, "%s: out of memory for %zu terms", "%s: sin memoria para %zu términos", fn, n);
     return t;
 }
 

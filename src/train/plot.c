@@ -2,7 +2,9 @@
  * (the model's score on a grid, shaded in bands like a contour plot, with
  * the data points on top) and a loss curve, side by side in one
  * self-contained file that any browser shows.  Plus the one-line progress
- * bar of long runs. */
+ * bar of long runs.  Every number goes through mg__printf, so coordinates
+ * are written with '.' whatever locale the program set (an SVG reader
+ * takes "12,5" for two numbers); the words are in the caller's language. */
 #include "core/core.h"
 
 #include <math.h>
@@ -62,7 +64,7 @@ static void shade(char hex[8], int cls, int band) {
 
 /* A tick label: short, and the same on every platform. */
 static void tick(FILE *out, double x, double y, const char *anchor, double v) {
-    fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\">%.3g</text>\n", x, y, anchor, v);
+    mg__printf(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\">%.3g</text>\n", x, y, anchor, v);
 }
 
 /* The frame and five ticks per axis of a panel whose data range is
@@ -70,7 +72,7 @@ static void tick(FILE *out, double x, double y, const char *anchor, double v) {
  * that x counts steps (ticks at whole numbers). */
 static void axes(FILE *out, double left, double top, double x0, double x1, double y0, double y1,
                  int log_y, int int_x, const char *x_name, const char *y_name) {
-    fprintf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"none\" "
+    mg__printf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"none\" "
                  "stroke=\"#333\"/>\n", left, top, PANEL, PANEL);
     for (int i = 0; i <= 4; i++) {
         double f = i / 4.0;
@@ -79,9 +81,9 @@ static void axes(FILE *out, double left, double top, double x0, double x1, doubl
         tick(out, left + (xv - x0) / (x1 - x0) * PANEL, top + PANEL + 16, "middle", xv);
         tick(out, left - 6, top + PANEL - f * PANEL + 4, "end", log_y ? pow(10.0, yv) : yv);
     }
-    fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>\n", left + PANEL / 2,
+    mg__printf(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>\n", left + PANEL / 2,
             top + PANEL + 36, x_name);
-    fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" transform=\"rotate(-90 %.1f %.1f)\">%s</text>\n",
+    mg__printf(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" transform=\"rotate(-90 %.1f %.1f)\">%s</text>\n",
             left - 44, top + PANEL / 2, left - 44, top + PANEL / 2, y_name);
 }
 
@@ -101,7 +103,7 @@ static void boundary_panel(FILE *out, double left, double top, const mg_grid *g,
         if (isfinite(g->score[i]) && fabs(g->score[i] - g->threshold) > scale)
             scale = fabs(g->score[i] - g->threshold);
     if (scale == 0.0) scale = 1.0;
-    fprintf(out, "<g shape-rendering=\"crispEdges\">\n");
+    mg__printf(out, "<g shape-rendering=\"crispEdges\">\n");
     for (size_t r = 0; r < g->ny; r++) {
         double y = top + (double)(g->ny - 1 - r) * ch;   /* row 0 at the bottom */
         /* one rect per run of cells with the same shade */
@@ -113,25 +115,25 @@ static void boundary_panel(FILE *out, double left, double top, const mg_grid *g,
                 end++;
             char hex[8];
             shade(hex, cls, band);
-            fprintf(out, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" fill=\"%s\"/>\n",
+            mg__printf(out, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" fill=\"%s\"/>\n",
                     left + (double)c * cw, y, (double)(end - c) * cw + 0.01, ch + 0.01, hex);
             c = end;
         }
     }
-    fprintf(out, "</g>\n");
+    mg__printf(out, "</g>\n");
 
     /* the class boundary: every cell edge with a different class on each side */
-    fprintf(out, "<path fill=\"none\" stroke=\"#111\" stroke-width=\"1.5\" d=\"");
+    mg__printf(out, "<path fill=\"none\" stroke=\"#111\" stroke-width=\"1.5\" d=\"");
     for (size_t r = 0; r < g->ny; r++)
         for (size_t c = 0; c < g->nx; c++) {
             int here = g->score[r * g->nx + c] > g->threshold;
             double x = left + (double)c * cw, y = top + (double)(g->ny - 1 - r) * ch;
             if (c + 1 < g->nx && (g->score[r * g->nx + c + 1] > g->threshold) != here)
-                fprintf(out, "M%.2f %.2fv%.2f", x + cw, y, ch);
+                mg__printf(out, "M%.2f %.2fv%.2f", x + cw, y, ch);
             if (r + 1 < g->ny && (g->score[(r + 1) * g->nx + c] > g->threshold) != here)
-                fprintf(out, "M%.2f %.2fh%.2f", x, y, cw);
+                mg__printf(out, "M%.2f %.2fh%.2f", x, y, cw);
         }
-    fprintf(out, "\"/>\n");
+    mg__printf(out, "\"/>\n");
 
     /* the data, coloured by label; points outside the grid are left out */
     if (pts && pts->n_features >= 2)
@@ -140,7 +142,7 @@ static void boundary_panel(FILE *out, double left, double top, const mg_grid *g,
             if (!(px >= g->x_lo && px <= g->x_hi && py >= g->y_lo && py <= g->y_hi)) continue;
             char hex[8];
             shade(hex, pts->y[i] > g->threshold, BANDS + 2);
-            fprintf(out, "<circle cx=\"%.2f\" cy=\"%.2f\" r=\"3.5\" fill=\"%s\" stroke=\"#000\" "
+            mg__printf(out, "<circle cx=\"%.2f\" cy=\"%.2f\" r=\"3.5\" fill=\"%s\" stroke=\"#000\" "
                          "stroke-width=\"0.7\"/>\n",
                     left + (px - g->x_lo) / (g->x_hi - g->x_lo) * PANEL,
                     top + PANEL - (py - g->y_lo) / (g->y_hi - g->y_lo) * PANEL, hex);
@@ -148,7 +150,8 @@ static void boundary_panel(FILE *out, double left, double top, const mg_grid *g,
     axes(out, left, top, g->x_lo, g->x_hi, g->y_lo, g->y_hi, 0, 0, "x0", "x1");
 }
 
-static void loss_panel(FILE *out, double left, double top, const double *loss, size_t n) {
+static void loss_panel(FILE *out, mg_lang lang, double left, double top, const double *loss,
+                       size_t n) {
     double lo = INFINITY, hi = -INFINITY;
     for (size_t i = 0; i < n; i++)
         if (isfinite(loss[i])) {
@@ -162,45 +165,56 @@ static void loss_panel(FILE *out, double left, double top, const double *loss, s
     if (hi == lo) lo -= 0.5, hi += 0.5;
     double last = n > 1 ? (double)(n - 1) : 1.0;
     size_t stride = n > 2000 ? (n + 1999) / 2000 : 1;   /* at most ~2000 points */
-    fprintf(out, "<polyline fill=\"none\" stroke=\"#c0392b\" stroke-width=\"1.5\" points=\"");
+    mg__printf(out, "<polyline fill=\"none\" stroke=\"#c0392b\" stroke-width=\"1.5\" points=\"");
     for (size_t i = 0; i < n; i += stride) {
         if (!isfinite(loss[i]) || (log_y && loss[i] <= 0.0)) continue;
         double v = log_y ? log10(loss[i]) : loss[i];
-        fprintf(out, "%.2f,%.2f ", left + (double)i / last * PANEL,
+        mg__printf(out, "%.2f,%.2f ", left + (double)i / last * PANEL,
                 top + PANEL - (v - lo) / (hi - lo) * PANEL);
     }
-    fprintf(out, "\"/>\n");
-    axes(out, left, top, 0.0, last, lo, hi, log_y, 1, "step",
-         log_y ? "loss (log scale)" : "loss");
+    mg__printf(out, "\"/>\n");
+    const char *y_name = log_y ? MG__TEXT(lang, "loss (log scale)", "pérdida (escala logarítmica)")
+                               : MG__TEXT(lang, "loss", "pérdida");
+    axes(out, left, top, 0.0, last, lo, hi, log_y, 1, MG__TEXT(lang, "step", "paso"), y_name);
 }
 
 int mg_svg_plot(FILE *out, const char *title, const mg_grid *grid, const mg_dataset *points,
                 const double *loss, size_t n_loss) {
+    return mg_svg_plot_lang(out, MG_LANG_EN, title, grid, points, loss, n_loss);
+}
+
+int mg_svg_plot_lang(FILE *out, mg_lang lang, const char *title, const mg_grid *grid,
+                     const mg_dataset *points, const double *loss, size_t n_loss) {
     if (!out) return -1;
     int show_grid = grid && grid->score && grid->nx && grid->ny && grid->x_hi > grid->x_lo &&
                     grid->y_hi > grid->y_lo;
     int show_loss = loss && n_loss;
     int panels = show_grid + show_loss;
     double w = (panels ? panels : 1) * (PANEL + 2 * MARGIN), h = TOP + PANEL + MARGIN;
-    fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    mg__printf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                  "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
                  "viewBox=\"0 0 %.0f %.0f\" font-family=\"sans-serif\" font-size=\"12\">\n"
                  "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n",
             w, h, w, h);
-    fprintf(out, "<text x=\"%.1f\" y=\"28\" text-anchor=\"middle\" font-size=\"16\">", w / 2);
+    mg__printf(out, "<text x=\"%.1f\" y=\"28\" text-anchor=\"middle\" font-size=\"16\">", w / 2);
     put_text(out, title ? title : "");
-    fprintf(out, "</text>\n");
+    mg__printf(out, "</text>\n");
     double left = MARGIN;
     if (show_grid) {
         boundary_panel(out, left, TOP, grid, points);
         left += PANEL + 2 * MARGIN;
     }
-    if (show_loss) loss_panel(out, left, TOP, loss, n_loss);
-    fprintf(out, "</svg>\n");
+    if (show_loss) loss_panel(out, lang, left, TOP, loss, n_loss);
+    mg__printf(out, "</svg>\n");
     return fflush(out) == 0 && !ferror(out) ? 0 : -1;
 }
 
 int mg_progress(FILE *out, size_t step, size_t total, double loss, double seconds) {
+    return mg_progress_lang(out, MG_LANG_EN, step, total, loss, seconds);
+}
+
+int mg_progress_lang(FILE *out, mg_lang lang, size_t step, size_t total, double loss,
+                     double seconds) {
     if (!out) return -1;
     enum { WIDTH = 30 };
     double f = total ? (double)step / (double)total : 1.0;
@@ -214,8 +228,10 @@ int mg_progress(FILE *out, size_t step, size_t total, double loss, double second
     const char *unit = "";
     if (rate >= 1e6) rate /= 1e6, unit = "M";
     else if (rate >= 1e3) rate /= 1e3, unit = "k";
-    fprintf(out, "\r[%s] %3d%%  step %zu/%zu  loss %.4g  %.1f%s steps/s", bar, (int)(f * 100.0),
-            step, total, loss, rate, unit);
+    mg__printf(out,
+               MG__TEXT(lang, "\r[%s] %3d%%  step %zu/%zu  loss %.4g  %.1f%s steps/s",
+                        "\r[%s] %3d%%  paso %zu/%zu  pérdida %.4g  %.1f%s pasos/s"),
+               bar, (int)(f * 100.0), step, total, loss, rate, unit);
     if (step >= total) fputc('\n', out);
     return fflush(out) == 0 && !ferror(out) ? 0 : -1;
 }

@@ -2,7 +2,7 @@
  *
  * The first byte chooses what to run: bits 0-2 the output mode, bit 3
  * --tsv, bit 4 --check-finite, bit 5 no command-line leaves, bit 6 a file
- * name in messages; with its top bit set, the rest of the input is split at NUL bytes
+ * name in messages and Spanish (the messages' other path); with its top bit set, the rest of the input is split at NUL bytes
  * into command-line arguments for mgrad_main (the option parser), else it is
  * the program text itself, evaluated with a few fixed leaves.  Output goes
  * to /dev/null: only crashes, sanitizer reports, leaks and hangs count.
@@ -75,6 +75,7 @@ int MG_FUZZ_ENTRY(const uint8_t *data, size_t size) {
     o.page = "-";   /* MGRAD_SVG: the picture into the sink */
     o.wrt = "a";
     o.no_grad = o.mode == MGRAD_DOT && ((sel >> 3) & 1);
+    o.lang = (sel >> 6) & 1 ? MG_LANG_ES : MG_LANG_EN;
     char *defs[] = {"a=2", "b=-3", "c=10", "f=-2", "x=0.5", "y=0", "big=1e300", "tiny=-1e-300"};
     size_t n_defs = (sel >> 5) & 1 ? 0 : sizeof defs / sizeof *defs;
     mgrad_run(&o, (const char *)data + 1, size - 1, (sel >> 6) & 1 ? "fuzz.mg" : NULL, defs, n_defs,

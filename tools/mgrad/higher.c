@@ -12,18 +12,20 @@
 static mg_value *leaf_named(const mgrad_prog *p, const char *opt, const char *name, FILE *err) {
     int es = mg_graph_lang(p->g) == MG_LANG_ES;
     mgrad_sym *s = name ? mgrad_lookup(p, name, strlen(name)) : NULL;
+    char q[40];   /* the name as messages quote it: cut at a whole letter */
+    mgrad__quote(q, name ? name : "", name ? strlen(name) : 0);
     if (!s) {
-        fprintf(err, es ? "mgrad: %s %.40s: el programa no tiene ningún nodo con ese nombre\n"
-                        : "mgrad: %s %.40s: the program has no node of that name\n",
-                opt, name ? name : "");
+        fprintf(err, es ? "mgrad: %s %s: el programa no tiene ningún nodo con ese nombre\n"
+                        : "mgrad: %s %s: the program has no node of that name\n",
+                opt, q);
         return NULL;
     }
     if (mg_value_op(s->node) != MG_OP_LEAF) {
-        fprintf(err, es ? "mgrad: %s %.40s: no es una hoja (una entrada, un peso o un sesgo); "
+        fprintf(err, es ? "mgrad: %s %s: no es una hoja (una entrada, un peso o un sesgo); "
                           "se deriva respecto de hojas\n"
-                        : "mgrad: %s %.40s: not a leaf (an input, weight or bias); derivatives "
+                        : "mgrad: %s %s: not a leaf (an input, weight or bias); derivatives "
                           "are taken with respect to leaves\n",
-                opt, name);
+                opt, q);
         return NULL;
     }
     return s->node;
@@ -58,6 +60,19 @@ static int grad_failed(const mgrad_prog *p, FILE *err) {
     return MGRAD_USAGE;
 }
 
+/* x for people in 16 columns, with '.' whatever the locale. */
+static void put_num(FILE *out, double x) {
+    char b[48];
+    mg_num_format(b, sizeof b, "%16.9g", x);
+    fputs(b, out);
+}
+
+/* s, then blanks up to `width` terminal columns (names may be pérdida, η). */
+static void put_left(FILE *out, const char *s, size_t width) {
+    fputs(s, out);
+    for (size_t w = mgrad__text_width(s, strlen(s)); w < width; w++) fputc(' ', out);
+}
+
 /* The root's name in d2L/dx2: the last statement's name, else f. */
 static const char *root_name(const mgrad_prog *p) { return p->root_name ? p->root_name : "f"; }
 
@@ -83,19 +98,28 @@ int mgrad_print_d2(FILE *out, FILE *err, mgrad_prog *p, const char *name) {
             L, name);
     /* the labels first, to size the column */
     char **lab = calloc(n + 1, sizeof *lab);
-    int w = 4;
+    size_t w = 4;
     for (size_t j = 0; lab && j <= n; j++) {
         size_t len = strlen(L) + 2 * strlen(name) + (j < n ? strlen(names[j]) : 0) + 16;
         if (!(lab[j] = malloc(len))) break;
         if (j == n) snprintf(lab[j], len, "d%s/d%s", L, name);
         else if (leaves[j] == x) snprintf(lab[j], len, "d2%s/d%s2", L, name);
         else snprintf(lab[j], len, "d2%s/d%s d%s", L, name, names[j]);
-        if ((int)strlen(lab[j]) > w) w = (int)strlen(lab[j]);
+        size_t cols = mgrad__text_width(lab[j], strlen(lab[j]));
+        if (cols > w) w = cols;
     }
     int ok = lab && lab[n];
     if (ok) {
-        fprintf(out, "%-*s  %16.9g\n", w, lab[n], d1->data);
-        for (size_t j = 0; j < n; j++) fprintf(out, "%-*s  %16.9g\n", w, lab[j], d2[j]->data);
+        put_left(out, lab[n], w);   /* the first derivative, then the second ones */
+        fputs("  ", out);
+        put_num(out, d1->data);
+        fputc('\n', out);
+        for (size_t j = 0; j < n; j++) {
+            put_left(out, lab[j], w);
+            fputs("  ", out);
+            put_num(out, d2[j]->data);
+            fputc('\n', out);
+        }
     }
     for (size_t j = 0; lab && j <= n; j++) free(lab[j]);
     free(lab), free(d2), free(leaves), free(names);
@@ -118,11 +142,17 @@ int mgrad_print_hessian(FILE *out, FILE *err, mgrad_prog *p) {
     fprintf(out, es ? "# Hessiana de %s: d2%s/d(fila) d(columna), sobre las hojas con nombre\n"
                     : "# Hessian of %s: d2%s/d(row) d(column), over the named leaves\n",
             L, L);
-    int w = 4;
-    for (size_t j = 0; j < n; j++)
-        if ((int)strlen(names[j]) > w) w = strlen(names[j]) > 40 ? 40 : (int)strlen(names[j]);
-    fprintf(out, "%-*s", w, "");
-    for (size_t j = 0; j < n; j++) fprintf(out, "  %16.16s", names[j]);
+    size_t w = 4;
+    for (size_t j = 0; j < n; j++) {
+        size_t cols = mgrad__text_width(names[j], strlen(names[j]));
+        if (cols > w) w = cols > 40 ? 40 : cols;
+    }
+    put_left(out, "", w);
+    for (size_t j = 0; j < n; j++) {   /* each name right-aligned over its column */
+        fputs("  ", out);
+        for (size_t c = mgrad__text_width(names[j], strlen(names[j])); c < 16; c++) fputc(' ', out);
+        fputs(names[j], out);
+    }
     fputc('\n', out);
     int rc = MGRAD_OK;
     for (size_t i = 0; i < n && rc == MGRAD_OK; i++) {
@@ -131,8 +161,11 @@ int mgrad_print_hessian(FILE *out, FILE *err, mgrad_prog *p) {
             rc = grad_failed(p, err);
             break;
         }
-        fprintf(out, "%-*.40s", w, names[i]);
-        for (size_t j = 0; j < n; j++) fprintf(out, "  %16.9g", row[j]->data);
+        put_left(out, names[i], w);
+        for (size_t j = 0; j < n; j++) {
+            fputs("  ", out);
+            put_num(out, row[j]->data);
+        }
         fputc('\n', out);
     }
     free(d1), free(row), free(leaves), free(names);

@@ -7,17 +7,24 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-static const char usage[] =
+static const char usage_en[] =
     "usage: mgrad eval [OPTIONS] 'PROGRAM' [NAME=VALUE ...]\n"
     "       mgrad eval [OPTIONS] -f FILE [NAME=VALUE ...]   (FILE - is stdin)\n"
     "       mgrad eval [OPTIONS] [NAME=VALUE ...] < FILE\n"
     "       mgrad --help | --version\n";
 
-static const char help[] =
+static const char usage_es[] =
+    "uso: mgrad eval [OPCIONES] 'PROGRAMA' [NOMBRE=VALOR ...]\n"
+    "     mgrad eval [OPCIONES] -f ARCHIVO [NOMBRE=VALOR ...]   (ARCHIVO -: la entrada estándar)\n"
+    "     mgrad eval [OPCIONES] [NOMBRE=VALOR ...] < ARCHIVO\n"
+    "     mgrad --help | --version\n";
+
+static const char help_en[] =
     "\n"
     "Evaluate a formula, backpropagate from its last statement, and print every\n"
     "named node's value (data) and gradient (grad).\n"
@@ -25,8 +32,9 @@ static const char help[] =
     "    mgrad eval 'e = a*b; d = e + c; L = d*f' a=2 b=-3 c=10 f=-2\n"
     "\n"
     "The language: statements separated by ';' or new lines, '#' comments;\n"
-    "numbers (2, 0.5, 1e-3), names, + - * /, ** or ^ (any exponent),\n"
-    "unary minus, parentheses, the functions " MGRAD_FUNCTIONS ",\n"
+    "numbers with a decimal point (2, 0.5, 1e-3), names (letters, digits and _;\n"
+    "accented and Greek letters too: pérdida, η), + - * /, ** or ^ (any\n"
+    "exponent), unary minus, parentheses, the functions " MGRAD_FUNCTIONS ",\n"
     "and assignments NAME = expr that name intermediate nodes.  -a**2 is -(a**2),\n"
     "2**3**2 is 512.  NAME=VALUE arguments give the leaves their values.\n"
     "\n"
@@ -49,19 +57,80 @@ static const char help[] =
     "Other options:\n"
     "  -f, --file FILE  read the program from FILE ('-': stdin)\n"
     "  --check-finite   exit 1 when a value or gradient is not finite\n"
+    "  --lang es|en     the language of messages and tables (default: from\n"
+    "                   LANGUAGE, LC_ALL, LC_MESSAGES or LANG; es when it starts so)\n"
     "  -h, --help       this help;  --version  the version\n"
     "\n"
     "Exit status: 0 ok; 1 a numeric problem (--check-finite found a value or\n"
     "gradient that is not finite, or --gradcheck a mismatch); 2 bad usage, bad\n"
     "input (every input error names its line and column), or a failed write.\n";
 
+static const char help_es[] =
+    "\n"
+    "Evalúa una fórmula, hace la retropropagación desde su última instrucción y\n"
+    "muestra el valor y el gradiente (grad) de cada nodo que tiene nombre.\n"
+    "\n"
+    "    mgrad eval 'e = a*b; d = e + c; L = d*f' a=2 b=-3 c=10 f=-2\n"
+    "\n"
+    "El lenguaje: instrucciones separadas por ';' o por saltos de línea, y\n"
+    "comentarios con '#'; números con punto decimal (2, 0.5, 1e-3; nunca 0,5);\n"
+    "nombres hechos de letras, dígitos y _ (valen tildes y letras griegas:\n"
+    "pérdida, η); + - * /, ** o ^ (con cualquier exponente), menos unario,\n"
+    "paréntesis, las funciones " MGRAD_FUNCTIONS ", y asignaciones\n"
+    "NOMBRE = expr que dan nombre a los nodos intermedios.  -a**2 es -(a**2) y\n"
+    "2**3**2 es 512.  Los argumentos NOMBRE=VALOR les dan valor a las hojas.\n"
+    "\n"
+    "Salida (una de estas):\n"
+    "  (sin opción)     una tabla: nombre, valor, grad\n"
+    "  --tsv            la tabla (o --dump) separada por tabuladores, %.17g exacto\n"
+    "  --json           la tabla en JSON, %.17g exacto\n"
+    "  --dump           cada nodo: id, etiqueta, op, entradas, valor, grad y\n"
+    "                   derivadas locales\n"
+    "  --trace          la retropropagación contada paso a paso, un paso de la regla\n"
+    "                   de la cadena por línea\n"
+    "  --explain NOMBRE d(última)/d(NOMBRE) como suma, sobre los caminos, de\n"
+    "                   productos de derivadas locales\n"
+    "  --gradcheck      compara los gradientes con diferencias finitas centrales\n"
+    "  --dot            el grafo en DOT de Graphviz (para dot -Tsvg); con\n"
+    "                   --no-grad, sin los gradientes (una hoja de ejercicios)\n"
+    "  --d2 NOMBRE      d(última)/d(NOMBRE) y su derivada respecto de cada hoja\n"
+    "                   con nombre\n"
+    "  --hessian        todas las segundas derivadas de la última instrucción (una\n"
+    "                   matriz)\n"
+    "  --forward NOMBRE modo hacia adelante: la derivada de cada nodo respecto de\n"
+    "                   NOMBRE, las entradas primero\n"
+    "  --html ARCHIVO   una página para recorrer la propagación hacia adelante y la\n"
+    "                   retropropagación ('-': la salida estándar); con --quiz, una\n"
+    "                   hoja de ejercicios: gradientes ocultos y respuestas revisadas\n"
+    "  --svg ARCHIVO    el grafo como imagen SVG, sin necesidad de Graphviz\n"
+    "Otras opciones:\n"
+    "  -f, --file ARCHIVO  lee el programa de ARCHIVO ('-': la entrada estándar)\n"
+    "  --check-finite   termina con 1 si un valor o un gradiente no es finito\n"
+    "  --lang es|en     el idioma de los mensajes y las tablas (si no se da: el de\n"
+    "                   LANGUAGE, LC_ALL, LC_MESSAGES o LANG; es si empieza así)\n"
+    "  -h, --help       esta ayuda;  --version  la versión\n"
+    "\n"
+    "Estado de salida: 0 todo bien; 1 un problema numérico (--check-finite halló\n"
+    "un valor o gradiente que no es finito, o --gradcheck una discrepancia); 2 mal\n"
+    "uso, entrada con errores (cada error nombra su línea y columna) o una\n"
+    "escritura fallida.\n";
+
+#define TEXT(lang, en, es) ((lang) == MG_LANG_ES ? (es) : (en))
+
 /* --------------------------------------------------------------- output */
 
-/* A node's name for messages: 'label' (cut at 40 bytes), or #id. */
+/* A node's name for messages: 'label' (cut at 32 bytes), or #id. */
 static const char *node_name(const mg_value *v, char buf[48]) {
     const char *l = mg_value_label(v);
-    if (l) snprintf(buf, 48, "'%.40s'", l);
+    char q[40];
+    if (l) snprintf(buf, 48, "'%s'", mgrad__quote(q, l, strlen(l)));
     else snprintf(buf, 48, "#%zu", mg_value_id(v));
+    return buf;
+}
+
+/* A number for a file or a program: '.' whatever the locale. */
+static const char *num(char buf[48], const char *conv, double x) {
+    mg_num_format(buf, 48, conv, x);
     return buf;
 }
 
@@ -72,40 +141,60 @@ typedef struct row {
 } row;
 
 /* The rows: every symbol in definition order, then the result when the last
- * statement gave it no name.  Returns a malloc'd array (NULL: no memory). */
-static row *rows_of(const mgrad_prog *p, size_t *n) {
+ * statement gave it no name ("(result)": the same word in every language in
+ * TSV and JSON, which programs read; "(resultado)" in the Spanish table).
+ * Returns a malloc'd array (NULL: no memory). */
+static row *rows_of(const mgrad_prog *p, const char *result, size_t *n) {
     row *r = malloc((p->n_syms + 1) * sizeof *r);
     if (!r) return NULL;
     *n = 0;
     for (size_t i = 0; i < p->n_syms; i++) r[(*n)++] = (row){p->syms[i].name, p->syms[i].node};
-    if (!p->root_name) r[(*n)++] = (row){"(result)", p->root};
+    if (!p->root_name) r[(*n)++] = (row){result, p->root};
     return r;
 }
 
-static void print_table(FILE *out, const row *r, size_t n, int tsv) {
-    if (tsv) {
+/* Blanks after text that took `used` columns, up to `width`. */
+static void pad_to(FILE *out, size_t used, size_t width) {
+    for (; used < width; used++) fputc(' ', out);
+}
+
+static void print_table(FILE *out, const row *r, size_t n, int tsv, mg_lang lang) {
+    char b1[48], b2[48];
+    if (tsv) {   /* for programs: the same header in every language */
         fputs("name\tdata\tgrad\n", out);
         for (size_t i = 0; i < n; i++)
-            fprintf(out, "%s\t%.17g\t%.17g\n", r[i].name, r[i].v->data, r[i].v->grad);
+            fprintf(out, "%s\t%s\t%s\n", r[i].name, num(b1, "%.17g", r[i].v->data),
+                    num(b2, "%.17g", r[i].v->grad));
         return;
     }
-    int w = 4;   /* the name column fits the longest name, up to 40 */
+    /* the name column fits the longest name, up to 40 columns on the screen
+     * (pérdida is 7 columns in 8 bytes; an accent added to a letter takes none) */
+    const char *h_name = TEXT(lang, "name", "nombre");
+    size_t w = strlen(h_name);
     for (size_t i = 0; i < n; i++) {
-        size_t len = strlen(r[i].name);
-        if (len > (size_t)w) w = len > 40 ? 40 : (int)len;
+        size_t len = mgrad__text_width(r[i].name, strlen(r[i].name));
+        if (len > w) w = len > 40 ? 40 : len;
     }
-    fprintf(out, "%-*s  %16s  %16s\n", w, "name", "data", "grad");
-    for (size_t i = 0; i < n; i++)
-        fprintf(out, "%-*s  %16.9g  %16.9g\n", w, r[i].name, r[i].v->data, r[i].v->grad);
+    fputs(h_name, out);
+    pad_to(out, strlen(h_name), w);
+    fprintf(out, "  %16s  %16s\n", TEXT(lang, "data", "valor"), "grad");
+    for (size_t i = 0; i < n; i++) {
+        fputs(r[i].name, out);
+        pad_to(out, mgrad__text_width(r[i].name, strlen(r[i].name)), w);
+        fprintf(out, "  %s  %s\n", num(b1, "%16.9g", r[i].v->data), num(b2, "%16.9g", r[i].v->grad));
+    }
 }
 
 /* A JSON number, or null for what JSON cannot hold (NaN, infinities). */
 static void json_num(FILE *out, double d) {
-    if (isfinite(d)) fprintf(out, "%.17g", d);
+    char b[48];
+    if (isfinite(d)) fputs(num(b, "%.17g", d), out);
     else fputs("null", out);
 }
 
-/* A JSON string.  Names are ASCII identifiers, but escape anyway. */
+/* A JSON string.  Names are UTF-8 (pérdida, η) and go through as they are,
+ * which JSON allows; quotes, backslashes and control characters are
+ * escaped. */
 static void json_str(FILE *out, const char *s) {
     fputc('"', out);
     for (; *s; s++) {
@@ -143,6 +232,7 @@ static void print_json(FILE *out, const mgrad_prog *p, const row *r, size_t n, i
  * first is the one backward computed first: the last in topological order. */
 static int report_nonfinite(FILE *err, const mgrad_prog *p, const char *src, size_t len,
                             const char *srcname) {
+    mg_lang lang = p->lang;
     if (!mg_check_finite(p->root)) return 0;
     size_t n;
     mg_value *const *topo = mg_topo(p->root, &n);
@@ -159,25 +249,36 @@ static int report_nonfinite(FILE *err, const mgrad_prog *p, const char *src, siz
     if (at != MGRAD_NO_POS) {
         size_t line, col;
         mgrad_line_col(src, len, at, &line, &col);
-        snprintf(where, sizeof where, " at %s%s%zu:%zu", srcname ? srcname : "", srcname ? ":" : "",
-                 line, col);
+        snprintf(where, sizeof where, TEXT(lang, " at %s%s%zu:%zu", " en %s%s%zu:%zu"),
+                 srcname ? srcname : "", srcname ? ":" : "", line, col);
     } else {
         /* a leaf from the command line: name the argument that made it */
         for (size_t i = 0; i < p->n_syms; i++)
             if (p->syms[i].node == bad && p->syms[i].arg) {
-                snprintf(where, sizeof where, " (argument %.40s)", p->syms[i].arg);
+                char q[40];
+                snprintf(where, sizeof where, TEXT(lang, " (argument %s)", " (argumento %s)"),
+                         mgrad__quote(q, p->syms[i].arg, strlen(p->syms[i].arg)));
                 break;
             }
     }
     const char *op = mg_op_name(mg_value_op(bad));
+    char b[48];
     if (in_data)
-        fprintf(
-            err,
-            "mgrad: numeric problem%s: node %s (%s) is %g, the first value that is not finite\n",
-            where, node_name(bad, nb), op, bad->data);
+        fprintf(err,
+                TEXT(lang,
+                     "mgrad: numeric problem%s: node %s (%s) is %s, the first value that is not "
+                     "finite\n",
+                     "mgrad: problema numérico%s: el nodo %s (%s) vale %s, el primer valor que no "
+                     "es finito\n"),
+                where, node_name(bad, nb), op, num(b, "%g", bad->data));
     else
-        fprintf(err, "mgrad: numeric problem%s: the gradient of node %s (%s) is %g, the first "
-                "gradient that is not finite\n", where, node_name(bad, nb), op, bad->grad);
+        fprintf(err,
+                TEXT(lang,
+                     "mgrad: numeric problem%s: the gradient of node %s (%s) is %s, the first "
+                     "gradient that is not finite\n",
+                     "mgrad: problema numérico%s: el gradiente del nodo %s (%s) vale %s, el primer "
+                     "gradiente que no es finito\n"),
+                where, node_name(bad, nb), op, num(b, "%g", bad->grad));
     if (at != MGRAD_NO_POS) mgrad_echo_line(err, src, len, at);
     return 1;
 }
@@ -198,7 +299,10 @@ static int write_page(const mgrad_opts *o, const mg_value *root, FILE *out, FILE
     opt.no_grad = o->no_grad;
     int rc = o->mode == MGRAD_HTML ? mg_html_write(f, root, &opt) : mg_svg_write(f, root, &opt);
     if (!to_out && fclose(f)) rc = -1;
-    if (rc) fprintf(err, "mgrad: %s: could not write the page\n", o->page);
+    if (rc)
+        fprintf(err, TEXT(o->lang, "mgrad: %s: could not write the page\n",
+                          "mgrad: %s: no se pudo escribir la página\n"),
+                o->page);
     return rc;
 }
 
@@ -208,7 +312,9 @@ int mgrad_run(const mgrad_opts *o, const char *src, size_t len, const char *srcn
               char *const *defs, size_t n_defs, FILE *out, FILE *err) {
     mgrad_prog p;
     int rc = MGRAD_OK;
+    mg_lang lang = o->lang;
     if (mgrad_prog_init(&p)) goto bad_input;
+    mgrad_prog_set_lang(&p, lang);
     for (size_t i = 0; i < n_defs; i++)
         if (mgrad_define(&p, defs[i])) goto bad_input;
     if (mgrad_parse(&p, src, len)) goto bad_input;
@@ -218,8 +324,12 @@ int mgrad_run(const mgrad_opts *o, const char *src, size_t len, const char *srcn
     if (o->mode == MGRAD_EXPLAIN) {
         mgrad_sym *s = o->explain ? mgrad_lookup(&p, o->explain, strlen(o->explain)) : NULL;
         if (!s) {
-            fprintf(err, "mgrad: --explain %.40s: the program has no node of that name\n",
-                    o->explain ? o->explain : "");
+            char q[40];
+            const char *name = o->explain ? o->explain : "";
+            fprintf(err,
+                    TEXT(lang, "mgrad: --explain %s: the program has no node of that name\n",
+                         "mgrad: --explain %s: el programa no tiene ningún nodo con ese nombre\n"),
+                    mgrad__quote(q, name, strlen(name)));
             mgrad_prog_free(&p);
             return MGRAD_USAGE;
         }
@@ -234,14 +344,15 @@ int mgrad_run(const mgrad_opts *o, const char *src, size_t len, const char *srcn
     if (nonfinite && o->check_finite) rc = MGRAD_NUMERIC;
 
     size_t n = 0;
-    row *r = rows_of(&p, &n);
+    row *r = rows_of(&p, o->mode == MGRAD_TABLE && !o->tsv ? TEXT(lang, "(result)", "(resultado)")
+                                                            : "(result)", &n);
     if (!r) {
-        fputs("mgrad: out of memory\n", err);
+        fputs(TEXT(lang, "mgrad: out of memory\n", "mgrad: sin memoria\n"), err);
         mgrad_prog_free(&p);
         return MGRAD_USAGE;
     }
     switch (o->mode) {
-    case MGRAD_TABLE: print_table(out, r, n, o->tsv); break;
+    case MGRAD_TABLE: print_table(out, r, n, o->tsv, lang); break;
     case MGRAD_JSON: print_json(out, &p, r, n, !nonfinite); break;
     case MGRAD_DUMP: wrote = mg_dump(out, root, o->tsv ? MG_DUMP_TSV : 0); break;
     case MGRAD_TRACE: break;
@@ -274,15 +385,23 @@ int mgrad_run(const mgrad_opts *o, const char *src, size_t len, const char *srcn
         double worst = mg_gradcheck(root, leaves, k, 0.0, out);
         free(leaves);
         if (!(worst <= MG_GRADCHECK_TOL)) {   /* NaN too */
-            fprintf(err, "mgrad: --gradcheck: backward and finite differences disagree "
-                    "(worst error %g)\n", worst);
+            char b[48];
+            fprintf(err,
+                    TEXT(lang,
+                         "mgrad: --gradcheck: backward and finite differences disagree (worst "
+                         "error %s)\n",
+                         "mgrad: --gradcheck: la retropropagación y las diferencias finitas no "
+                         "coinciden (peor error %s)\n"),
+                    num(b, "%g", worst));
             rc = MGRAD_NUMERIC;
         }
         break;
     }
     }
     if (wrote < 0 || fflush(out) || ferror(out)) {
-        fprintf(err, "mgrad: writing the output failed: %s\n", strerror(errno));
+        fprintf(err, TEXT(lang, "mgrad: writing the output failed: %s\n",
+                          "mgrad: no se pudo escribir la salida: %s\n"),
+                strerror(errno));
         rc = MGRAD_USAGE;
     }
     free(r);
@@ -299,24 +418,26 @@ bad_input:
 
 /* Read all of f into a malloc'd buffer (*len bytes).  NULL on error, with a
  * message naming `name` printed to err. */
-static char *read_all(FILE *f, const char *name, size_t *len, FILE *err) {
+static char *read_all(FILE *f, const char *name, size_t *len, FILE *err, mg_lang lang) {
     size_t cap = 4096, n = 0;
     char *buf = malloc(cap);
     if (!buf) {
-        fputs("mgrad: out of memory\n", err);
+        fputs(TEXT(lang, "mgrad: out of memory\n", "mgrad: sin memoria\n"), err);
         return NULL;
     }
     for (;;) {
         if (n == cap) {
             if (cap >= MGRAD_MAX_INPUT) {
-                fprintf(err, "mgrad: %s: larger than %zu MiB, the most mgrad reads\n", name,
-                        MGRAD_MAX_INPUT >> 20);
+                fprintf(err,
+                        TEXT(lang, "mgrad: %s: larger than %zu MiB, the most mgrad reads\n",
+                             "mgrad: %s: mide más de %zu MiB, lo máximo que lee mgrad\n"),
+                        name, MGRAD_MAX_INPUT >> 20);
                 free(buf);
                 return NULL;
             }
             char *b = realloc(buf, 2 * cap);
             if (!b) {
-                fputs("mgrad: out of memory\n", err);
+                fputs(TEXT(lang, "mgrad: out of memory\n", "mgrad: sin memoria\n"), err);
                 free(buf);
                 return NULL;
             }
@@ -338,22 +459,58 @@ static char *read_all(FILE *f, const char *name, size_t *len, FILE *err) {
 
 /* --------------------------------------------------------------- main */
 
-static int usage_error(FILE *err, const char *fmt, const char *arg) {
+/* "mgrad: MESSAGE" and the usage, on err; returns MGRAD_USAGE.  The
+ * message comes whole in both languages, with the same arguments. */
+static int usage_error(FILE *err, mg_lang lang, const char *en, const char *es, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 5), format(printf, 4, 5)))
+#endif
+    ;
+static int usage_error(FILE *err, mg_lang lang, const char *en, const char *es, ...) {
+    va_list ap;
+    va_start(ap, es);
     fputs("mgrad: ", err);
-    fprintf(err, fmt, arg);
+    vfprintf(err, TEXT(lang, en, es), ap);
+    va_end(ap);
     fputs("\n", err);
-    fputs(usage, err);
+    fputs(TEXT(lang, usage_en, usage_es), err);
     return MGRAD_USAGE;
 }
 
+/* The language: --lang es|en (or --lang=...) anywhere before "--", else
+ * the environment.  Read before anything else, so that every message,
+ * even about an earlier option, is in it.  Returns 0, or -1 after saying
+ * that the value is not a language. */
+static int find_lang(int argc, char **argv, mg_lang *lang, FILE *err) {
+    *lang = mg_lang_from_env();
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *val = NULL;
+        if (!strcmp(a, "--")) break;
+        if (!strcmp(a, "--lang")) val = i + 1 < argc ? argv[++i] : "";
+        else if (!strncmp(a, "--lang=", 7)) val = a + 7;
+        else continue;
+        int l = mg_lang_parse(val);
+        if (l < 0) {
+            char q[40];
+            usage_error(err, *lang, "--lang wants es or en, not '%s'", "--lang acepta es o en, no '%s'",
+                        mgrad__quote(q, val, strlen(val)));
+            return -1;
+        }
+        *lang = (mg_lang)l;
+    }
+    return 0;
+}
+
 int mgrad_main(int argc, char **argv, FILE *in, FILE *out, FILE *err) {
-    mgrad_opts o = {0};   /* MGRAD_TABLE, nothing else */
+    mgrad_opts o = {0};   /* MGRAD_TABLE, English, nothing else */
+    if (find_lang(argc, argv, &o.lang, err)) return MGRAD_USAGE;
+    mg_lang lang = o.lang;
     const char *file = NULL, *cmd = NULL, *mode_opt = NULL;
     char **pos = malloc((size_t)(argc > 0 ? argc : 1) * sizeof *pos);
     size_t n_pos = 0;
     int rc = MGRAD_USAGE, only_pos = 0;
     if (!pos) {
-        fputs("mgrad: out of memory\n", err);
+        fputs(TEXT(lang, "mgrad: out of memory\n", "mgrad: sin memoria\n"), err);
         return MGRAD_USAGE;
     }
     for (int i = 1; i < argc; i++) {
@@ -371,29 +528,30 @@ int mgrad_main(int argc, char **argv, FILE *in, FILE *out, FILE *err) {
         char opt[24];
         size_t name_len = eq ? (size_t)(eq - a) : strlen(a);
         if (name_len >= sizeof opt) {
-            rc = usage_error(err, "unknown option '%s'", a);
+            rc = usage_error(err, lang, "unknown option '%s'", "opción desconocida '%s'", a);
             goto done;
         }
         memcpy(opt, a, name_len);
         opt[name_len] = 0;
         if (!strcmp(opt, "-f") || !strcmp(opt, "--file") || !strcmp(opt, "--explain") ||
             !strcmp(opt, "--d2") || !strcmp(opt, "--forward") || !strcmp(opt, "--html") ||
-            !strcmp(opt, "--svg")) {
+            !strcmp(opt, "--svg") || !strcmp(opt, "--lang")) {
             if (eq) val = eq + 1;
             else if (i + 1 < argc) val = argv[++i];
             else {
-                rc = usage_error(err, "%s needs a value", opt);
+                rc = usage_error(err, lang, "%s needs a value", "%s necesita un valor", opt);
                 goto done;
             }
         } else if (eq) {
-            rc = usage_error(err, "%s takes no value", opt);
+            rc = usage_error(err, lang, "%s takes no value", "%s no lleva valor", opt);
             goto done;
         }
         mgrad_mode mode = (mgrad_mode)-1;
         if (!strcmp(opt, "--")) only_pos = 1;
+        else if (!strcmp(opt, "--lang")) continue;   /* read by find_lang */
         else if (!strcmp(opt, "-h") || !strcmp(opt, "--help")) {
-            fputs(usage, out);
-            fputs(help, out);
+            fputs(TEXT(lang, usage_en, usage_es), out);
+            fputs(TEXT(lang, help_en, help_es), out);
             rc = MGRAD_OK;
             goto done;
         } else if (!strcmp(opt, "--version")) {
@@ -402,7 +560,8 @@ int mgrad_main(int argc, char **argv, FILE *in, FILE *out, FILE *err) {
             goto done;
         } else if (!strcmp(opt, "-f") || !strcmp(opt, "--file")) {
             if (file) {
-                rc = usage_error(err, "%s: only one program file", opt);
+                rc = usage_error(err, lang, "%s: only one program file",
+                                 "%s: solo un archivo de programa", opt);
                 goto done;
             }
             file = val;
@@ -428,12 +587,15 @@ int mgrad_main(int argc, char **argv, FILE *in, FILE *out, FILE *err) {
         }
         else if (!strcmp(opt, "--quiz")) o.quiz = 1;
         else {
-            rc = usage_error(err, "unknown option '%s'", a);
+            rc = usage_error(err, lang, "unknown option '%s'", "opción desconocida '%s'", a);
             goto done;
         }
         if (mode != (mgrad_mode)-1) {
             if (mode_opt) {
-                fprintf(err, "mgrad: %s and %s: choose one output mode\n", mode_opt, a);
+                fprintf(err, TEXT(lang, "mgrad: %s and %s: choose one output mode\n",
+                                  "mgrad: %s y %s: elija un solo modo de salida\n"),
+                        mode_opt, a);
+                fputs(TEXT(lang, usage_en, usage_es), err);
                 goto done;
             }
             mode_opt = a;
@@ -441,23 +603,28 @@ int mgrad_main(int argc, char **argv, FILE *in, FILE *out, FILE *err) {
         }
     }
     if (o.quiz && o.mode != MGRAD_HTML) {
-        rc = usage_error(err, "%s", "--quiz goes with --html FILE");
+        rc = usage_error(err, lang, "--quiz goes with --html FILE", "--quiz va con --html ARCHIVO");
         goto done;
     }
     if (o.no_grad && o.mode != MGRAD_DOT && o.mode != MGRAD_HTML && o.mode != MGRAD_SVG) {
-        rc = usage_error(err, "%s", "--no-grad goes with --dot, --html or --svg");
+        rc = usage_error(err, lang, "--no-grad goes with --dot, --html or --svg",
+                         "--no-grad va con --dot, --html o --svg");
         goto done;
     }
     if (o.tsv && o.mode != MGRAD_TABLE && o.mode != MGRAD_DUMP) {
-        rc = usage_error(err, "--tsv goes with the table or --dump, not %s", mode_opt);
+        rc = usage_error(err, lang, "--tsv goes with the table or --dump, not %s",
+                         "--tsv va con la tabla o con --dump, no con %s", mode_opt);
         goto done;
     }
     if (!cmd) {
-        rc = usage_error(err, "%s", "no command (the command is eval)");
+        rc = usage_error(err, lang, "%s", "%s",
+                         TEXT(lang, "no command (the command is eval)",
+                              "falta la orden (la orden es eval)"));
         goto done;
     }
     if (strcmp(cmd, "eval")) {
-        rc = usage_error(err, "unknown command '%s' (the command is eval)", cmd);
+        rc = usage_error(err, lang, "unknown command '%s' (the command is eval)",
+                         "orden desconocida '%s' (la orden es eval)", cmd);
         goto done;
     }
 
@@ -473,7 +640,7 @@ int mgrad_main(int argc, char **argv, FILE *in, FILE *out, FILE *err) {
             fprintf(err, "mgrad: %s: %s\n", file, strerror(errno));
             goto done;
         }
-        buf = read_all(f, file, &len, err);
+        buf = read_all(f, file, &len, err, lang);
         if (f != in) fclose(f);
         if (!buf) goto done;
         src = buf;
@@ -483,11 +650,13 @@ int mgrad_main(int argc, char **argv, FILE *in, FILE *out, FILE *err) {
         len = strlen(src);
         defs++, n_defs--;
     } else if (isatty(fileno(in))) {
-        rc =
-            usage_error(err, "%s", "no program: give it as an argument, with -f FILE, or on stdin");
+        rc = usage_error(err, lang, "%s", "%s",
+                         TEXT(lang, "no program: give it as an argument, with -f FILE, or on stdin",
+                              "no hay programa: délo como argumento, con -f ARCHIVO o por la "
+                              "entrada estándar"));
         goto done;
     } else {
-        buf = read_all(in, "stdin", &len, err);
+        buf = read_all(in, "stdin", &len, err, lang);
         if (!buf) goto done;
         src = buf;
     }

@@ -3,6 +3,8 @@
 #ifndef MGRAD_H
 #define MGRAD_H
 
+#include <micrograd.h>
+
 #include <stddef.h>
 #include <stdio.h>
 
@@ -39,6 +41,7 @@ typedef struct mgrad_opts {
     const char *wrt;      /* MGRAD_D2, MGRAD_FORWARD: the leaf to differentiate by */
     const char *page;     /* MGRAD_HTML, MGRAD_SVG: the file to write */
     int quiz;             /* MGRAD_HTML: a worksheet, gradients hidden */
+    mg_lang lang;         /* of messages, the table and the teaching writers */
 } mgrad_opts;
 
 /* Evaluate the program src[0..len) with the leaves defs[0..n_defs) (each
@@ -49,7 +52,8 @@ int mgrad_run(const mgrad_opts *o, const char *src, size_t len, const char *srcn
               char *const *defs, size_t n_defs, FILE *out, FILE *err);
 
 /* The whole tool: parse argv (argv[0] is skipped), read the program (from
- * argv, -f FILE, or `in`), run it.  Returns an exit code; never exits. */
+ * argv, -f FILE, or `in`), run it.  The language is --lang es|en, else
+ * mg_lang_from_env().  Returns an exit code; never exits. */
 int mgrad_main(int argc, char **argv, FILE *in, FILE *out, FILE *err);
 
 /* higher.c: the output of --d2, --hessian and --forward for a parsed

@@ -16,7 +16,15 @@
  * once, so there is no syntax tree to free.  It recurses only through
  * parentheses, unary minus, powers and function calls, and never deeper than
  * MGRAD_MAX_DEPTH: 100,000 nested parentheses give an error, not a stack
- * overflow.  Every error names its line and column.
+ * overflow.  Every error names its line and column, in the program's
+ * language (mgrad_prog_set_lang).
+ *
+ * Names are letters, digits and _, not starting with a digit, where a
+ * letter is an ASCII one or one of Latin-1, Latin Extended-A and -B,
+ * Greek, Cyrillic or Latin Extended Additional (mgrad__letter): pérdida,
+ * salida_ĥ, η and σ are names.  A combining accent (U+0300 to U+036F) may
+ * follow any character but the first.  Names are compared byte for byte:
+ * "é" typed as one character and as e + U+0301 are two different names.
  *
  * Files: parse.c (lexer and parser), prog.c (symbols, command-line values,
  * errors, spelling of names and numbers), source.c (UTF-8, line:column and
@@ -48,6 +56,7 @@ typedef struct mgrad_sym {
 /* Everything the parser knows about one program. */
 typedef struct mgrad_prog {
     mg_graph *g;           /* owns every node; made by mgrad_prog_init */
+    mg_lang lang;          /* of the error messages (and the graph's writers) */
 
     mgrad_sym *syms;       /* in definition order: command line, then program */
     size_t n_syms, cap_syms;
@@ -70,6 +79,10 @@ typedef struct mgrad_prog {
 /* Prepare p with a fresh graph.  Returns 0, or -1 when out of memory (p is
  * then still safe to pass to mgrad_prog_free). */
 int mgrad_prog_init(mgrad_prog *p);
+
+/* The language of p's messages and of its graph's writers (trace, dump,
+ * explain, ...); English until set. */
+void mgrad_prog_set_lang(mgrad_prog *p, mg_lang lang);
 
 /* Free the graph, the symbols and everything else p holds.  Safe on a
  * zeroed or failed p. */
@@ -119,21 +132,28 @@ size_t mgrad_node_at(const mgrad_prog *p, const mg_value *v);
 #define MGRAD_NO_POS ((size_t)-1)
 
 /* Record the first error (later ones are dropped); `at` is a byte offset or
- * MGRAD_NO_POS.  Both return -1, so `return mgrad__fail(...)` fails. */
-int mgrad__fail(mgrad_prog *p, size_t at, const char *fmt, ...)
+ * MGRAD_NO_POS.  mgrad__fail takes the message whole in English and in
+ * Spanish (the same arguments in the same order) and keeps the one of
+ * p->lang; mgrad__vfail takes the one already chosen.  Both return -1, so
+ * `return mgrad__fail(...)` fails. */
+int mgrad__fail(mgrad_prog *p, size_t at, const char *en, const char *es, ...)
 #if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
+    __attribute__((format(printf, 3, 5), format(printf, 4, 5)))
 #endif
     ;
 int mgrad__vfail(mgrad_prog *p, size_t at, const char *fmt, va_list ap);
 
-/* s[0..n) made safe for a message in buf: at most 32 bytes, '?' for what
- * is not printable ASCII, "..." when cut.  Returns buf. */
+/* s[0..n) made safe for a message in buf: at most 32 bytes, letters of
+ * names kept whole (UTF-8), '?' for anything else that is not printable
+ * ASCII, "..." when cut.  Returns buf. */
 const char *mgrad__quote(char buf[40], const char *s, size_t n);
 
-/* Spelling: a name is [A-Za-z_][A-Za-z0-9_]*; a number as in scan_number. */
-int mgrad__name_start(int c);
-int mgrad__name_char(int c);
+/* Spelling.  mgrad__letter: whether code point cp is a letter names may
+ * use (see the top of this file).  mgrad__name_len: the length in bytes of
+ * the name at s[0..n), 0 when none starts there.  A number is as in
+ * mgrad__scan_number. */
+int mgrad__letter(unsigned cp);
+size_t mgrad__name_len(const char *s, size_t n);
 int mgrad__is_function(const char *s, size_t n);
 
 /* Length of the number at s[0..n) (0: none); *bad_exp when its exponent
@@ -156,5 +176,13 @@ size_t mgrad__utf8_seq(const unsigned char *s, size_t n, unsigned *cp);
 /* 3 when src starts with a UTF-8 byte-order mark (skipped, and not counted
  * as a column), else 0. */
 size_t mgrad__bom(const char *src, size_t len);
+
+/* Columns code point cp takes on a terminal: 0 for combining marks, 2 for
+ * East Asian wide characters, else 1. */
+size_t mgrad__cp_width(unsigned cp);
+
+/* Columns the UTF-8 text s[0..n) takes on a terminal (bytes that are not
+ * UTF-8 count one column each). */
+size_t mgrad__text_width(const char *s, size_t n);
 
 #endif

@@ -21,34 +21,51 @@ int mgrad__vfail(mgrad_prog *p, size_t at, const char *fmt, va_list ap) {
     return -1;
 }
 
-int mgrad__fail(mgrad_prog *p, size_t at, const char *fmt, ...) {
+int mgrad__fail(mgrad_prog *p, size_t at, const char *en, const char *es, ...) {
     va_list ap;
-    va_start(ap, fmt);
-    mgrad__vfail(p, at, fmt, ap);
+    va_start(ap, es);
+    mgrad__vfail(p, at, p->lang == MG_LANG_ES ? es : en, ap);
     va_end(ap);
     return -1;
 }
 
-/* Copy s[0..n) into buf for a message: at most 32 bytes, '?' for anything
- * that is not printable ASCII, "..." when cut. */
+/* Copy s[0..n) into buf for a message: at most 32 bytes, whole UTF-8
+ * letters kept (pérdida), '?' for anything else that is not printable
+ * ASCII, "..." when cut. */
 const char *mgrad__quote(char buf[40], const char *s, size_t n) {
     size_t k = 0;
-    for (; k < n && k < 32; k++) {
-        unsigned char c = (unsigned char)s[k];
-        buf[k] = c >= 0x20 && c < 0x7F ? (char)c : '?';
+    while (k < n) {
+        unsigned cp;
+        size_t len = mgrad__utf8_seq((const unsigned char *)s + k, n - k, &cp);
+        int keep = len > 1 && (mgrad__letter(cp) || (cp >= 0x300 && cp <= 0x36F));
+        if (!keep) len = 1;
+        if (k + len > 32) break;
+        if (keep) memcpy(buf + k, s + k, len);
+        else buf[k] = s[k] >= 0x20 && s[k] < 0x7F ? s[k] : '?';
+        k += len;
     }
     if (k < n) memcpy(buf + k, "...", 4);
     else buf[k] = 0;
     return buf;
 }
 
+/* Whether arg[0..n) is written with a decimal comma: digits, ',' and
+ * digits (1,5 or -0,25), the way a decimal-comma locale writes 1.5. */
+static int decimal_comma(const char *s, size_t n) {
+    size_t i = n && (s[0] == '-' || s[0] == '+'), d1 = 0, d2 = 0;
+    while (i < n && s[i] >= '0' && s[i] <= '9') i++, d1++;
+    if (i >= n || s[i] != ',') return 0;
+    i++;
+    while (i < n && s[i] >= '0' && s[i] <= '9') i++, d2++;
+    return d1 && d2 && i == n;
+}
+
 int mgrad_is_definition(const char *arg) {
-    size_t i = 0;
-    if (!mgrad__name_start(arg[0])) return 0;
-    while (mgrad__name_char(arg[i])) i++;
-    if (arg[i] != '=') return 0;
+    size_t i = mgrad__name_len(arg, strlen(arg));
+    if (!i || arg[i] != '=') return 0;
     const char *v = arg + i + 1;
     size_t n = strlen(v), sign = n && (v[0] == '-' || v[0] == '+');
+    if (decimal_comma(v, n)) return 1;   /* a value, written 1,5: mgrad_define says how to fix it */
     int bad_exp;
     return n > sign && mgrad__scan_number(v + sign, n - sign, &bad_exp) == n - sign && !bad_exp;
 }
@@ -112,10 +129,33 @@ int mgrad__is_function(const char *s, size_t n) {
     return 0;
 }
 
-int mgrad__name_start(int c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+/* The letters a name may use, beyond ASCII: Latin-1 (but the signs
+ * U+00D7 and U+00F7), Latin Extended-A and -B, Greek, Cyrillic, Latin
+ * Extended Additional, and the micro sign: enough for pérdida, salida_ĥ,
+ * η and σ.  After the first character, digits, _ and combining accents
+ * (U+0300 to U+036F) too. */
+int mgrad__letter(unsigned cp) {
+    if (cp < 0x80) return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
+    return cp == 0xB5 || (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7) ||
+           cp == 0x386 || (cp >= 0x388 && cp <= 0x3FF && cp != 0x38B && cp != 0x38D &&
+                           cp != 0x3A2 && cp != 0x3F6) ||
+           (cp >= 0x400 && cp <= 0x52F && !(cp >= 0x482 && cp <= 0x489)) ||
+           (cp >= 0x1E00 && cp <= 0x1EFF);
 }
-int mgrad__name_char(int c) { return mgrad__name_start(c) || (c >= '0' && c <= '9'); }
+
+size_t mgrad__name_len(const char *s, size_t n) {
+    size_t i = 0;
+    while (i < n) {
+        unsigned cp;
+        size_t k = mgrad__utf8_seq((const unsigned char *)s + i, n - i, &cp);
+        if (!k) break;
+        int ok = mgrad__letter(cp) || cp == '_' ||
+                 (i > 0 && ((cp >= '0' && cp <= '9') || (cp >= 0x300 && cp <= 0x36F)));
+        if (!ok) break;
+        i += k;
+    }
+    return i;
+}
 static int digit(int c) { return c >= '0' && c <= '9'; }
 
 /* Length of the number at s[0..n): digits with at most one '.', at least one
@@ -145,14 +185,15 @@ size_t mgrad__scan_number(const char *s, size_t n, int *bad_exp) {
 }
 
 /* The double s[0..n) spells (already checked by mgrad__scan_number, with an
- * optional sign in front).  Returns 0, or -1 when it overflows a double. */
+ * optional sign in front).  Returns 0, or -1 when it overflows a double.
+ * mg_num_parse reads '.' as the point whatever the locale. */
 int mgrad__to_double(const char *s, size_t n, double *out) {
     char small[64], *buf = n < sizeof small ? small : malloc(n + 1);
     if (!buf) return -2;
     memcpy(buf, s, n);
     buf[n] = 0;
     errno = 0;
-    double d = strtod(buf, NULL);
+    double d = mg_num_parse(buf, NULL);
     if (buf != small) free(buf);
     *out = d;
     return d == HUGE_VAL || d == -HUGE_VAL ? -1 : 0;
@@ -163,8 +204,13 @@ int mgrad__to_double(const char *s, size_t n, double *out) {
 int mgrad_prog_init(mgrad_prog *p) {
     memset(p, 0, sizeof *p);
     p->g = mg_graph_new();
-    if (!p->g) return mgrad__fail(p, MGRAD_NO_POS, "out of memory");
+    if (!p->g) return mgrad__fail(p, MGRAD_NO_POS, "out of memory", "sin memoria");
     return 0;
+}
+
+void mgrad_prog_set_lang(mgrad_prog *p, mg_lang lang) {
+    p->lang = lang;
+    mg_graph_set_lang(p->g, lang);
 }
 
 void mgrad_prog_free(mgrad_prog *p) {
@@ -200,42 +246,56 @@ size_t mgrad_node_at(const mgrad_prog *p, const mg_value *v) {
 int mgrad_define(mgrad_prog *p, const char *arg) {
     char q1[40], q2[40], q3[40];
     const char *eq = strchr(arg, '=');
+    mgrad__quote(q1, arg, strlen(arg));
     if (!eq)
         return mgrad__fail(p, MGRAD_NO_POS, "argument '%s': expected NAME=VALUE, like a=2",
-                       mgrad__quote(q1, arg, strlen(arg)));
+                           "argumento '%s': se esperaba NOMBRE=VALOR, como a=2", q1);
     size_t n = (size_t)(eq - arg);
     const char *val = eq + 1;
     if (!n)
         return mgrad__fail(p, MGRAD_NO_POS, "argument '%s': no name before '='",
-                           mgrad__quote(q1, arg, strlen(arg)));
-    for (size_t i = 0; i < n; i++)
-        if (!(i ? mgrad__name_char(arg[i]) : mgrad__name_start(arg[i])))
-            return mgrad__fail(p, MGRAD_NO_POS,
+                           "argumento '%s': falta el nombre antes de '='", q1);
+    if (mgrad__name_len(arg, n) != n)
+        return mgrad__fail(p, MGRAD_NO_POS,
                            "argument '%s': '%s' is not a name (letters, digits and _, not "
                            "starting with a digit)",
-                           mgrad__quote(q1, arg, strlen(arg)), mgrad__quote(q2, arg, n));
+                           "argumento '%s': '%s' no es un nombre (letras, dígitos y _, sin "
+                           "empezar por un dígito)",
+                           q1, mgrad__quote(q2, arg, n));
     if (mgrad__is_function(arg, n))
         return mgrad__fail(p, MGRAD_NO_POS, "argument '%s': '%s' is a function, not a variable",
-                       mgrad__quote(q1, arg, strlen(arg)), mgrad__quote(q2, arg, n));
+                           "argumento '%s': '%s' es una función, no una variable", q1,
+                           mgrad__quote(q2, arg, n));
     mgrad_sym *old = mgrad_lookup(p, arg, n);
     if (old)
         return mgrad__fail(p, MGRAD_NO_POS, "argument '%s': '%s' is given twice (first as '%s')",
-                       mgrad__quote(q1, arg, strlen(arg)), mgrad__quote(q2, arg, n),
-                       mgrad__quote(q3, old->arg, strlen(old->arg)));
+                           "argumento '%s': '%s' viene dos veces (primero como '%s')", q1,
+                           mgrad__quote(q2, arg, n), mgrad__quote(q3, old->arg, strlen(old->arg)));
     if (!*val)
         return mgrad__fail(p, MGRAD_NO_POS, "argument '%s': no value after '='",
-                           mgrad__quote(q1, arg, strlen(arg)));
+                           "argumento '%s': falta el valor después de '='", q1);
     size_t vn = strlen(val), sign = vn && (val[0] == '-' || val[0] == '+');
+    if (decimal_comma(val, vn)) {
+        /* 1,5 as a decimal-comma locale writes it: say how to write it */
+        char point[40];
+        mgrad__quote(point, val, vn);
+        *strchr(point, ',') = '.';
+        return mgrad__fail(p, MGRAD_NO_POS,
+                           "argument '%s': '%s' has a decimal comma; write %s (with a point)",
+                           "argumento '%s': '%s' lleva coma decimal; escriba %s (con punto)", q1,
+                           mgrad__quote(q2, val, vn), point);
+    }
     int bad_exp;
     size_t len = mgrad__scan_number(val + sign, vn - sign, &bad_exp);
     if (!vn || !len || bad_exp || sign + len != vn)
         return mgrad__fail(p, MGRAD_NO_POS, "argument '%s': '%s' is not a number",
-                           mgrad__quote(q1, arg, strlen(arg)), mgrad__quote(q2, val, vn));
+                           "argumento '%s': '%s' no es un número", q1, mgrad__quote(q2, val, vn));
     double d;
     int rc = mgrad__to_double(val, vn, &d);
     if (rc == -1)
         return mgrad__fail(p, MGRAD_NO_POS, "argument '%s': %s is too large for a double",
-                       mgrad__quote(q1, arg, strlen(arg)), mgrad__quote(q2, val, vn));
+                           "argumento '%s': %s es demasiado grande para un double", q1,
+                           mgrad__quote(q2, val, vn));
     mg_value *leaf = rc ? NULL : mg_leaf(p->g, d, NULL);
     char *name = leaf ? malloc(n + 1) : NULL;
     if (name) {
@@ -245,6 +305,6 @@ int mgrad_define(mgrad_prog *p, const char *arg) {
         free(name);
     }
     if (!leaf || !name || mgrad__sym_add(p, arg, n, leaf, MGRAD_NO_POS, arg))
-        return mgrad__fail(p, MGRAD_NO_POS, "out of memory");
+        return mgrad__fail(p, MGRAD_NO_POS, "out of memory", "sin memoria");
     return 0;
 }
