@@ -103,10 +103,12 @@ def test_lang_for_one_call_and_for_the_graph():
     o.backward()
     g = micrograd_c.current()
     spanish = o.dump(lang="es")
+    assert "etiqueta" in spanish and "etiqueta" not in o.dump()
     assert g.lang == "en"                             # one call's language only
     g.lang = "es"
     assert o.dump() == spanish
     micrograd_c.set_lang("en")
+    assert o.trace(lang="es").startswith("# retropropagación")
     assert g.lang == "en"
     with pytest.raises(ValueError):
         o.dump(lang="fr")
