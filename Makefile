@@ -102,9 +102,13 @@ $(SHARED): $(PIC_OBJ)
 	ln -sf $(SHARED_REAL) $(BUILD)/$(SHARED_SO)
 	ln -sf $(SHARED_SO) $(BUILD)/$(SHARED_LINK)
 
+# the examples find their data from any folder: this checkout's data/, or
+# an installed copy (examples/data_path.h)
+EXAMPLE_DATA = -DMG_SOURCE_DATA='"$(CURDIR)/data"' -DMG_DATADIR='"$(DATADIR)"'
+
 $(BUILD)/examples/%: examples/%.c $(STATIC) include/micrograd.h $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(STATIC) $(LIBS)
+	$(CC) $(ALL_CFLAGS) $(EXAMPLE_DATA) $(ALL_LDFLAGS) -o $@ $< $(STATIC) $(LIBS)
 
 # The walk-through a learner starts with.  It builds everything first, so
 # that every other command in the README works right after it.
@@ -264,9 +268,9 @@ TEST_EXTRA_LIBS += $(MGRAD_LIB)
 all: $(MGRAD)
 mgrad: $(MGRAD)
 
-$(BUILD)/mgrad-obj/%.o: tools/mgrad/%.c $(MGRAD_HDR) $(FLAGS_STAMP)
+$(BUILD)/mgrad-obj/%.o: tools/mgrad/%.c $(MGRAD_HDR) $(HEADERS) $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	$(CC) $(ALL_CFLAGS) -Isrc -c $< -o $@
 
 $(MGRAD_LIB): $(MGRAD_OBJ)
 	rm -f $@

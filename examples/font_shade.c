@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "data_path.h"
 #include "show.h"
 
 #define STEPS 100000
@@ -105,8 +106,9 @@ int main(int argc, char **argv) {
     }
     printf(TR(lang, "seed %lld\n", "semilla %lld\n"), seed);
 
-    char err[512];
-    mg_dataset *d = mg_csv_load_lang(path, NULL, lang, err, sizeof err);
+    char err[512], found[1200];
+    const char *file = data_find(argv[0], path, found, sizeof found);
+    mg_dataset *d = mg_csv_load_lang(file ? file : path, NULL, lang, err, sizeof err);
     if (!d || d->n_features != 3) {
         fprintf(stderr, "font_shade: %s\n",
                 d ? TR(lang, "expected three colour columns and a label",

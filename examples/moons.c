@@ -20,6 +20,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "data_path.h"
 #include "show.h"
 
 #define N_POINTS 100
@@ -139,6 +140,11 @@ int main(int argc, char **argv) {
     mg_rng_seed(&rng, (uint64_t)seed);
     char err[512], path[1024];
     mg_dataset *d;
+    /* DIR as given, or the shipped copy from any folder; messages show DIR
+     * as the user wrote it */
+    char ref_found[1200];
+    const char *ref_shown = ref;
+    if (ref && data_find(argv[0], ref, ref_found, sizeof ref_found)) ref = ref_found;
     if (ref) {
         snprintf(path, sizeof path, "%s/moons.csv", ref);
         d = mg_csv_load_lang(path, "y", lang, err, sizeof err);
@@ -170,7 +176,7 @@ int main(int argc, char **argv) {
         m = mg_mlp_new_from(g, 2, sizes, 3, acts, init);
         printf(TR(lang, "seed %lld (unused: the data and parameters come from %s)\n",
                   "semilla %lld (no se usa: los datos y los parámetros vienen de %s)\n"),
-               seed, ref);
+               seed, ref_shown);
     } else {
         /* micrograd's init: weights uniform in [-1, 1), biases 0 */
         m = mg_mlp_new(g, 2, sizes, 3, acts, (uint64_t)seed);
@@ -248,7 +254,7 @@ int main(int argc, char **argv) {
                   "%s,\n%d of 100 accuracies different\n",
                   "frente a %s/trajectory.csv: mayor diferencia relativa de una pérdida %.3g, "
                   "pérdida final %s,\n%d de 100 exactitudes distintas\n"),
-               ref, worst,
+               ref_shown, worst,
                exact ? TR(lang, "identical to the bit", "idéntica bit a bit")
                      : TR(lang, "DIFFERENT", "DISTINTA"),
                acc_mismatches);

@@ -8,32 +8,13 @@
  * system change.  When localedef or its sources are missing the test says
  * so and skips; `make check-locale` runs the same and fails instead. */
 #define _POSIX_C_SOURCE 200809L   /* popen, pclose */
-#include "test_util.h"
+#include "run_util.h"
 
 #include <micrograd.h>
-#include <sys/wait.h>
-
-#ifndef MG_TEST_BUILD
-#define MG_TEST_BUILD "build"
-#endif
-
-static char *run(const char *cmd, int *rc) {
-    FILE *p = popen(cmd, "r");
-    cr_assert(p, "cannot run %s", cmd);
-    size_t cap = 1 << 16, n = 0, k;
-    char *s = malloc(cap);
-    cr_assert(s);
-    while ((k = fread(s + n, 1, cap - n - 1, p)) > 0)
-        if ((n += k) + 1 == cap) cr_assert(s = realloc(s, cap *= 2));
-    s[n] = 0;
-    int status = pclose(p);
-    *rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return s;
-}
 
 Test(locale, decimal_comma_round_trips, .timeout = 120) {
     int rc;
-    char *why = run("sh tests/make_locale.sh " MG_TEST_BUILD "/locale es_CL 2>&1", &rc);
+    char *why = mgt_run("sh tests/make_locale.sh " MG_TEST_BUILD "/locale es_CL 2>&1", &rc);
     if (rc != 0) {
         why[strcspn(why, "\n")] = 0;
         cr_skip("no es_CL.UTF-8 locale to test with: %s (make check-locale fails on this)", why);
@@ -41,7 +22,7 @@ Test(locale, decimal_comma_round_trips, .timeout = 120) {
         return;
     }
     free(why);
-    char *out = run("LOCPATH=" MG_TEST_BUILD "/locale LC_ALL=es_CL.UTF-8 " MG_TEST_BUILD
+    char *out = mgt_run("LOCPATH=" MG_TEST_BUILD "/locale LC_ALL=es_CL.UTF-8 " MG_TEST_BUILD
                     "/tests/locale_check --want-comma " MG_TEST_DATA " 2>&1",
                     &rc);
     cr_expect_eq(rc, 0, "%s", out);
@@ -54,18 +35,18 @@ Test(locale, spanish_without_the_locale_installed) {
     /* LOCPATH points nowhere: es_AR.UTF-8 cannot be found, setlocale
      * fails, and still the language is Spanish and every number reads back */
     int rc;
-    char *out = run("LOCPATH=" MG_TEST_BUILD "/no-locales LANG=es_AR.UTF-8 " MG_TEST_BUILD
+    char *out = mgt_run("LOCPATH=" MG_TEST_BUILD "/no-locales LANG=es_AR.UTF-8 " MG_TEST_BUILD
                     "/tests/locale_check " MG_TEST_DATA " 2>&1",
                     &rc);
     cr_expect_eq(rc, 0, "%s", out);
     cr_expect(strstr(out, "locale (not installed: C)") && strstr(out, "language es"), "%s", out);
     free(out);
-    out = run("LOCPATH=" MG_TEST_BUILD "/no-locales LANG=es_AR.UTF-8 " MG_TEST_BUILD
+    out = mgt_run("LOCPATH=" MG_TEST_BUILD "/no-locales LANG=es_AR.UTF-8 " MG_TEST_BUILD
               "/examples/neuron --trace",
               &rc);
     cr_expect(rc == 0 && strstr(out, "# retropropagación desde o"), "%s", out);
     free(out);
-    out = run("LOCPATH=" MG_TEST_BUILD "/no-locales LANG=es_AR.UTF-8 " MG_TEST_BUILD
+    out = mgt_run("LOCPATH=" MG_TEST_BUILD "/no-locales LANG=es_AR.UTF-8 " MG_TEST_BUILD
               "/mgrad --json 2>&1 </dev/null",
               &rc);
     cr_expect(rc == 2 && strstr(out, "mgrad: falta la orden (la orden es eval)") && strstr(out, "uso: "),

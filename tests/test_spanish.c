@@ -7,50 +7,10 @@
  * The programs run as built by make (MG_TEST_BUILD), from the project
  * root, the way `make test` runs. */
 #define _POSIX_C_SOURCE 200809L   /* popen, pclose, setenv */
-#include "test_util.h"
+#include "run_util.h"
 
 #include <ctype.h>
 #include <micrograd.h>
-#include <sys/wait.h>
-
-#ifndef MG_TEST_BUILD
-#define MG_TEST_BUILD "build"
-#endif
-#define EX MG_TEST_BUILD "/examples/"
-
-/* Run a shell command; its stdout (and stderr when the command says 2>&1)
- * as a string the caller frees, and its exit status in *rc. */
-static char *run(const char *cmd, int *rc) {
-    FILE *p = popen(cmd, "r");
-    cr_assert(p, "cannot run %s", cmd);
-    size_t cap = 1 << 16, n = 0;
-    char *s = malloc(cap);
-    cr_assert(s);
-    size_t k;
-    while ((k = fread(s + n, 1, cap - n - 1, p)) > 0) {
-        n += k;
-        if (n + 1 == cap) {
-            s = realloc(s, cap *= 2);
-            cr_assert(s);
-        }
-    }
-    s[n] = 0;
-    int status = pclose(p);
-    *rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return s;
-}
-
-/* Run and expect exit status 0 and every one of the NULL-terminated
- * phrases in the output. */
-static char *run_says(const char *cmd, const char *const *phrases) {
-    int rc;
-    char *out = run(cmd, &rc);
-    cr_expect_eq(rc, 0, "%s: exit %d\n%s", cmd, rc, out);
-    for (; *phrases; phrases++)
-        cr_expect(strstr(out, *phrases), "%s: no \"%s\" in:\n%s", cmd, *phrases, out);
-    return out;
-}
-#define SAYS(cmd, ...) free(run_says(cmd, (const char *const[]){__VA_ARGS__, NULL}))
 
 /* ------------------------------------------------- Spanish, when asked */
 
@@ -64,9 +24,9 @@ Test(spanish, the_walk_through) {
         "13 de los 13 números que imprime el cuaderno", "Qué falló", "números publicados comparados",
         NULL};
     /* by flag, and by the environment as `LANG=es_MX.UTF-8 make run` sets it */
-    free(run_says(EX "mazur --lang es --steps 100", es));
-    free(run_says("LANG=es_MX.UTF-8 " EX "mazur --steps 100", es));
-    free(run_says("LC_ALL=es_CL.UTF-8 LANG=en_US.UTF-8 " EX "mazur --steps 100", es));
+    free(mgt_run_says(EX "mazur --lang es --steps 100", es));
+    free(mgt_run_says("LANG=es_MX.UTF-8 " EX "mazur --steps 100", es));
+    free(mgt_run_says("LC_ALL=es_CL.UTF-8 LANG=en_US.UTF-8 " EX "mazur --steps 100", es));
     /* --lang en overrides a Spanish environment */
     SAYS("LANG=es_MX.UTF-8 " EX "mazur --lang en --steps 100", "2. The forward pass",
          "What went wrong");
@@ -181,9 +141,9 @@ Test(spanish, a_decimal_comma_says_to_write_a_point) {
          "mgrad: 1:5: '1,25' lleva coma decimal; escriba 1.25 (con punto)");
     /* exit status 2, as for any bad input */
     int rc;
-    free(run(MG_TEST_BUILD "/mgrad eval 'L = 3,5*a' a=2 2>/dev/null", &rc));
+    free(mgt_run(MG_TEST_BUILD "/mgrad eval 'L = 3,5*a' a=2 2>/dev/null", &rc));
     cr_expect_eq(rc, 2);
-    free(run(MG_TEST_BUILD "/mgrad eval 'L = a' a=1,5 2>/dev/null", &rc));
+    free(mgt_run(MG_TEST_BUILD "/mgrad eval 'L = a' a=1,5 2>/dev/null", &rc));
     cr_expect_eq(rc, 2);
     /* a comma that is not a decimal one keeps its own message */
     SAYS(MG_TEST_BUILD "/mgrad eval 'L = exp(a, 2)' a=2 2>&1; true", "exp takes one argument");
@@ -231,7 +191,7 @@ static void same_numbers(const char *args) {
     snprintf(cmd_en, sizeof cmd_en, "%s --lang en", args);
     snprintf(cmd_es, sizeof cmd_es, "%s --lang es", args);
     int rc_en, rc_es;
-    char *en = run(cmd_en, &rc_en), *es = run(cmd_es, &rc_es);
+    char *en = mgt_run(cmd_en, &rc_en), *es = mgt_run(cmd_es, &rc_es);
     cr_expect_eq(rc_en, rc_es, "%s", args);
     char *ne = numbers_of(en), *ns = numbers_of(es);
     cr_expect(strlen(ne) > 0, "%s: no numbers", args);
@@ -278,36 +238,36 @@ Test(spanish, help_on_stdout_and_bad_options_exit_2) {
     for (size_t i = 0; i < sizeof progs / sizeof *progs; i++) {
         int rc;
         snprintf(cmd, sizeof cmd, EX "%s --help 2>/dev/null", progs[i]);
-        char *out = run(cmd, &rc);
+        char *out = mgt_run(cmd, &rc);
         cr_expect_eq(rc, 0, "%s --help: exit %d", progs[i], rc);
         cr_expect(!strncmp(out, "usage: ", 7), "%s --help on stdout: %s", progs[i], out);
         free(out);
         snprintf(cmd, sizeof cmd, EX "%s -h --lang es 2>/dev/null", progs[i]);
-        out = run(cmd, &rc);
+        out = mgt_run(cmd, &rc);
         cr_expect(rc == 0 && !strncmp(out, "uso: ", 5), "%s -h --lang es: %s", progs[i], out);
         free(out);
         snprintf(cmd, sizeof cmd, EX "%s --no-such-option 2>&1 >/dev/null", progs[i]);
-        out = run(cmd, &rc);
+        out = mgt_run(cmd, &rc);
         cr_expect_eq(rc, 2, "%s --no-such-option: exit %d", progs[i], rc);
         cr_expect(strstr(out, "unknown option '--no-such-option'") && strstr(out, "usage: "),
                   "%s: on stderr: %s", progs[i], out);
         free(out);
         snprintf(cmd, sizeof cmd, EX "%s --lang fr 2>&1 >/dev/null", progs[i]);
-        out = run(cmd, &rc);
+        out = mgt_run(cmd, &rc);
         cr_expect(rc == 2 && strstr(out, "--lang wants es or en, not 'fr'"), "%s --lang fr: %s",
                   progs[i], out);
         free(out);
         snprintf(cmd, sizeof cmd, EX "%s --bad --lang es 2>&1 >/dev/null", progs[i]);
-        out = run(cmd, &rc);
+        out = mgt_run(cmd, &rc);
         cr_expect(rc == 2 && strstr(out, "opción desconocida '--bad'") && strstr(out, "uso: "),
                   "%s --bad --lang es: %s", progs[i], out);
         free(out);
     }
     int rc;
-    char *out = run(MG_TEST_BUILD "/mgrad --help 2>/dev/null", &rc);
+    char *out = mgt_run(MG_TEST_BUILD "/mgrad --help 2>/dev/null", &rc);
     cr_expect(rc == 0 && !strncmp(out, "usage: mgrad", 12), "%s", out);
     free(out);
-    out = run(MG_TEST_BUILD "/mgrad eval --bogus 1 2>&1 >/dev/null", &rc);
+    out = mgt_run(MG_TEST_BUILD "/mgrad eval --bogus 1 2>&1 >/dev/null", &rc);
     cr_expect(rc == 2 && strstr(out, "unknown option '--bogus'") && strstr(out, "usage: "), "%s", out);
     free(out);
 }
@@ -328,7 +288,7 @@ static void notebook_value(const char *out, const char *name, char value[64]) {
 
 static void check_notebook(const char *cmd) {
     int rc;
-    char *out = run(cmd, &rc);
+    char *out = mgt_run(cmd, &rc);
     cr_expect_eq(rc, 0, "%s", cmd);
     mgt_row rows[32];
     int n = mgt_read_tsv("seed002.tsv", rows, 32);
@@ -400,7 +360,7 @@ Test(spanish, the_activity_against_a_hand_computation) {
     cr_expect(L_up[2] > L_up[1] && L_up[1] > L_up[0]);
 
     int rc;
-    char *out = run(EX "activity --lang en", &rc);
+    char *out = mgt_run(EX "activity --lang en", &rc);
     cr_assert_eq(rc, 0);
     const char *table = strstr(out, "report's p += 0.1*grad\n");
     cr_assert(table, "%s", out);

@@ -21,7 +21,7 @@
  *
  * Names are letters, digits and _, not starting with a digit, where a
  * letter is an ASCII one or one of Latin-1, Latin Extended-A and -B,
- * Greek, Cyrillic or Latin Extended Additional (mgrad__letter): pérdida,
+ * Greek, Cyrillic or Latin Extended Additional (mg__letter): pérdida,
  * salida_ĥ, η and σ are names.  A combining accent (U+0300 to U+036F) may
  * follow any character but the first.  Names are compared byte for byte:
  * "é" typed as one character and as e + U+0301 are two different names.
@@ -34,6 +34,10 @@
 #define MGRAD_PARSE_H
 
 #include <micrograd.h>
+
+/* the library's own text rules (letters, terminal widths), shared so that
+ * the tool and the library agree */
+#include "teach/teach.h"
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -148,11 +152,11 @@ int mgrad__vfail(mgrad_prog *p, size_t at, const char *fmt, va_list ap);
  * ASCII, "..." when cut.  Returns buf. */
 const char *mgrad__quote(char buf[40], const char *s, size_t n);
 
-/* Spelling.  mgrad__letter: whether code point cp is a letter names may
- * use (see the top of this file).  mgrad__name_len: the length in bytes of
- * the name at s[0..n), 0 when none starts there.  A number is as in
- * mgrad__scan_number. */
-int mgrad__letter(unsigned cp);
+/* Spelling.  Which code points are letters names may use is the
+ * library's own rule (mg__letter, src/teach/text.c), so that the library
+ * writes d<name> bare exactly for the names mgrad reads as one word.
+ * mgrad__name_len: the length in bytes of the name at s[0..n), 0 when none
+ * starts there.  A number is as in mgrad__scan_number. */
 size_t mgrad__name_len(const char *s, size_t n);
 int mgrad__is_function(const char *s, size_t n);
 
@@ -177,12 +181,9 @@ size_t mgrad__utf8_seq(const unsigned char *s, size_t n, unsigned *cp);
  * as a column), else 0. */
 size_t mgrad__bom(const char *src, size_t len);
 
-/* Columns code point cp takes on a terminal: 0 for combining marks, 2 for
- * East Asian wide characters, else 1. */
-size_t mgrad__cp_width(unsigned cp);
-
 /* Columns the UTF-8 text s[0..n) takes on a terminal (bytes that are not
- * UTF-8 count one column each). */
+ * UTF-8 count one column each; each code point as the library's
+ * mg__cp_width counts it). */
 size_t mgrad__text_width(const char *s, size_t n);
 
 #endif

@@ -37,7 +37,7 @@ const char *mgrad__quote(char buf[40], const char *s, size_t n) {
     while (k < n) {
         unsigned cp;
         size_t len = mgrad__utf8_seq((const unsigned char *)s + k, n - k, &cp);
-        int keep = len > 1 && (mgrad__letter(cp) || (cp >= 0x300 && cp <= 0x36F));
+        int keep = len > 1 && (mg__letter(cp) || (cp >= 0x300 && cp <= 0x36F));
         if (!keep) len = 1;
         if (k + len > 32) break;
         if (keep) memcpy(buf + k, s + k, len);
@@ -129,27 +129,13 @@ int mgrad__is_function(const char *s, size_t n) {
     return 0;
 }
 
-/* The letters a name may use, beyond ASCII: Latin-1 (but the signs
- * U+00D7 and U+00F7), Latin Extended-A and -B, Greek, Cyrillic, Latin
- * Extended Additional, and the micro sign: enough for pérdida, salida_ĥ,
- * η and σ.  After the first character, digits, _ and combining accents
- * (U+0300 to U+036F) too. */
-int mgrad__letter(unsigned cp) {
-    if (cp < 0x80) return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
-    return cp == 0xB5 || (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7) ||
-           cp == 0x386 || (cp >= 0x388 && cp <= 0x3FF && cp != 0x38B && cp != 0x38D &&
-                           cp != 0x3A2 && cp != 0x3F6) ||
-           (cp >= 0x400 && cp <= 0x52F && !(cp >= 0x482 && cp <= 0x489)) ||
-           (cp >= 0x1E00 && cp <= 0x1EFF);
-}
-
 size_t mgrad__name_len(const char *s, size_t n) {
     size_t i = 0;
     while (i < n) {
         unsigned cp;
         size_t k = mgrad__utf8_seq((const unsigned char *)s + i, n - i, &cp);
         if (!k) break;
-        int ok = mgrad__letter(cp) || cp == '_' ||
+        int ok = mg__letter(cp) || cp == '_' ||
                  (i > 0 && ((cp >= '0' && cp <= '9') || (cp >= 0x300 && cp <= 0x36F)));
         if (!ok) break;
         i += k;

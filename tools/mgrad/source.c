@@ -33,26 +33,12 @@ static int unprintable(unsigned c) {
            (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
 }
 
-size_t mgrad__cp_width(unsigned c) {
-    if ((c >= 0x0300 && c <= 0x036F) || (c >= 0x1AB0 && c <= 0x1AFF) ||
-        (c >= 0x1DC0 && c <= 0x1DFF) || (c >= 0x20D0 && c <= 0x20FF) ||
-        (c >= 0xFE20 && c <= 0xFE2F) || c == 0x200B || c == 0x200D)
-        return 0;
-    if ((c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0xA4CF && c != 0x303F) ||
-        (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF) ||
-        (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) ||
-        (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x1F300 && c <= 0x1F64F) ||
-        (c >= 0x1F900 && c <= 0x1F9FF) || (c >= 0x20000 && c <= 0x3FFFD))
-        return 2;
-    return 1;
-}
-
 size_t mgrad__text_width(const char *s, size_t n) {
     size_t w = 0;
     for (size_t i = 0; i < n;) {
         unsigned cp;
         size_t k = mgrad__utf8_seq((const unsigned char *)s + i, n - i, &cp);
-        w += k ? mgrad__cp_width(cp) : 1;
+        w += k ? mg__cp_width(cp) : 1;
         i += k ? k : 1;
     }
     return w;
@@ -94,7 +80,7 @@ static void echo(FILE *f, const char *src, size_t b, size_t e, size_t from, size
             if (caret_col) {
                 if (ch + 1 >= caret_col) break;
                 if (src[i] == '\t') fputc('\t', f);
-                else for (size_t w = k ? mgrad__cp_width(cp) : 1; w > 0; w--) fputc(' ', f);
+                else for (size_t w = k ? mg__cp_width(cp) : 1; w > 0; w--) fputc(' ', f);
             } else if (!k || unprintable(cp)) {
                 fputc('?', f);
             } else {
