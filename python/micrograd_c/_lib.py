@@ -29,7 +29,9 @@ if sys.platform == "darwin":
     _SYSTEM_DIRS = ("/usr/local/lib", "/opt/homebrew/lib", "/usr/lib")
 else:
     _NAMES = ("libmicrograd.so.0", "libmicrograd.so")
-    _SYSTEM_DIRS = ()
+    # make install's default PREFIX, which the loader finds only once
+    # ldconfig has run
+    _SYSTEM_DIRS = ("/usr/local/lib",)
 
 
 def _candidates():

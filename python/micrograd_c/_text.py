@@ -11,13 +11,13 @@ EN, ES = 0, 1
 _MESSAGES = {
     "no_library": (
         "micrograd_c cannot find the C library libmicrograd. Tried:\n  {tried}\n"
-        "Build it with `make` at the top of the micrograd-c sources (then `make python` bundles "
-        "it into the package), install it with `make install`, or set MICROGRAD_LIB to the "
-        "library file.",
+        "Build it with `make lib` at the top of the micrograd-c sources (the package in their "
+        "python/ folder finds it there; pip install ./python takes a copy along), install it "
+        "with `make install`, or set MICROGRAD_LIB to the library file.",
         "micrograd_c no encuentra la biblioteca de C libmicrograd. Se buscó en:\n  {tried}\n"
-        "Compílala con `make` en la raíz de las fuentes de micrograd-c (después `make python` "
-        "la incluye en el paquete), instálala con `make install`, o indica en MICROGRAD_LIB "
-        "la ruta del archivo."),
+        "Compílala con `make lib` en la raíz de las fuentes de micrograd-c (el paquete de su "
+        "carpeta python/ la encuentra ahí; pip install ./python se lleva una copia), "
+        "instálala con `make install`, o indica en MICROGRAD_LIB la ruta del archivo."),
     "old_library": (
         "The library {path} has no function {name}: it is older than this package. "
         "Rebuild it (make) or point MICROGRAD_LIB at a newer one.",
