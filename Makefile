@@ -318,14 +318,21 @@ $(FUZZ_DIR)/%: tests/fuzz/%.c $(LIB_SRC) $(MGRAD_SRC) $(HEADERS) $(MGRAD_HDR) | 
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC) $(MGRAD_SRC) -lm
 
-fuzz: $(FUZZ_TARGETS)
-	@set -e; for t in $(FUZZ_TARGETS); do \
-		name=$${t##*/fuzz_}; work=$(FUZZ_DIR)/work_$$name; mkdir -p $$work; \
-		echo "fuzz: $$t for $(FUZZ_SECONDS) s (seeds tests/fuzz/corpus_$$name)"; \
-		dict=; [ -f tests/fuzz/$$name.dict ] && dict=-dict=tests/fuzz/$$name.dict; \
-		$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-			$$dict -artifact_prefix=$(FUZZ_DIR)/ $$work tests/fuzz/corpus_$$name; \
-	done
+# One run per target, so that make -j2 fuzz runs two targets at a time (the
+# .run files are never made, so every target runs each time; they cannot be
+# .PHONY, which would keep make from using the pattern rule).
+FUZZ_RUNS = $(FUZZ_TARGETS:%=%.run)
+.SECONDARY: $(FUZZ_TARGETS)
+fuzz: $(FUZZ_RUNS)
+
+$(FUZZ_DIR)/fuzz_%.run: $(FUZZ_DIR)/fuzz_%
+	@mkdir -p $(FUZZ_DIR)/work_$*
+	@echo "fuzz: $< for $(FUZZ_SECONDS) s (seeds tests/fuzz/corpus_$*)"
+	@$< -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+		$(if $(wildcard tests/fuzz/$*.dict),-dict=tests/fuzz/$*.dict) \
+		-artifact_prefix=$(FUZZ_DIR)/ $(FUZZ_DIR)/work_$* tests/fuzz/corpus_$* 2>$(FUZZ_DIR)/$*.log || \
+		{ tail -n 40 $(FUZZ_DIR)/$*.log; echo "fuzz: $< found a crash (input saved in $(FUZZ_DIR)/)"; exit 1; }
+	@grep -h 'stat::number_of_executed_units\|stat::peak_rss_mb' $(FUZZ_DIR)/$*.log | sed 's|^|fuzz_$*: |'
 
 # Every example with its default arguments, and mgrad on good and bad
 # input, under valgrind: any memory error or definite/indirect leak fails.
