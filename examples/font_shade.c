@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "data_path.h"
+#include "bridge.h"
 #include "show.h"
 
 #define STEPS 100000
@@ -34,16 +35,18 @@ static double now(void) {
 
 static const char usage_en[] =
     "font_shade [--data FILE.csv] [--seed N] [--steps N] [--teaching-graph]\n"
-    "                  [--predict R,G,B] [--lang es|en]\n"
+    "                  [--predict R,G,B] [--save FILE] [--load FILE] [--lang es|en]\n"
     "  --data FILE.csv   the colours and labels (default data/light_dark_font_training_set.csv)\n"
     "  --seed N          seed of the split, the weights and the rows drawn (default 1)\n"
     "  --steps N         one-row SGD steps (default 100000)\n"
     "  --teaching-graph  rebuild the one-node-per-op graph every step (same numbers)\n"
     "  --predict R,G,B   then say which font suits that background (each 0..255)\n"
+    "  --save FILE       the trained net as safetensors (PyTorch's torch.nn.Sequential)\n"
+    "  --load FILE       start from a safetensors file instead of drawing the weights\n"
     "  --lang es|en      Spanish or English (default: from LANG and the like)\n";
 static const char usage_es[] =
     "font_shade [--data ARCHIVO.csv] [--seed N] [--steps N] [--teaching-graph]\n"
-    "                [--predict R,G,B] [--lang es|en]\n"
+    "                [--predict R,G,B] [--save ARCHIVO] [--load ARCHIVO] [--lang es|en]\n"
     "  --data ARCHIVO.csv  los colores y sus etiquetas (por omisión,\n"
     "                      data/light_dark_font_training_set.csv)\n"
     "  --seed N            semilla de la división, los pesos y las filas sorteadas (por\n"
@@ -54,6 +57,8 @@ static const char usage_es[] =
     "                      (los mismos números)\n"
     "  --predict R,G,B     al final dice qué letra conviene sobre ese fondo (cada uno de\n"
     "                      0 a 255)\n"
+    "  --save ARCHIVO      la red entrenada en safetensors (torch.nn.Sequential de PyTorch)\n"
+    "  --load ARCHIVO      parte de un archivo safetensors en vez de sortear los pesos\n"
     "  --lang es|en        español o inglés (si no, según LANG y compañía)\n";
 
 /* The net's probability of "dark font" for one row of scaled inputs. */
@@ -83,7 +88,8 @@ int main(int argc, char **argv) {
     int rc = show_start(&sp, &argc, argv);
     if (rc >= 0) return rc;
     mg_lang lang = sp.lang;
-    const char *path = "data/light_dark_font_training_set.csv", *ask = NULL;
+    const char *path = "data/light_dark_font_training_set.csv", *ask = NULL, *save = NULL,
+               *load = NULL;
     long long seed = 1, steps = STEPS;
     int teaching = 0;
     for (int i = 1; i < argc; i++) {
@@ -94,6 +100,8 @@ int main(int argc, char **argv) {
             if ((rc = show_count(&sp, "--steps", argv[++i], 1, 100000000, &steps))) return rc;
         } else if (!strcmp(argv[i], "--predict") && i + 1 < argc) ask = argv[++i];
         else if (!strcmp(argv[i], "--teaching-graph")) teaching = 1;
+        else if (!strcmp(argv[i], "--save") && i + 1 < argc) save = argv[++i];
+        else if (!strcmp(argv[i], "--load") && i + 1 < argc) load = argv[++i];
         else return show_bad_option(&sp, argv[i]);
     }
     double rgb[3];
@@ -127,7 +135,10 @@ int main(int argc, char **argv) {
     static const size_t sizes[2] = {3, 1};
     static const mg_activation acts[2] = {MG_ACT_RELU, MG_ACT_SIGMOID};
     mg_graph *g = mg_graph_new();
-    mg_mlp *m = mg_mlp_new(g, 3, sizes, 2, acts, (uint64_t)seed);
+    mg_graph_set_lang(g, lang);   /* before --load's messages */
+    mg_mlp *m = load ? bridge_load("font_shade", g, load, NULL, 3, 1)
+                     : mg_mlp_new(g, 3, sizes, 2, acts, (uint64_t)seed);
+    if (load && !m) return 2;
     if (!train || !test || !m) {
         fprintf(stderr, TR(lang, "font_shade: out of memory\n", "font_shade: sin memoria\n"));
         return 1;
@@ -198,11 +209,12 @@ int main(int argc, char **argv) {
                       "fondo %s -> letra clara (p(oscura) = %.3f)\n"),
                    ask, pd);
     }
+    int status = save && bridge_save("font_shade", save, (const mg_mlp *[]){m}, NULL, 1) ? 1 : 0;
     mg_optim_free(opt);
     mg_mlp_free(m);
     mg_graph_free(g);
     mg_dataset_free(d);
     mg_dataset_free(train);
     mg_dataset_free(test);
-    return 0;
+    return status;
 }

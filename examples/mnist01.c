@@ -1,209 +1,129 @@
-/* mnist01.c -- zeros against ones from the MNIST training set.
+/* mnist01.c -- the MNIST course notebook's net: two digits told apart.
  *
- * The standard IDX files (not shipped: see the message below for where to
- * get them), only the digits 0 and 1, pixels scaled by 1/255, split 80/20.
- * A 784-64-1 net, sigmoid everywhere, binary cross-entropy, full-batch
- * gradient descent: each epoch sums every training image's gradient and then
- * takes one step of 1e-4 times that sum; 30 epochs.
+ * By default it does what the notebook does, on zeros and ones: pixels
+ * scaled by 1/255, an 80/20 split, a 784-64-1 net with sigmoids, weights
+ * 0.1 * N(0, 1) and biases 0, binary cross-entropy, and 30 epochs of
+ * gradient descent, each taking one step of 1e-4 times the gradient summed
+ * over the whole training set.  The notebook's exercises are options:
+ * other digits, more hidden layers, other activations, stochastic
+ * mini-batches, Nesterov momentum and Adam (mnist10 does the ten digits).
  *
- *   mnist01 [IMAGES LABELS]    default data/mnist/train-images-idx3-ubyte
- *                              and data/mnist/train-labels-idx1-ubyte
- *   mnist01 --lang es          in Spanish (or LANG=es_MX.UTF-8)
+ *   mnist01 [options] [IMAGES LABELS]   (default: data/mnist/train-*-ubyte)
+ *     --digits A,B   the two digits (A is class 0, B class 1; default 0,1)
+ *     --help         every option; --lang es: in Spanish (or LANG=es_MX.UTF-8)
  *
- * Fast path (default): the one-image graph (fused neurons) is built once and
- * replayed on every image; backward adds each image's gradient into the
- * parameters, which is exactly the summed gradient.  --teaching-graph
- * rebuilds the one-node-per-op graph for every image (slow: 100,000 nodes
- * an image), with the same numbers. */
-#define _POSIX_C_SOURCE 200809L   /* isatty, for the progress bar */
-#include <micrograd.h>
-
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <time.h>
-#include <unistd.h>
-
-#include "show.h"
-
-#define HIDDEN 64
-#define LR 1e-4
-
-static double now(void) {
-    struct timespec ts;
-    timespec_get(&ts, TIME_UTC);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
+ * Fast path: mg_batch_grad adds up the whole batch's gradient in one call,
+ * the same numbers as every image's graph and mg_backward; --teaching-graph
+ * builds those graphs, one node per multiply and add. */
+#include "mnist.h"
 
 static const char usage_en[] =
-    "mnist01 [--seed N] [--epochs N] [--teaching-graph] [--lang es|en] [IMAGES LABELS]\n"
-    "  IMAGES LABELS     the MNIST training files (default data/mnist/train-images-idx3-ubyte\n"
-    "                    and data/mnist/train-labels-idx1-ubyte)\n"
-    "  --seed N          seed of the split and the weights (default 1)\n"
-    "  --epochs N        full-batch steps (default 30)\n"
-    "  --teaching-graph  rebuild the one-node-per-op graph for every image (slow; same numbers)\n"
-    "  --lang es|en      Spanish or English (default: from LANG and the like)\n";
-static const char usage_es[] =
-    "mnist01 [--seed N] [--epochs N] [--teaching-graph] [--lang es|en] [IMÁGENES ETIQUETAS]\n"
-    "  IMÁGENES ETIQUETAS  los archivos de entrenamiento de MNIST (por omisión,\n"
-    "                      data/mnist/train-images-idx3-ubyte y\n"
+    "mnist01 [options] [IMAGES LABELS]\n"
+    "  IMAGES LABELS       the MNIST files (default data/mnist/train-images-idx3-ubyte and\n"
     "                      data/mnist/train-labels-idx1-ubyte)\n"
-    "  --seed N            semilla de la división y de los pesos (por omisión, 1)\n"
-    "  --epochs N          épocas, cada una un paso con el lote completo (por omisión, 30)\n"
-    "  --teaching-graph    reconstruye el grafo de un nodo por operación en cada imagen\n"
-    "                      (lento; los mismos números)\n"
-    "  --lang es|en        español o inglés (si no, según LANG y compañía)\n";
+    "  --digits A,B        the two digits (A is class 0, B class 1; default 0,1)\n" MNIST_USAGE_EN
+    "The defaults are the notebook's: --hidden 64 --act sigmoid --init normal:0.1 --optim sgd\n"
+    "--lr 1e-4 --batch 0 --epochs 30 --seed 1.\n";
+static const char usage_es[] =
+    "mnist01 [opciones] [IMÁGENES ETIQUETAS]\n"
+    "  IMÁGENES ETIQUETAS  los archivos de MNIST (por omisión, data/mnist/train-images-idx3-ubyte\n"
+    "                      y data/mnist/train-labels-idx1-ubyte)\n"
+    "  --digits A,B        los dos dígitos (A es la clase 0, B la 1; por omisión, 0,1)\n" MNIST_USAGE_ES
+    "Por omisión, lo del cuaderno: --hidden 64 --act sigmoid --init normal:0.1 --optim sgd\n"
+    "--lr 1e-4 --batch 0 --epochs 30 --seed 1.\n";
 
-/* The graph of one image: inputs x[0..784), target y -> p, loss. */
-typedef struct one {
-    mg_value **x, *y, *p, *loss;
-} one;
+static mnist_opts o = {
+    .sp = {"mnist01", usage_en, usage_es, MG_LANG_EN},
+    .prog = "mnist01",
+    .images = "data/mnist/train-images-idx3-ubyte",
+    .labels = "data/mnist/train-labels-idx1-ubyte",
+    .seed = 1, .epochs = 30, .batch = 0, .lr = 1e-4, .optim = "sgd",
+    .hidden = {64}, .n_hidden = 1, .act = {MG_ACT_SIGMOID}, .n_act = 1,
+    .init = {MG_INIT_NORMAL, 0.1, MG_BIAS_CONST, 0.0},
+    .digits = {0, 1},
+};
 
-static int build(one *o, mg_mlp *m, const double *pixels, double label) {
-    mg_graph *g = mg_mlp_graph(m);
-    if (mg_leaves(g, pixels, mg_mlp_n_in(m), o->x) || !mg_mlp_forward(m, o->x, &o->p)) return -1;
-    o->y = mg_leaf(g, label, "y");
-    o->loss = mg_loss_bce(&o->p, &o->y, 1);
-    return o->loss ? 0 : -1;
-}
+/* BCE targets: the label itself (0 or 1 after relabelling) */
+static void targets01(const double *y, size_t n, double *t) { memcpy(t, y, n * sizeof *t); }
 
 int main(int argc, char **argv) {
-    show_prog sp = {"mnist01", usage_en, usage_es, MG_LANG_EN};
-    int rc = show_start(&sp, &argc, argv);
+    int rc = show_start(&o.sp, &argc, argv);
     if (rc >= 0) return rc;
-    mg_lang lang = sp.lang;
-    const char *images = "data/mnist/train-images-idx3-ubyte";
-    const char *labels = "data/mnist/train-labels-idx1-ubyte";
-    long long seed = 1, epochs = 30;
-    int teaching = 0, n_paths = 0;
+    lang = o.sp.lang;
+    int n_paths = 0;
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--seed") && i + 1 < argc) {
-            if ((rc = show_count(&sp, "--seed", argv[++i], 0, 0x7fffffffffffffffLL, &seed))) return rc;
-        } else if (!strcmp(argv[i], "--epochs") && i + 1 < argc) {
-            if ((rc = show_count(&sp, "--epochs", argv[++i], 1, 1000000, &epochs))) return rc;
-        } else if (!strcmp(argv[i], "--teaching-graph")) teaching = 1;
-        else if (argv[i][0] != '-' && n_paths < 2) *(n_paths++ ? &labels : &images) = argv[i];
-        else return show_bad_option(&sp, argv[i]);
+        if ((rc = mnist_option(&o, argc, argv, &i)) > 1) return rc;
+        if (rc) continue;
+        if (!strcmp(argv[i], "--digits") && i + 1 < argc) {
+            char *end;
+            long a = strtol(argv[++i], &end, 10), b = -1;
+            if (*end == ',') b = strtol(end + 1, &end, 10);
+            if (*end || a < 0 || a > 9 || b < 0 || b > 9 || a == b)
+                return mnist_bad_value(&o, "--digits", argv[i]);
+            o.digits[0] = (int)a, o.digits[1] = (int)b;
+        } else if (argv[i][0] != '-' && n_paths < 2) {
+            *(n_paths++ ? &o.labels : &o.images) = argv[i];
+        } else {
+            return show_bad_option(&o.sp, argv[i]);
+        }
     }
     if (n_paths == 1) {
-        fprintf(stderr, TR(lang, "mnist01: give both files, IMAGES and LABELS\n",
-                           "mnist01: dé los dos archivos, IMÁGENES y ETIQUETAS\n"));
-        show_usage_to(stderr, &sp);
+        fprintf(stderr, T("mnist01: give both files, IMAGES and LABELS\n",
+                          "mnist01: dé los dos archivos, IMÁGENES y ETIQUETAS\n"));
+        show_usage_to(stderr, &o.sp);
         return 2;
     }
-    printf(TR(lang, "seed %lld\n", "semilla %lld\n"), seed);
+    if (o.n_act > 1 && o.n_act != o.n_hidden) return mnist_bad_value(&o, "--act", T("(one per hidden layer)", "(una por capa oculta)"));
 
-    char err[512];
-    mg_dataset *d = mg_idx_load_lang(images, labels, (1u << 0) | (1u << 1), lang, err, sizeof err);
-    if (!d) {
-        fprintf(stderr,
-                TR(lang,
-                   "mnist01: %s\n"
-                   "This example needs the MNIST training set, which is not shipped with "
-                   "micrograd-c.\n"
-                   "Download train-images-idx3-ubyte.gz and train-labels-idx1-ubyte.gz from\n"
-                   "  https://yann.lecun.com/exdb/mnist/  (or a mirror, e.g.\n"
-                   "  https://storage.googleapis.com/cvdf-datasets/mnist/), gunzip both and "
-                   "either\n"
-                   "put them in data/mnist/ or give their paths: mnist01 IMAGES LABELS\n",
-                   "mnist01: %s\n"
-                   "Este ejemplo necesita el conjunto de entrenamiento de MNIST, que no viene con\n"
-                   "micrograd-c.  Descargue train-images-idx3-ubyte.gz y "
-                   "train-labels-idx1-ubyte.gz de\n"
-                   "  https://yann.lecun.com/exdb/mnist/  (o de una copia, por ejemplo\n"
-                   "  https://storage.googleapis.com/cvdf-datasets/mnist/), descomprímalos con\n"
-                   "gunzip y póngalos en data/mnist/ o dé sus rutas: mnist01 IMÁGENES ETIQUETAS\n"),
-                err);
-        mg_dataset_free(d);
-        return 2;
-    }
-    for (size_t k = 0; k < d->n_rows * d->n_features; k++) d->x[k] *= 1.0 / 255.0;
+    /* the data: the two digits, relabelled 0 and 1, shuffled and split */
+    const unsigned keep = (1u << o.digits[0]) | (1u << o.digits[1]);
+    mg_dataset *d = mnist_load(o.prog, o.images, o.labels, keep), *train, *test;
+    for (size_t i = 0; i < d->n_rows; i++) d->y[i] = d->y[i] == o.digits[1];
     mg_rng rng;
-    mg_rng_seed(&rng, (uint64_t)seed);
-    mg_dataset_shuffle(d, &rng);
-    mg_dataset *train, *test;
-    mg_dataset_split(d, 0.8, &train, &test);
+    mg_rng_seed(&rng, o.seed);
+    if (o.test_images) {
+        train = d;
+        test = mnist_load(o.prog, o.test_images, o.test_labels, keep);
+        for (size_t i = 0; i < test->n_rows; i++) test->y[i] = test->y[i] == o.digits[1];
+        d = NULL;
+    } else {
+        mg_dataset_shuffle(d, &rng);
+        mg_dataset_split(d, 0.8, &train, &test);
+    }
 
-    const size_t sizes[2] = {HIDDEN, 1};
-    const mg_activation acts[2] = {MG_ACT_SIGMOID, MG_ACT_SIGMOID};
     mg_graph *g = mg_graph_new();
-    mg_mlp *m = mg_mlp_new(g, d->n_features, sizes, 2, acts, (uint64_t)seed);
-    one o = {malloc(d->n_features * sizeof *o.x), NULL, NULL, NULL};
-    if (!train || !test || !m || !o.x) {
-        fprintf(stderr, TR(lang, "mnist01: out of memory\n", "mnist01: sin memoria\n"));
+    mg_graph_set_lang(g, lang);
+    mg_mlp *m = mnist_net(&o, g, train ? train->n_features : 784, 1, MG_ACT_SIGMOID);
+    if (!train || !test || !m) {
+        fprintf(stderr, "mnist01: %s\n", mg_graph_error(g) ? mg_graph_error(g) : T("out of memory", "sin memoria"));
         return 1;
     }
-    mg_graph_set_lang(g, lang);
-    mg_mlp_set_fused(m, !teaching);
-    mg_optim *opt = mg_sgd_new(mg_mlp_params(m), mg_mlp_n_params(m), LR);
-    printf(TR(lang,
-              "%zu images of 0 and 1 (%zu pixels each): %zu to train, %zu to test; %zu-%d-1 net, "
-              "%zu parameters; %s\n",
-              "%zu imágenes de 0 y 1 (%zu píxeles cada una): %zu de entrenamiento, %zu de prueba; "
-              "red %zu-%d-1, %zu parámetros; %s\n"),
-           d->n_rows, d->n_features, train->n_rows, test->n_rows, d->n_features, HIDDEN,
-           mg_mlp_n_params(m),
-           teaching ? TR(lang, "teaching graph rebuilt per image",
-                         "grafo de enseñanza reconstruido en cada imagen")
-                    : TR(lang, "fused one-image graph replayed",
-                         "grafo fusionado de una imagen, repetido"));
+    printf(T("seed %llu\n%zu images of %d and %d (%zu pixels each): %zu to train, %zu to test\n",
+             "semilla %llu\n%zu imágenes de %d y %d (%zu píxeles cada una): %zu para entrenar, %zu para probar\n"),
+           o.seed, train->n_rows + test->n_rows, o.digits[0], o.digits[1], train->n_features,
+           train->n_rows, test->n_rows);
+    printf(T("net %zu", "red %zu"), mg_mlp_n_in(m));
+    for (size_t l = 0; l < mg_mlp_n_layers(m); l++)
+        printf("-%zu", mg_mlp_layer_size(m, l));
+    printf(T(" (%s), %zu parameters, %s; %s, learning rate %g, %s\n",
+             " (%s), %zu parámetros, %s; %s, tasa de aprendizaje %g, %s\n"),
+           mg_activation_name(mg_mlp_layer_act(m, 0)), mg_mlp_n_params(m),
+           o.load ? o.load : mg_init_name(o.init.kind), o.optim, o.lr,
+           o.batch ? T("mini-batches", "minilotes") : T("the gradient summed over every image", "el gradiente sumado sobre todas las imágenes"));
 
-    size_t n_train = train->n_rows, mark = mg_graph_mark(g), total = (size_t)epochs * n_train;
-    size_t done = 0;
-    mg_tape *tape = NULL;   /* the fused one-image graph, compiled for replay */
-    int tty = isatty(fileno(stderr));
-    double t0 = now();
-    for (long long e = 0; e < epochs; e++) {
-        double sum = 0.0;
-        mg_optim_zero_grad(opt);
-        for (size_t i = 0; i < n_train; i++, done++) {
-            if (teaching || !o.loss) {
-                mg_graph_reset(g, mark);
-                if (build(&o, m, mg_dataset_row(train, i), train->y[i]) ||
-                    (!teaching && !(tape = mg_tape_new(o.loss)))) {
-                    fprintf(stderr, "mnist01: %s\n", mg_graph_error(g));
-                    return 1;
-                }
-            } else {
-                mg_leaves_set(o.x, mg_dataset_row(train, i), d->n_features);
-                o.y->data = train->y[i];
-                mg_tape_forward(tape);
-            }
-            sum += o.loss->data;
-            /* adds this image's gradient into the parameters */
-            if (tape) mg_tape_backward(tape);
-            else mg_backward(o.loss);
-            if (tty && (done % 1000 == 999))
-                mg_progress_lang(stderr, lang, done + 1, total, sum / (double)(i + 1), now() - t0);
-        }
-        mg_optim_step(opt);   /* one step on the summed gradient */
-        if (tty) fprintf(stderr, "\r%80s\r", "");
-        printf(TR(lang, "epoch %2lld  loss %.6f  (%.1f s)\n", "época %2lld  pérdida %.6f  (%.1f s)\n"),
-               e + 1, sum / (double)n_train, now() - t0);
-    }
-    double seconds = now() - t0;
+    if (mnist_train(&o, m, MG_LOSS_BCE, 1, targets01, train, &rng)) return 1;
 
+    double *p = mnist_predict(m, test, 1);
     size_t right = 0;
-    for (size_t i = 0; i < test->n_rows; i++) {
-        if (teaching) {
-            mg_graph_reset(g, mark);
-            build(&o, m, mg_dataset_row(test, i), test->y[i]);
-        } else {
-            mg_leaves_set(o.x, mg_dataset_row(test, i), d->n_features);
-            mg_tape_forward(tape);
-        }
-        right += (o.p->data > 0.5) == (test->y[i] > 0.5);
-    }
-    printf(TR(lang, "test accuracy %.2f%% (%zu of %zu); %lld epochs in %.1f s\n",
-              "exactitud de prueba %.2f%% (%zu de %zu); %lld épocas en %.1f s\n"),
-           100.0 * (double)right / (double)test->n_rows, right, test->n_rows, epochs, seconds);
-    mg_tape_free(tape);
-    free(o.x);
-    mg_optim_free(opt);
+    for (size_t i = 0; p && i < test->n_rows; i++) right += (p[i] >= 0.5) == (test->y[i] > 0.5);
+    printf(T("test accuracy %.2f%% (%zu of %zu)\n", "exactitud de prueba %.2f%% (%zu de %zu)\n"),
+           100.0 * (double)right / (double)test->n_rows, right, test->n_rows);
+    int bad = !p || mnist_save(&o, m);
+    free(p);
     mg_mlp_free(m);
     mg_graph_free(g);
     mg_dataset_free(d);
     mg_dataset_free(train);
     mg_dataset_free(test);
-    return 0;
+    return bad;
 }

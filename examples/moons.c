@@ -20,6 +20,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bridge.h"
 #include "data_path.h"
 #include "show.h"
 
@@ -34,7 +35,7 @@ static double now(void) {
 
 static const char usage_en[] =
     "moons [--reference DIR] [--seed N] [--steps N] [--teaching-graph]\n"
-    "             [--plot FILE.svg] [--quiet] [--lang es|en]\n"
+    "             [--plot FILE.svg] [--quiet] [--save FILE] [--load FILE] [--lang es|en]\n"
     "  --reference DIR   micrograd's own points and initial parameters (DIR/moons.csv,\n"
     "                    DIR/params_init.txt), each loss checked against DIR/trajectory.csv\n"
     "  --seed N          seed of the moons and the weights (default 42)\n"
@@ -42,10 +43,12 @@ static const char usage_en[] =
     "  --teaching-graph  rebuild the one-node-per-op graph every step (same numbers)\n"
     "  --plot FILE.svg   write the decision boundary and the loss curve\n"
     "  --quiet           no line per step\n"
+    "  --save FILE       the trained net as safetensors (PyTorch's torch.nn.Sequential)\n"
+    "  --load FILE       start from a safetensors file instead of drawing the weights\n"
     "  --lang es|en      Spanish or English (default: from LANG and the like)\n";
 static const char usage_es[] =
     "moons [--reference DIR] [--seed N] [--steps N] [--teaching-graph]\n"
-    "           [--plot ARCHIVO.svg] [--quiet] [--lang es|en]\n"
+    "           [--plot ARCHIVO.svg] [--quiet] [--save ARCHIVO] [--load ARCHIVO] [--lang es|en]\n"
     "  --reference DIR    los puntos y parámetros iniciales del propio micrograd\n"
     "                     (DIR/moons.csv, DIR/params_init.txt), y cada pérdida comparada\n"
     "                     con DIR/trajectory.csv\n"
@@ -55,6 +58,8 @@ static const char usage_es[] =
     "                     (los mismos números)\n"
     "  --plot ARCHIVO.svg escribe la frontera de decisión y la curva de pérdida\n"
     "  --quiet            sin una línea por paso\n"
+    "  --save ARCHIVO     la red entrenada en safetensors (torch.nn.Sequential de PyTorch)\n"
+    "  --load ARCHIVO     parte de un archivo safetensors en vez de sortear los pesos\n"
     "  --lang es|en       español o inglés (si no, según LANG y compañía)\n";
 
 /* n numbers, one per line, from path; 0 or -1 after saying which line is
@@ -126,7 +131,7 @@ int main(int argc, char **argv) {
     int rc = show_start(&sp, &argc, argv);
     if (rc >= 0) return rc;
     mg_lang lang = sp.lang;
-    const char *ref = NULL, *plot = NULL;
+    const char *ref = NULL, *plot = NULL, *save = NULL, *load = NULL;
     long long seed = 42, steps = 100;
     int teaching = 0, quiet = 0;
     for (int i = 1; i < argc; i++) {
@@ -138,6 +143,8 @@ int main(int argc, char **argv) {
             if ((rc = show_count(&sp, "--steps", argv[++i], 1, 10000000, &steps))) return rc;
         } else if (!strcmp(argv[i], "--teaching-graph")) teaching = 1;
         else if (!strcmp(argv[i], "--quiet")) quiet = 1;
+        else if (!strcmp(argv[i], "--save") && i + 1 < argc) save = argv[++i];
+        else if (!strcmp(argv[i], "--load") && i + 1 < argc) load = argv[++i];
         else return show_bad_option(&sp, argv[i]);
     }
 
@@ -183,7 +190,9 @@ int main(int argc, char **argv) {
     mg_graph *g = mg_graph_new();
     mg_mlp *m = NULL;
     mg_graph_set_lang(g, lang);
-    if (ref) {
+    if (load) {
+        if (!(m = bridge_load("moons", g, load, NULL, 2, 1))) return 2;
+    } else if (ref) {
         double init[337];
         snprintf(path, sizeof path, "%s/params_init.txt", ref);
         if (read_params(path, init, 337, lang)) {
@@ -279,6 +288,7 @@ int main(int argc, char **argv) {
         status = worst <= 1e-12 && exact && !acc_mismatches ? 0 : 1;
     }
 
+    if (save && bridge_save("moons", save, (const mg_mlp *[]){m}, NULL, 1)) status = 1;
     if (plot) {
         /* the model's score on a grid around the data, as the notebook's contour */
         mg_grid grid = {80, 80, -2.0, 3.0, -1.5, 2.0, 0.0, NULL};

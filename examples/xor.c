@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bridge.h"
 #include "show.h"
 
 #define N_POINTS 1000
@@ -44,13 +45,19 @@ typedef struct net {
     size_t n_params;
 } net;
 
-static int net_new(net *nt, mg_graph *g, unsigned long long seed) {
+/* The four layers' names in a safetensors file: a torch module with
+ * attributes fc1 .. fc4, each a Sequential (Linear, and its activation). */
+static const char *const layer_names[4] = {"fc1", "fc2", "fc3", "fc4"};
+
+/* The layers drawn from seed, or read from the file `load`. */
+static int net_new(net *nt, mg_graph *g, unsigned long long seed, const char *load) {
     static const size_t in[4] = {2, WIDTH, WIDTH, WIDTH}, out[4] = {WIDTH, WIDTH, WIDTH, 1};
     static const mg_activation act[4] = {MG_ACT_RELU, MG_ACT_RELU, MG_ACT_LINEAR, MG_ACT_SIGMOID};
     nt->n_params = 0;
     for (int l = 0; l < 4; l++) {
         /* a distinct stream per layer: seed * 8 + l */
-        nt->layer[l] = mg_mlp_new(g, in[l], &out[l], 1, &act[l], seed * 8 + (unsigned)l);
+        nt->layer[l] = load ? bridge_load("xor", g, load, layer_names[l], in[l], out[l])
+                            : mg_mlp_new(g, in[l], &out[l], 1, &act[l], seed * 8 + (unsigned)l);
         if (!nt->layer[l]) return -1;
         nt->n_params += mg_mlp_n_params(nt->layer[l]);
     }
@@ -92,19 +99,25 @@ static double accuracy(net *nt, mg_graph *g, const mg_dataset *d) {
 }
 
 static const char usage_en[] =
-    "xor [--seed N] [--epochs N] [--teaching-graph] [--plot FILE.svg] [--lang es|en]\n"
+    "xor [--seed N] [--epochs N] [--teaching-graph] [--plot FILE.svg] [--save FILE] [--load FILE]\n"
+    "    [--lang es|en]\n"
     "  --seed N          seed of the points and the weights (default 1)\n"
     "  --epochs N        passes over the training points (default 500)\n"
     "  --teaching-graph  rebuild the one-node-per-op graph every batch (same numbers)\n"
     "  --plot FILE.svg   write the decision boundary and the loss curve\n"
+    "  --save FILE       the trained net as safetensors (four Sequentials, fc1 to fc4)\n"
+    "  --load FILE       start from such a file instead of drawing the weights\n"
     "  --lang es|en      Spanish or English (default: from LANG and the like)\n";
 static const char usage_es[] =
-    "xor [--seed N] [--epochs N] [--teaching-graph] [--plot ARCHIVO.svg] [--lang es|en]\n"
+    "xor [--seed N] [--epochs N] [--teaching-graph] [--plot ARCHIVO.svg] [--save ARCHIVO]\n"
+    "    [--load ARCHIVO] [--lang es|en]\n"
     "  --seed N            semilla de los puntos y de los pesos (por omisión, 1)\n"
     "  --epochs N          épocas: pasadas por los puntos de entrenamiento (por omisión, 500)\n"
     "  --teaching-graph    reconstruye en cada lote el grafo de un nodo por operación\n"
     "                      (los mismos números)\n"
     "  --plot ARCHIVO.svg  escribe la frontera de decisión y la curva de pérdida\n"
+    "  --save ARCHIVO      la red entrenada en safetensors (cuatro Sequential, fc1 a fc4)\n"
+    "  --load ARCHIVO      parte de un archivo así en vez de sortear los pesos\n"
     "  --lang es|en        español o inglés (si no, según LANG y compañía)\n";
 
 int main(int argc, char **argv) {
@@ -114,7 +127,7 @@ int main(int argc, char **argv) {
     mg_lang lang = sp.lang;
     long long seed = 1, epochs = 500;
     int teaching = 0;
-    const char *plot = NULL;
+    const char *plot = NULL, *save = NULL, *load = NULL;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--seed") && i + 1 < argc) {
             if ((rc = show_count(&sp, "--seed", argv[++i], 0, 0x7fffffffffffffffLL, &seed))) return rc;
@@ -122,6 +135,8 @@ int main(int argc, char **argv) {
             if ((rc = show_count(&sp, "--epochs", argv[++i], 1, 1000000, &epochs))) return rc;
         } else if (!strcmp(argv[i], "--teaching-graph")) teaching = 1;
         else if (!strcmp(argv[i], "--plot") && i + 1 < argc) plot = argv[++i];
+        else if (!strcmp(argv[i], "--save") && i + 1 < argc) save = argv[++i];
+        else if (!strcmp(argv[i], "--load") && i + 1 < argc) load = argv[++i];
         else return show_bad_option(&sp, argv[i]);
     }
     printf(TR(lang, "seed %lld\n", "semilla %lld\n"), seed);
@@ -131,8 +146,10 @@ int main(int argc, char **argv) {
     mg_dataset *all = mg_make_xor(N_POINTS, &rng);
     mg_dataset *train, *val;
     mg_graph *g = mg_graph_new();
+    mg_graph_set_lang(g, lang);   /* before --load's messages */
     net nt;
-    if (mg_dataset_split(all, 0.8, &train, &val) || !g || net_new(&nt, g, (uint64_t)seed)) {
+    if (mg_dataset_split(all, 0.8, &train, &val) || !g || net_new(&nt, g, (uint64_t)seed, load)) {
+        if (load) return 2;   /* bridge_load said why */
         fprintf(stderr, TR(lang, "xor: out of memory\n", "xor: sin memoria\n"));
         return 1;
     }
@@ -212,6 +229,7 @@ int main(int argc, char **argv) {
            100 * train_acc, 100 * val_acc, val->n_rows, epochs, seconds);
 
     int status = 0;
+    if (save && bridge_save("xor", save, (const mg_mlp *const *)nt.layer, layer_names, 4)) status = 1;
     if (plot) {
         mg_grid grid = {80, 80, -3.0, 3.0, -3.0, 3.0, 0.5, NULL};
         grid.score = malloc(80 * 80 * sizeof *grid.score);

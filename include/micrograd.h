@@ -696,6 +696,62 @@ MG_API mg_mlp *mg_mlp_new(mg_graph *g, size_t n_in, const size_t *sizes, size_t 
 MG_API mg_mlp *mg_mlp_new_from(mg_graph *g, size_t n_in, const size_t *sizes, size_t n_layers,
                                const mg_activation *acts, const double *params);
 
+/* @@ initialisers (issue 17) @@
+ * How mg_mlp_new_init draws a layer's first weights, each one from mg_rng
+ * in parameter order (so a seed gives the same net everywhere).  fan_in is
+ * the layer's number of inputs, fan_out its number of neurons; `scale` is
+ * the half-width (uniform) or standard deviation (normal) of the first two
+ * kinds and a gain multiplying the others; 0 means 1.
+ *   MG_INIT_UNIFORM         uniform in [-scale, scale): micrograd's, the default
+ *   MG_INIT_NORMAL          scale * N(0, 1) (the MNIST course notebook: 0.1)
+ *   MG_INIT_XAVIER_UNIFORM  uniform in [-a, a), a = scale * sqrt(6 / (fan_in + fan_out))
+ *   MG_INIT_XAVIER_NORMAL   scale * sqrt(2 / (fan_in + fan_out)) * N(0, 1)
+ *   MG_INIT_HE_UNIFORM      uniform in [-a, a), a = scale * sqrt(6 / fan_in)
+ *   MG_INIT_HE_NORMAL       scale * sqrt(2 / fan_in) * N(0, 1)
+ * (Glorot and Bengio's variance 2 / (fan_in + fan_out), He et al.'s
+ * 2 / fan_in for ReLU layers; PyTorch's xavier_*_ and kaiming_*_ with
+ * gain 1 and sqrt(2).)  Biases are drawn like the weights (MG_BIAS_DRAWN,
+ * as micrograd does) or all set to bias_value (MG_BIAS_CONST: 0 for zero
+ * biases), which draws nothing for them.  A zeroed mg_init is micrograd's. */
+typedef enum mg_init_kind {
+    MG_INIT_UNIFORM = 0,
+    MG_INIT_NORMAL,
+    MG_INIT_XAVIER_UNIFORM,
+    MG_INIT_XAVIER_NORMAL,
+    MG_INIT_HE_UNIFORM,
+    MG_INIT_HE_NORMAL
+} mg_init_kind;
+
+typedef enum mg_init_bias { MG_BIAS_DRAWN = 0, MG_BIAS_CONST } mg_init_bias;
+
+typedef struct mg_init {
+    mg_init_kind kind;
+    double scale;        /* see above; 0 means 1 */
+    mg_init_bias bias;
+    double bias_value;   /* every bias, with MG_BIAS_CONST */
+} mg_init;
+
+/* An MLP like mg_mlp_new, with layer l's parameters drawn by inits[l]
+ * (inits NULL: micrograd's uniform(-1, 1) everywhere, the very numbers of
+ * mg_mlp_new with the same seed).  Draws go in parameter order from one
+ * mg_rng seeded with `seed`.  Returns NULL (error recorded in g) on bad
+ * sizes, an unknown kind, a scale that is negative or not finite, a bias
+ * value that is not finite, or no memory.
+ *     mg_init notebook = {MG_INIT_NORMAL, 0.1, MG_BIAS_CONST, 0.0};
+ *     mg_init both[2] = {notebook, notebook};
+ *     mg_mlp *m = mg_mlp_new_init(g, 784, (size_t[]){64, 1}, 2, acts, both, seed); */
+MG_API mg_mlp *mg_mlp_new_init(mg_graph *g, size_t n_in, const size_t *sizes, size_t n_layers,
+                               const mg_activation *acts, const mg_init *inits, uint64_t seed);
+
+/* Name of a kind ("uniform", "normal", "xavier-uniform", "xavier-normal",
+ * "he-uniform", "he-normal"; "?" when unknown), and the reverse for
+ * command lines: "KIND" or "KIND:SCALE" (SCALE a positive number, e.g.
+ * "normal:0.1") sets init->kind and init->scale (0 without SCALE), leaves
+ * the bias fields alone and returns 0; -1 (init untouched) otherwise. */
+MG_API const char *mg_init_name(mg_init_kind kind);
+MG_API int         mg_init_parse(const char *text, mg_init *init);
+/* @@ end initialisers @@ */
+
 /* Free the MLP's bookkeeping (not its nodes: they belong to the graph). */
 MG_API void mg_mlp_free(mg_mlp *m);
 
@@ -771,6 +827,54 @@ MG_API int mg_mlp_save(const mg_mlp *m, FILE *out);
  * locale, so a model saved under es_CL loads under C and back. */
 MG_API mg_mlp *mg_mlp_load(mg_graph *g, FILE *in, char *err, size_t errlen);
 
+/* @@ safetensors (issue 17) @@
+ * The bridge to PyTorch.  mg_mlp_save_safetensors writes the parameters
+ * in the safetensors format (8-byte little-endian header length, a JSON
+ * header, then the data), F64, under the names and shapes that
+ * torch.nn.Sequential(Linear, act, Linear, act, ...) gives its
+ * state_dict: layer l's weights "<k>.weight" [out, in] (row j is neuron
+ * j's weights) and biases "<k>.bias" [out], where k counts the modules
+ * before it: an activation module follows every layer that is not
+ * linear, so the indices are 0, 2, 4, ... when all are.  The header's
+ * __metadata__ holds "format": "pt" and "mg_activations" ("relu,relu,
+ * linear"), which tensors alone cannot tell.  In PyTorch:
+ *     net = torch.nn.Sequential(torch.nn.Linear(2, 16), torch.nn.ReLU(), ...).double()
+ *     net.load_state_dict(tensors, strict=True)   # tensors read from the file
+ * Returns 0, or -1 when m or out is NULL, memory ran out or writing failed. */
+MG_API int mg_mlp_save_safetensors(const mg_mlp *m, FILE *out);
+
+/* Several nets in one file, net k's tensors named "<prefixes[k]>.<k>.weight"
+ * and its activations "<prefixes[k]>.mg_activations": the state_dict of a
+ * torch module whose attribute prefixes[k] is net k's Sequential (a net
+ * with a residual connection, made of several mg_mlp).  prefixes NULL, or
+ * an empty one, gives the plain names.  -1 also for a prefix holding '"',
+ * '\' or a control character. */
+MG_API int mg_safetensors_save(FILE *out, const mg_mlp *const *mlps, const char *const *prefixes,
+                               size_t n);
+
+/* Read a safetensors file (from PyTorch, or from the writers above) into a
+ * new MLP in g, so that a net trained there can be traced and explained
+ * here.  Its tensors are those named "<k>.weight" and "<k>.bias" after
+ * "<prefix>." (prefix NULL or "": all of the file's tensors, and then every
+ * one must be named so), the layers in the order of k, with F64 or F32 data
+ * (F32 is widened exactly).  The activations are acts[0..n_acts) when acts
+ * is not NULL (one per layer), else the file's mg_activations.  The reader
+ * checks everything and refuses the file, returning NULL with one message in
+ * err[0..errlen) (in g's language), when: the file is shorter than 8
+ * bytes; the header length is over 100,000,000 or past the end of the
+ * file; the header is not strict JSON ("bad JSON header at byte 17:
+ * expected ':'"); a tensor has a dtype other than F32/F64, offsets past the
+ * data ("truncated file: ..."), a byte count that does not fit its shape,
+ * or shares bytes with another; bytes belong to no tensor; a name is not a
+ * layer's; a layer lacks its weight or bias; the shapes do not chain
+ * ("layer 1: '2.weight' has 32 inputs, but the layer before has 64
+ * outputs"); or the activations are missing, unknown or not one per layer.
+ * The stream is read to its end. */
+MG_API mg_mlp *mg_mlp_load_safetensors(mg_graph *g, FILE *in, const char *prefix,
+                                       const mg_activation *acts, size_t n_acts, char *err,
+                                       size_t errlen);
+/* @@ end safetensors @@ */
+
 /* @@ training (issue 5) @@ */
 
 /* Losses build graph nodes, so mg_backward(loss) reaches every parameter;
@@ -842,6 +946,80 @@ MG_API mg_value *mg_loss_hinge(mg_value *const *score, mg_value *const *target, 
 MG_API mg_value *mg_loss_softmax_ce(mg_value *const *logits, mg_value *const *target, size_t k,
                                     size_t n);
 
+/* @@ batches (issue 17) @@
+ * An MLP and a loss over many rows at once, for training on data sets of
+ * some size (MNIST: 784 inputs a row).  mg_batch_grad gives what this loop
+ * gives, without building any graph:
+ *
+ *     for (r = 0; r < n_rows; r++) {          // x: leaves for row r's inputs
+ *         mg_mlp_forward(m, x, pred);          // pred[0..k): the outputs
+ *         loss = <the loss>(pred, target_r, k);
+ *         mg_backward(loss);                   // the parameters accumulate
+ *         loss_sum += loss->data;
+ *     }
+ *
+ * that is, every row's own gradient added into each parameter's grad, row
+ * after row, and the sum of the rows' losses: the notebook's "gradient
+ * summed over the training set" for the whole set, a mini-batch's summed
+ * gradient for a slice of it.  The numbers are that loop's to the last bit
+ * (tests/test_batch.c holds them to 1e-12 relative, in both builds): the
+ * default build takes the same sums in the same order on blocks of rows
+ * with vector instructions where the CPU has them (src/fast/dense.c); make
+ * FAST=0 replays the loop's own graph.  Each call reads the parameters'
+ * current values, so an optimizer steps between calls as usual:
+ *
+ *     mg_batch *b = mg_batch_new(m, MG_LOSS_BCE);
+ *     for (epoch = 0; epoch < 30; epoch++) {
+ *         mg_optim_zero_grad(opt);
+ *         mg_batch_grad(b, train->x, train->y, train->n_rows, &loss_sum);
+ *         mg_optim_step(opt);
+ *     }
+ *     mg_batch_free(b);
+ *
+ * The loss of one row over the net's k outputs and the row's k targets:
+ *   MG_LOSS_MSE         mg_loss_mse(pred, target, k)
+ *   MG_LOSS_HALF_SSE    mg_loss_half_sse(pred, target, k)
+ *   MG_LOSS_BCE         mg_loss_bce(pred, target, k)   (a sigmoid output layer)
+ *   MG_LOSS_BCE_LOGITS  mg_loss_bce_logits(pred, target, k)
+ *   MG_LOSS_SOFTMAX_CE  mg_loss_softmax_ce(pred, target, k, 1)   (targets one-hot) */
+typedef enum mg_loss_kind {
+    MG_LOSS_MSE = 0,
+    MG_LOSS_HALF_SSE,
+    MG_LOSS_BCE,
+    MG_LOSS_BCE_LOGITS,
+    MG_LOSS_SOFTMAX_CE
+} mg_loss_kind;
+
+typedef struct mg_batch mg_batch;
+
+/* Names of the losses ("mse", "half-sse", "bce", "bce-logits",
+ * "softmax-ce"; "?" when unknown) and the reverse (-1 when unknown). */
+MG_API const char *mg_loss_name(mg_loss_kind kind);
+MG_API int         mg_loss_parse(const char *name);
+
+/* A batch evaluator for m and the loss `loss`.  It keeps pointers to m's
+ * parameters (m must outlive it) and a small graph of its own; it adds no
+ * node to m's graph.  The caller frees it with mg_batch_free (NULL is a
+ * no-op).  NULL when m is NULL, the loss is unknown or memory ran out
+ * (error recorded in m's graph). */
+MG_API mg_batch *mg_batch_new(mg_mlp *m, mg_loss_kind loss);
+MG_API void      mg_batch_free(mg_batch *b);
+
+/* For rows r = 0 .. n_rows-1, with inputs x[r*n_in .. (r+1)*n_in) and
+ * targets target[r*k .. (r+1)*k) (k = the last layer's size): add d(loss
+ * of row r)/d(p) into every parameter's grad, row after row (frozen ones
+ * too, as mg_backward does; nothing is zeroed), and store the sum of the
+ * rows' losses in *loss_sum (when not NULL).  Returns 0, or -1 when b, x
+ * or target is NULL (error recorded in m's graph).  n_rows 0 adds
+ * nothing and gives a sum of 0. */
+MG_API int mg_batch_grad(mg_batch *b, const double *x, const double *target, size_t n_rows,
+                         double *loss_sum);
+
+/* The net's k outputs for each row into out[r*k .. (r+1)*k): the values
+ * mg_mlp_forward gives.  Changes no grad.  Returns 0, or -1 as above. */
+MG_API int mg_batch_predict(mg_batch *b, const double *x, size_t n_rows, double *out);
+/* @@ end batches @@ */
+
 /* ---- optimizers
  * An optimizer holds a copy of the parameter array (the nodes themselves
  * stay the graph's) and its own state; free it with mg_optim_free.  Every
@@ -856,6 +1034,11 @@ MG_API mg_optim *mg_sgd_new(mg_value *const *params, size_t n, double lr);
 /* SGD with momentum mu (PyTorch's form): v = mu * v + grad; p -= lr * v,
  * v starting at 0.  NULL as for mg_sgd_new. */
 MG_API mg_optim *mg_momentum_new(mg_value *const *params, size_t n, double lr, double mu);
+
+/* SGD with Nesterov momentum mu, as PyTorch writes it (SGD with
+ * nesterov=True, no dampening): v = mu * v + grad; p -= lr * (grad + mu * v),
+ * v starting at 0 (issue 17).  NULL as for mg_sgd_new. */
+MG_API mg_optim *mg_nesterov_new(mg_value *const *params, size_t n, double lr, double mu);
 
 /* Adam (Kingma and Ba): m = b1 m + (1 - b1) g, v = b2 v + (1 - b2) g^2,
  * p -= lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps) at step t = 1,

@@ -31,5 +31,7 @@ run_case "the tree as it is" "" ""
 run_case "core including teach (upwards)" core/ops.c '#include "teach/teach.h"'
 run_case "teach including fast" teach/dot.c '#include "fast/fast.h"'
 run_case "nn including teach (sideways)" nn/mlp.c '#include "teach/teach.h"'
+run_case "nn including fast beyond dense.h" nn/mlp.c '#include "fast/fast.h"'
+run_case "train including fast/dense.h" train/loss.c '#include "fast/dense.h"'
 run_case "a circle inside core" core/core.h '#include "core/ops.h"'
 [ $fails = 0 ]

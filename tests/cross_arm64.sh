@@ -37,4 +37,12 @@ set -- eval --tsv 'n = x1*w1 + x2*w2 + b; o = tanh(n)' x1=2 x2=0 w1=-3 w2=1 b=6.
 build/mgrad "$@" > "$out/mgrad.native"
 cmp -s "$out/mgrad.arm64" "$out/mgrad.native" ||
     { echo "cross-arm64: mgrad prints other numbers on arm64" >&2; diff "$out/mgrad.native" "$out/mgrad.arm64" >&2; exit 1; }
-echo "cross-arm64: the demo is bit-exact, and the walk-through and mgrad print the same on arm64 (qemu)"
+# the MNIST course net (mg_batch: NEON there, AVX2 or SSE2 here) on the
+# sample of real digits: the trained parameters, saved, are the same bytes
+set -- --epochs 3 --hidden 16,8 --act sigmoid,relu tests/data/mnist/images-idx3-ubyte tests/data/mnist/labels-idx1-ubyte
+"$qemu" build/arm64/examples/mnist01 --save "$out/mnist.arm64" "$@" >/dev/null
+build/examples/mnist01 --save "$out/mnist.native" "$@" >/dev/null
+cmp -s "$out/mnist.arm64" "$out/mnist.native" ||
+    { echo "cross-arm64: mnist01 trains other numbers on arm64" >&2; exit 1; }
+echo "cross-arm64: the demo is bit-exact, the walk-through and mgrad print the same, and mnist01"
+echo "             trains the same bits on arm64 (qemu)"

@@ -351,3 +351,31 @@ Test(dropped, holders_freed_before_or_after_the_graph) {
     mg_optim_free(o);
     mg_mlp_free(m);
 }
+
+/* The batch trainer and the safetensors writer read the MLP's parameters:
+ * after a reset dropped them they refuse, instead of reading (or writing
+ * into) whatever newer nodes took those slots. */
+Test(dropped, batch_and_safetensors_refuse_dropped_parameters) {
+    mg_graph *g = mg_graph_new();
+    size_t mark = mg_graph_mark(g);
+    mg_mlp *m = mg_mlp_new(g, 2, (size_t[]){3, 1}, 2, NULL, 5);
+    mg_batch *b = mg_batch_new(m, MG_LOSS_MSE);
+    cr_assert(m && b, "%s", mg_graph_error(g));
+    double x[2] = {0.5, -1}, y[1] = {1}, loss;
+    cr_expect_eq(mg_batch_grad(b, x, y, 1, &loss), 0);
+    mg_graph_reset(g, mark);
+    for (int i = 0; i < 40; i++) mg_leaf(g, 1.0, NULL);   /* the slots retaken */
+    cr_expect_eq(mg_batch_grad(b, x, y, 1, &loss), -1);
+    expect_dropped(g, "mg_batch_grad");
+    double out[1];
+    cr_expect_eq(mg_batch_predict(b, x, 1, out), -1);
+    expect_dropped(g, "mg_batch_predict");
+    FILE *f = tmpfile();
+    cr_expect_eq(mg_mlp_save_safetensors(m, f), -1);
+    expect_dropped(g, "mg_mlp_save_safetensors");
+    cr_expect_eq(ftell(f), 0);
+    fclose(f);
+    mg_batch_free(b);
+    mg_mlp_free(m);
+    mg_graph_free(g);
+}

@@ -1,5 +1,6 @@
 /* test_fuzz_corpus.c -- every input in tests/fuzz/corpus_* (mgrad, csv,
- * mlp_load, idx), replayed through the fuzz targets' own entry points.
+ * safetensors, mlp_load, idx), replayed through the fuzz targets' own
+ * entry points.
  * A crash the fuzzer finds is saved into the corpus, and from then on it is
  * a regression test here, under gcc, clang and the sanitizers alike. */
 #define _POSIX_C_SOURCE 200809L   /* opendir, fmemopen */
@@ -12,6 +13,9 @@
 #undef MG_FUZZ_ENTRY
 #define MG_FUZZ_ENTRY fuzz_csv_one
 #include "fuzz/fuzz_csv.c"
+#undef MG_FUZZ_ENTRY
+#define MG_FUZZ_ENTRY fuzz_safetensors_one
+#include "fuzz/fuzz_safetensors.c"
 #undef MG_FUZZ_ENTRY
 #define MG_FUZZ_ENTRY fuzz_mlp_load_one
 #include "fuzz/fuzz_mlp_load.c"
@@ -56,4 +60,8 @@ Test(fuzz_corpus, model_files_run_clean) {
 
 Test(fuzz_corpus, idx_pairs_run_clean) {
     cr_expect_geq(replay("tests/fuzz/corpus_idx", fuzz_idx_one), 8);
+}
+
+Test(fuzz_corpus, safetensors_inputs_run_clean) {
+    cr_expect_geq(replay("tests/fuzz/corpus_safetensors", fuzz_safetensors_one), 8);
 }

@@ -129,3 +129,26 @@ Test(optim, bad_arguments) {
     cr_expect_eq(mg_optim_lr(NULL), 0.0);
     mg_graph_free(g);
 }
+
+/* Nesterov momentum against PyTorch 1.13 (torch.optim.SGD(lr=0.1,
+ * momentum=0.9, nesterov=True), float64, the grads set by hand each step):
+ * the parameters it printed after each of three steps. */
+Test(optim, nesterov_matches_pytorch) {
+    mg_graph *g = mg_graph_new();
+    mg_value *p[2] = {mg_leaf(g, 1.0, "a"), mg_leaf(g, -2.0, "b")};
+    mg_optim *o = mg_nesterov_new(p, 2, 0.1, 0.9);
+    cr_assert(o);
+    const double grads[3][2] = {{0.5, -4.0}, {0.25, 1.0}, {-1.0, 0.5}};
+    const double torch[3][2] = {{0.905, -1.24},
+                                {0.8170000000000001, -1.1059999999999999},
+                                {0.9503, -0.9903999999999998}};
+    for (int s = 0; s < 3; s++) {
+        p[0]->grad = grads[s][0];
+        p[1]->grad = grads[s][1];
+        mg_optim_step(o);
+        expect_close(p[0]->data, torch[s][0], 1e-15);
+        expect_close(p[1]->data, torch[s][1], 1e-15);
+    }
+    mg_optim_free(o);
+    mg_graph_free(g);
+}

@@ -74,6 +74,16 @@ check "activity --lang es" 0 "$build/examples/activity" --lang es
 check "mgrad --lang es names" 0 $m --lang es eval --trace 'pérdida = (η*σ - 1)**2' η=0.5 σ=3
 check "mgrad --lang es decimal comma" 2 $m --lang es eval 'L = 3,5*a' a=1
 check "mgrad --lang es bad value" 2 $m --lang es eval 'L = a' a=1,5
+
+# the MNIST examples on the sample of real digits in tests/data/mnist
+# (issue 17): the fast batch path, the teaching graph, saving and loading
+mn=tests/data/mnist
+st=$(mktemp)
+check "mnist01 sample" 0 "$build"/examples/mnist01 --epochs 2 --save "$st" $mn/images-idx3-ubyte $mn/labels-idx1-ubyte
+check "mnist01 sample --load --teaching-graph" 0 "$build"/examples/mnist01 --epochs 1 --teaching-graph --load "$st" $mn/images-idx3-ubyte $mn/labels-idx1-ubyte
+check "mnist10 sample" 0 "$build"/examples/mnist10 --epochs 1 --optim nesterov --hidden 16,8 --act relu,tanh $mn/images-idx3-ubyte $mn/labels-idx1-ubyte
+check "mnist01 bad file" 2 "$build"/examples/mnist01 --load $mn/labels-idx1-ubyte $mn/images-idx3-ubyte $mn/labels-idx1-ubyte
+rm -f "$st"
 printf 'a +\0 1' >"$log.in"; stdin=$log.in check "mgrad NUL byte" 2 $m eval -f - a=1
 printf '# \377\n1' >"$log.in"; stdin=$log.in check "mgrad bad UTF-8" 2 $m eval
 awk 'BEGIN { for (i = 0; i < 100000; i++) printf "("; printf "a"; for (i = 0; i < 100000; i++) printf ")" }' >"$log.in"

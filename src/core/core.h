@@ -150,6 +150,18 @@ static inline mg_graph *mg__graph_of(const mg_value *v) {
     return mg__block_of(v)->graph;
 }
 
+/* The node made just before v (id - 1), or NULL for node 0: walking down
+ * the creation order, across blocks. */
+static inline mg_value *mg__below(const mg_graph *g, mg_value *v) {
+    const mg_block *b = mg__block_of(v);
+    if (v > b->nodes) return v - 1;
+    if (!b->index) return NULL;
+    /* blocks cover consecutive ids; the one below ends at its last slot
+     * (full, or sealed there by a reset in checking mode) */
+    mg_block *below = g->blocks[b->index - 1];
+    return below->nodes + below->n_slots - 1;
+}
+
 /* arena.c: a fresh node the slow way (a new block, an open group to join);
  * NULL (error recorded) when out of memory.  mg__node below is the way in. */
 mg_value *mg__new_node(mg_graph *g, mg_op op);
@@ -290,9 +302,8 @@ static inline size_t mg__pos_of(const mg__pos *p, const mg_value *v) {
 double *mg__jvp_all(const char *fn, const mg_value *root, mg_value *const *leaves,
                     const double *tangent, size_t n_leaves, mg_value ***order, size_t *n);
 
-/* backward.c: mg_backward over topo[0..n), a topological order whose last
- * node is the root.  forward.c: mg_forward over one. */
-void mg__chain_rule(mg_value *const *topo, size_t n);
+/* forward.c: mg_forward over topo[0..n), a topological order (inputs
+ * first). */
 void mg__forward_order(mg_value *const *topo, size_t n);
 
 #endif

@@ -30,29 +30,17 @@ mg_value **mg__topo(const mg_value *root, size_t *n_out) {
     /* filled from the end, root last, so that it comes out inputs first */
     mg_value **slot = g->topo + id + 1;
     ((mg_value *)root)->flags |= MG_SEEN;
-    /* blocks cover consecutive ids: from root's block down, each block's
-     * slots from its last one used (every block below root's is full, or
-     * sealed at its last node) to its first */
-    const mg_block *root_block = mg__block_of(root);
-    for (size_t bi = root_block->index + 1; bi-- > 0 && pending;) {
-        const mg_block *b = g->blocks[bi];
-        mg_value *first = (mg_value *)b->nodes;
-        mg_value *v = b == root_block ? (mg_value *)root : first + b->n_slots - 1;
-        for (;; v--) {
-            if (v->flags & MG_SEEN) {
-                v->flags &= (uint8_t)~MG_SEEN;
-                pending--;
-                *--slot = v;
-                for (size_t i = 0; i < mg__arity(v); i++) {
-                    mg_value *in = mg__input(v, i);
-                    if (!(in->flags & MG_SEEN)) {
-                        in->flags |= MG_SEEN;
-                        pending++;
-                    }
-                }
-                if (!pending) break;
+    for (mg_value *v = (mg_value *)root; pending; v = mg__below(g, v)) {
+        if (!(v->flags & MG_SEEN)) continue;
+        v->flags &= (uint8_t)~MG_SEEN;
+        pending--;
+        *--slot = v;
+        for (size_t i = 0; i < mg__arity(v); i++) {
+            mg_value *in = mg__input(v, i);
+            if (!(in->flags & MG_SEEN)) {
+                in->flags |= MG_SEEN;
+                pending++;
             }
-            if (v == first) break;
         }
     }
     g->n_topo = (size_t)(g->topo + id + 1 - slot);

@@ -14,6 +14,7 @@
  * neuron and names nothing, for speed.  Both give identical numbers.
  * Saving and loading the parameters as text is in nn_io.c. */
 #include "core/ops.h"
+#include "nn/nn.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -211,9 +212,11 @@ static size_t fan_in_of(const mg_mlp *m, size_t layer) {
     return layer ? m->sizes[layer - 1] : m->n_in;
 }
 
-/* Make the parameter leaves (values[k] or uniform(-1,1) draws), each named
- * L<l>.N<j>.w<i> / .b, inside a cluster per layer and per neuron. */
-static mg_mlp *mlp_build(mg_mlp *m, const double *values, uint64_t seed) {
+/* Make the parameter leaves (values[k], or draws by inits[l]: micrograd's
+ * uniform(-1,1) when inits is NULL), each named L<l>.N<j>.w<i> / .b, inside
+ * a cluster per layer and per neuron. */
+static mg_mlp *mlp_build(mg_mlp *m, const double *values, const mg_init *inits, uint64_t seed) {
+    static const mg_init micrograd = {MG_INIT_UNIFORM, 0.0, MG_BIAS_DRAWN, 0.0};
     mg_rng rng;
     mg_rng_seed(&rng, seed);
     size_t k = 0;
@@ -225,10 +228,14 @@ static mg_mlp *mlp_build(mg_mlp *m, const double *values, uint64_t seed) {
             snprintf(name, sizeof name, "L%zu.N%zu", l, j);
             m->neuron_group[m->first_neuron[l] + j] = mg_group_push(m->g, name);
             size_t n = fan_in_of(m, l);
+            const mg_init *init = inits ? &inits[l] : &micrograd;
             for (size_t i = 0; i <= n; i++, k++) {
                 if (i < n) snprintf(name, sizeof name, "L%zu.N%zu.w%zu", l, j, i);
                 else snprintf(name, sizeof name, "L%zu.N%zu.b", l, j);
-                double x = values ? values[k] : mg_rng_uniform(&rng, -1.0, 1.0);
+                double x = values ? values[k]
+                           : i == n && init->bias == MG_BIAS_CONST
+                               ? init->bias_value
+                               : mg__init_draw(init, n, m->sizes[l], &rng);
                 m->params[k] = mg_leaf(m->g, x, name);
             }
             mg_group_pop(m->g);
@@ -249,7 +256,24 @@ static mg_mlp *mlp_build(mg_mlp *m, const double *values, uint64_t seed) {
 mg_mlp *mg_mlp_new(mg_graph *g, size_t n_in, const size_t *sizes, size_t n_layers,
                    const mg_activation *acts, uint64_t seed) {
     mg_mlp *m = mlp_alloc(g, "mg_mlp_new", n_in, sizes, n_layers, acts);
-    return m ? mlp_build(m, NULL, seed) : NULL;
+    return m ? mlp_build(m, NULL, NULL, seed) : NULL;
+}
+
+mg_mlp *mg_mlp_new_init(mg_graph *g, size_t n_in, const size_t *sizes, size_t n_layers,
+                        const mg_activation *acts, const mg_init *inits, uint64_t seed) {
+    for (size_t l = 0; g && inits && sizes && l < n_layers; l++) {
+        if (!mg__init_check(&inits[l])) {
+            mg__error(g,
+                      "mg_mlp_new_init: layer %zu: unknown initialiser (%d), a scale that is "
+                      "negative or not finite, or a bias that is not finite",
+                      "mg_mlp_new_init: capa %zu: inicialización desconocida (%d), escala "
+                      "negativa o no finita, o sesgo no finito",
+                      l, (int)inits[l].kind);
+            return NULL;
+        }
+    }
+    mg_mlp *m = mlp_alloc(g, "mg_mlp_new_init", n_in, sizes, n_layers, acts);
+    return m ? mlp_build(m, NULL, inits, seed) : NULL;
 }
 
 mg_mlp *mg_mlp_new_from(mg_graph *g, size_t n_in, const size_t *sizes, size_t n_layers,
@@ -260,7 +284,7 @@ mg_mlp *mg_mlp_new_from(mg_graph *g, size_t n_in, const size_t *sizes, size_t n_
         return NULL;
     }
     mg_mlp *m = mlp_alloc(g, "mg_mlp_new_from", n_in, sizes, n_layers, acts);
-    return m ? mlp_build(m, params, 0) : NULL;
+    return m ? mlp_build(m, params, NULL, 0) : NULL;
 }
 
 /* ---------------------------------------------------------------- shape */

@@ -1,14 +1,14 @@
-/* optim.c -- SGD (with an optional linear learning-rate decay), momentum and
- * Adam over an array of parameters.  An optimizer owns a copy of the array
- * and its per-parameter state, in one allocation; frozen parameters are
- * skipped by every step. */
+/* optim.c -- SGD (with an optional linear learning-rate decay), momentum,
+ * Nesterov momentum and Adam over an array of parameters.  An optimizer
+ * owns a copy of the array and its per-parameter state, in one allocation;
+ * frozen parameters are skipped by every step. */
 #include "core/core.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-typedef enum { SGD, MOMENTUM, ADAM } kind;
+typedef enum { SGD, MOMENTUM, NESTEROV, ADAM } kind;
 
 struct mg_optim {
     kind kind;
@@ -114,6 +114,16 @@ mg_optim *mg_momentum_new(mg_value *const *params, size_t n, double lr, double m
     return o;
 }
 
+mg_optim *mg_nesterov_new(mg_value *const *params, size_t n, double lr, double mu) {
+    mg_optim *o = optim_new("mg_nesterov_new", NESTEROV, params, n, lr, 1);
+    if (o && check_setting(o->watch.g, "mg_nesterov_new", "momentum", mu, 0, HUGE_VAL, 0)) {
+        mg_optim_free(o);
+        return NULL;
+    }
+    if (o) o->mu = mu;
+    return o;
+}
+
 mg_optim *mg_adam_new(mg_value *const *params, size_t n, double lr, double b1, double b2,
                       double eps) {
     const char *fn = "mg_adam_new";
@@ -193,6 +203,10 @@ void mg_optim_step(mg_optim *o) {
         case MOMENTUM:
             o->m[i] = o->mu * o->m[i] + g;
             p->data -= lr * o->m[i];
+            break;
+        case NESTEROV:   /* the step looks ahead along the updated velocity */
+            o->m[i] = o->mu * o->m[i] + g;
+            p->data -= lr * (g + o->mu * o->m[i]);
             break;
         case ADAM: {
             o->m[i] = o->b1 * o->m[i] + (1.0 - o->b1) * g;
