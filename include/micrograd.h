@@ -764,7 +764,14 @@ MG_API size_t mg_mlp_forward(mg_mlp *m, mg_value *const *x, mg_value **out);
 MG_API size_t mg_mlp_forward_d(mg_mlp *m, const double *x, mg_value **out);
 
 /* Parameters in the fixed order: layer by layer, neuron by neuron, each
- * neuron's weights w0..w(n-1) and then its bias.  The array belongs to m. */
+ * neuron's weights w0..w(n-1) and then its bias.  The array belongs to m.
+ * The MLP watches its parameters: once a reset has gone below them (a mark
+ * taken before mg_mlp_new, say), mg_mlp_params, mg_mlp_param, the forward
+ * passes, mg_mlp_zero_grad, mg_mlp_save and the batch and safetensors
+ * writers refuse (NULL, 0, -1), and the graph's error says "the MLP's
+ * weights and biases were dropped by mg_graph_reset" -- even after newer
+ * nodes have taken those slots.  Sizes are checked against overflow: more
+ * than 2^40 parameters, or more than 4096 layers, is refused. */
 MG_API mg_value **mg_mlp_params(const mg_mlp *m);
 MG_API size_t     mg_mlp_n_params(const mg_mlp *m);
 MG_API void       mg_mlp_zero_grad(mg_mlp *m);
@@ -812,7 +819,10 @@ MG_API int mg_mlp_set_layer_name(mg_mlp *m, size_t layer, const char *name);
  *     -0.83227405788023567
  *     ...
  * Frozen flags and names are not saved.  Returns 0, or -1 when writing
- * failed. */
+ * failed, or when a parameter is not finite (a training run that
+ * diverged): then nothing is written and the graph's error names the
+ * parameter ("parameter 1 ('L0.N0.w1') is inf"), so that every file
+ * mg_mlp_save writes loads again. */
 MG_API int mg_mlp_save(const mg_mlp *m, FILE *out);
 
 /* Load an MLP saved by mg_mlp_save into g.  Strict: exactly one number
@@ -823,7 +833,12 @@ MG_API int mg_mlp_save(const mg_mlp *m, FILE *out);
  * "line 4: the file ends after 2 of 3 parameters", "line 5: more values
  * than the 3 parameters the header declares"; in Spanish when g's language
  * is ("línea 3: '0.2x' no es un número").  A number written with a decimal
- * comma is named as such.  Files are read and written with '.' whatever the
+ * comma is named as such, and so is one too large for a double ("'1e309'
+ * is too large"), too small ("'1e-400' is too small for a double: it
+ * would be read as 0"), or not finite; a number may have any number of
+ * digits.  A UTF-8 byte-order mark before the header is skipped.  Memory
+ * grows with the lines the file holds, not with the count its header
+ * declares.  Files are read and written with '.' whatever the
  * locale, so a model saved under es_CL loads under C and back. */
 MG_API mg_mlp *mg_mlp_load(mg_graph *g, FILE *in, char *err, size_t errlen);
 
@@ -1024,11 +1039,21 @@ MG_API int mg_batch_predict(mg_batch *b, const double *x, size_t n_rows, double 
  * An optimizer holds a copy of the parameter array (the nodes themselves
  * stay the graph's) and its own state; free it with mg_optim_free.  Every
  * step updates each parameter that is not frozen (mg_freeze) from its grad
- * and leaves frozen ones untouched. */
+ * and leaves frozen ones untouched.  The parameters must be live nodes of
+ * one graph (NULL entries are skipped).  The constructors refuse settings
+ * PyTorch refuses, and a few more: a learning rate that is negative or not
+ * finite, a negative momentum, betas outside [0, 1), eps <= 0 (with eps 0
+ * a zero gradient gives 0/0).  A refusal returns NULL and records why in
+ * the parameters' graph (mg_graph_error), in its language: "mg_adam_new:
+ * beta1 = 1 is outside [0, 1)".  The optimizer watches its parameters:
+ * after a reset went below any of them, step and zero_grad do nothing and
+ * record that they were dropped by mg_graph_reset (their slots may hold
+ * newer nodes by then). */
 typedef struct mg_optim mg_optim;
 
-/* Plain SGD: p -= lr * grad.  Returns NULL when params is NULL, n is 0 or
- * memory ran out. */
+/* Plain SGD: p -= lr * grad.  Returns NULL when params is NULL or n is 0
+ * (nothing recorded: there is no graph to tell), or when a parameter or
+ * the rate is refused or memory ran out (recorded, see above). */
 MG_API mg_optim *mg_sgd_new(mg_value *const *params, size_t n, double lr);
 
 /* SGD with momentum mu (PyTorch's form): v = mu * v + grad; p -= lr * v,
@@ -1050,7 +1075,8 @@ MG_API mg_optim *mg_adam_new(mg_value *const *params, size_t n, double lr, doubl
 /* Linear decay of the learning rate, as in micrograd's demo: at step k the
  * rate is lr - ((lr - lr_end) * k) / n_steps (for lr 1.0, lr_end 0.1 and
  * 100 steps: 1.0 - 0.9*k/100, bit for bit), and lr_end after n_steps.
- * n_steps 0 restores the constant rate.  Returns o. */
+ * n_steps 0 restores the constant rate.  An lr_end that is negative or not
+ * finite is refused (recorded; the rate stays as it was).  Returns o. */
 MG_API mg_optim *mg_optim_linear_decay(mg_optim *o, double lr_end, size_t n_steps);
 
 /* The learning rate the next step will use. */
@@ -1102,7 +1128,14 @@ MG_API mg_dataset *mg_make_xor(size_t n, mg_rng *rng);
  * in file order.  On error returns NULL and, when err is not NULL, writes
  * one message into err[0..errlen) naming the file, line and column:
  *     data.csv:7:9: field 3 ('BLUE'): '2x5' is not a number
- * mg_csv_read does the same from an open stream; `name` is used in messages. */
+ * or why a number cannot be used: "'1e309' is too large for a double",
+ * "'1e-400' is too small for a double: it would be read as 0", "'nan' is
+ * not a finite number" (numbers may have any number of digits); control
+ * characters in a field are shown escaped ('0\r'), and a file that cannot
+ * be read (a directory) says "read error".  A UTF-8 byte-order mark before
+ * the header is skipped.  Column names are checked for repeats in linear
+ * time.  mg_csv_read does the same from an open stream; `name` is used in
+ * messages. */
 MG_API mg_dataset *mg_csv_load(const char *path, const char *label, char *err, size_t errlen);
 MG_API mg_dataset *mg_csv_read(FILE *in, const char *name, const char *label, char *err,
                                size_t errlen);
@@ -1138,8 +1171,9 @@ MG_API int mg_dataset_split(const mg_dataset *d, double train_frac, mg_dataset *
                             mg_dataset **test);
 
 /* Mini-batch b of size `size`: points *x and *y at its first row and
- * returns its number of rows (the last batch may be short; 0 past the end).
- * No copy is made: rows are contiguous. */
+ * returns its number of rows (the last batch may be short; 0 past the end;
+ * a size of SIZE_MAX makes one batch of every row).  No copy is made: rows
+ * are contiguous. */
 MG_API size_t mg_dataset_batch(const mg_dataset *d, size_t b, size_t size, const double **x,
                                const double **y);
 
@@ -1154,7 +1188,9 @@ MG_API double mg_accuracy(const double *pred, const double *target, size_t n, do
  * digit d; 0 keeps all).  Pixels are stored as read, 0 to 255.  Checks the
  * magic numbers, the sizes, that the counts agree and that neither file is
  * truncated or longer than its header says; on error returns NULL with a
- * message naming the file and the problem in err. */
+ * message naming the file and the problem in err ("images: is a
+ * directory, not an IDX file").  Memory grows with the bytes the files
+ * hold, not with the counts their headers claim. */
 MG_API mg_dataset *mg_idx_load(const char *images, const char *labels, unsigned keep, char *err,
                                size_t errlen);
 /* The same, with the messages in `lang`; mg_idx_load is this with MG_LANG_EN. */
@@ -1183,7 +1219,9 @@ MG_API double mg_grid_y(const mg_grid *grid, size_t r);
  * loss curve loss[0..n_loss) against the step, with labelled axes (a log
  * scale when the loss spans more than two decades).  grid NULL leaves out
  * the boundary panel, points NULL the points, loss NULL the curve.  The
- * title is escaped (bytes that are not UTF-8 become '?'), so the file is
+ * title is escaped: control characters, bytes that are not well-formed
+ * UTF-8 (overlong forms, surrogates, code points beyond U+10FFFF) and
+ * U+FFFE/U+FFFF, which XML does not allow, become '?', so the file is
  * always well-formed XML.  Returns 0, or -1 when out is NULL or writing
  * failed. */
 MG_API int mg_svg_plot(FILE *out, const char *title, const mg_grid *grid, const mg_dataset *points,
