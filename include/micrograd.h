@@ -1115,7 +1115,8 @@ MG_API const double *mg_dataset_row(const mg_dataset *d, size_t i);
  * 1 - sin t - 0.5), label 1, t evenly spaced over [0, pi] with both ends
  * included; then, when noise > 0, normal noise of that standard deviation
  * from rng added to x0 and x1 of each row in turn (rng may be NULL when
- * noise is 0).  NULL when out of memory. */
+ * noise is 0).  NULL when out of memory, or when noise is negative or
+ * not finite. */
 MG_API mg_dataset *mg_make_moons(size_t n, double noise, mg_rng *rng);
 
 /* The noisy XOR cloud: n points (x0, x1) drawn from a standard normal,
@@ -1179,7 +1180,8 @@ MG_API size_t mg_dataset_batch(const mg_dataset *d, size_t b, size_t size, const
 
 /* Share of i in [0, n) where (pred[i] > threshold) == (target[i] >
  * threshold): threshold 0 for -1/+1 labels and raw scores, 0.5 for 0/1
- * labels and probabilities.  0 when n is 0. */
+ * labels and probabilities.  0 when n is 0; NaN when a prediction, a
+ * target or the threshold is NaN (a run that diverged has no accuracy). */
 MG_API double mg_accuracy(const double *pred, const double *target, size_t n, double threshold);
 
 /* Read an MNIST-style pair of IDX files (images: magic 0x00000803, count,

@@ -505,3 +505,27 @@ Test(hostile, idx_headers_claiming_billions_cost_what_the_files_hold) {
     unlink(lp);
 #endif
 }
+
+/* ------------------------------------------------------ silent numbers */
+
+/* A NaN prediction (a training run that diverged) counted as class 0: the
+ * accuracy came out as a plausible number.  It is NaN now. */
+Test(hostile, accuracy_of_nan_predictions_is_nan) {
+    cr_expect(isnan(mg_accuracy((double[]){NAN, 1}, (double[]){0, 1}, 2, 0.5)));
+    cr_expect(isnan(mg_accuracy((double[]){0, 1}, (double[]){0, NAN}, 2, 0.5)));
+    cr_expect(isnan(mg_accuracy((double[]){0, 1}, (double[]){0, 1}, 2, NAN)));
+    cr_expect_eq(mg_accuracy((double[]){0.2, 0.9, 0.7}, (double[]){0, 1, 0}, 3, 0.5), 2.0 / 3.0);
+    cr_expect_eq(mg_accuracy((double[]){INFINITY}, (double[]){1}, 1, 0.5), 1.0);
+}
+
+/* A noise of NaN (or a negative one) was taken for no noise. */
+Test(hostile, moons_refuse_noise_that_is_not_a_spread) {
+    mg_rng r;
+    mg_rng_seed(&r, 1);
+    cr_expect_null(mg_make_moons(10, NAN, &r));
+    cr_expect_null(mg_make_moons(10, -0.1, &r));
+    cr_expect_null(mg_make_moons(10, INFINITY, &r));
+    mg_dataset *d = mg_make_moons(10, 0.0, NULL);
+    cr_expect_not_null(d);
+    mg_dataset_free(d);
+}

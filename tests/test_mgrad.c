@@ -705,6 +705,26 @@ Test(mgrad_cli, a_program_of_64_mib_is_read) {
     remove(path);
 }
 
+/* --html written over the program file it read (-f sheet.mg --html
+ * sheet.mg) lost the program. */
+Test(mgrad_cli, a_page_is_never_written_over_the_program) {
+    char path[] = "/tmp/mgrad_sheet_XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    cr_assert_eq(write(fd, "L = a*b\n", 8), 8);
+    close(fd);
+    cli r = RUN("eval", "-f", path, "--html", path, "a=1", "b=2");
+    cr_expect_eq(r.rc, MGRAD_USAGE);
+    cr_expect(strstr(r.err, "would overwrite the program file"), "%s", r.err);
+    cli_free(&r);
+    FILE *f = fopen(path, "r");
+    char back[32] = "";
+    cr_assert(f && fgets(back, sizeof back, f));
+    fclose(f);
+    cr_expect_str_eq(back, "L = a*b\n");
+    remove(path);
+}
+
 /* --help and --version said 0 when nothing could be written. */
 Test(mgrad_cli, help_and_version_fail_when_stdout_cannot_be_written) {
     const char *const args[][2] = {{"--help", NULL}, {"--version", NULL}, {"-h", NULL}};

@@ -48,7 +48,8 @@ static double linspace_pi(size_t i, size_t n) {
 }
 
 mg_dataset *mg_make_moons(size_t n, double noise, mg_rng *rng) {
-    if (noise > 0.0 && !rng) return NULL;
+    /* a spread must be a number >= 0: NaN would otherwise read as none */
+    if (!(noise >= 0.0 && noise < HUGE_VAL) || (noise > 0.0 && !rng)) return NULL;
     mg_dataset *d = mg_dataset_new(n, 2);
     if (!d) return NULL;
     size_t n_out = n / 2, n_in = n - n_out;
@@ -141,7 +142,13 @@ size_t mg_dataset_batch(const mg_dataset *d, size_t b, size_t size, const double
 double mg_accuracy(const double *pred, const double *target, size_t n, double threshold) {
     if (!pred || !target || n == 0) return 0.0;
     size_t right = 0;
-    for (size_t i = 0; i < n; i++) right += (pred[i] > threshold) == (target[i] > threshold);
+    if (isnan(threshold)) return NAN;
+    for (size_t i = 0; i < n; i++) {
+        /* a NaN would count as "not above": a plausible share from a run
+         * that diverged */
+        if (isnan(pred[i]) || isnan(target[i])) return NAN;
+        right += (pred[i] > threshold) == (target[i] > threshold);
+    }
     return (double)right / (double)n;
 }
 

@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #if defined(__unix__) || defined(__APPLE__)
 #include <sys/ioctl.h>
@@ -746,6 +747,18 @@ int mgrad_main(int argc, char **argv, FILE *in, FILE *out, FILE *err) {
     if (strcmp(cmd, "eval")) {
         rc = usage_error(err, lang, "unknown command '%s' (the command is eval)",
                          "orden desconocida '%s' (la orden es eval)", cmd);
+        goto done;
+    }
+
+    /* a page written over the program it was made from would lose it */
+    struct stat st_prog, st_page;
+    if (file && o.page && strcmp(file, "-") && strcmp(o.page, "-") && !stat(file, &st_prog) &&
+        !stat(o.page, &st_page) && st_prog.st_dev == st_page.st_dev &&
+        st_prog.st_ino == st_page.st_ino) {
+        char q[40];
+        rc = usage_error(err, lang, "%s %s would overwrite the program file %s",
+                         "%s %s sobrescribiría el archivo del programa %s", mode_opt,
+                         mgrad__quote(q, o.page, strlen(o.page)), file);
         goto done;
     }
 
