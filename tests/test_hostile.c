@@ -50,6 +50,19 @@ Test(hostile, mlp_new_with_size_max_sizes_is_refused) {
     mg_graph_free(g);
 }
 
+/* A count that no array can hold: refused before reading past xs[0]
+ * (AddressSanitizer would see the read in the sanitizer builds). */
+Test(hostile, sums_of_impossible_length_are_refused_unread) {
+    mg_graph *g = mg_graph_new();
+    mg_value *a = mg_leaf(g, 1, "a");
+    mg_value *xs[1] = {a};
+    cr_expect_null(mg_sum(xs, SIZE_MAX));
+    expect_error(g, "inputs are too many");
+    cr_expect_null(mg_neuron(a, xs, xs, SIZE_MAX / 2));
+    expect_error(g, "inputs are too many");
+    mg_graph_free(g);
+}
+
 /* ---------------------------------------------------------- optimizers */
 
 static mg_value *one_param(mg_graph *g) { return mg_leaf(g, 0.5, "p"); }

@@ -105,12 +105,16 @@ static mg_value *node_slow(const char *fn, mg_graph *g, mg_op op, mg_value *a, m
     }
 
 static mg_value *nary(const char *fn, mg_op op, mg_value *const *xs, size_t n) {
-    mg_graph *g = common_graph(fn, xs, n);
-    if (!g) return NULL;
-    if (n > SIZE_MAX / sizeof *xs) {
-        mg__error(g, "%s: %zu inputs are too many", "%s: %zu entradas son demasiadas", fn, n);
+    /* a count no array can hold is refused before any of it is read (the
+     * graph to tell is the first operand's) */
+    if (n > SIZE_MAX / sizeof *xs / 2) {
+        if (xs[0] && !mg__dropped(xs[0]))
+            mg__error(mg__graph_of(xs[0]), "%s: %zu inputs are too many",
+                      "%s: %zu entradas son demasiadas", fn, n);
         return NULL;
     }
+    mg_graph *g = common_graph(fn, xs, n);
+    if (!g) return NULL;
     mg_value **args = mg__aux_alloc(g, n * sizeof *args);
     if (!args) {
         mg__error(g, "%s: out of memory for %zu inputs", "%s: sin memoria para %zu entradas", fn, n);
