@@ -1,6 +1,7 @@
 /* label.c -- names and clusters: a node's label and group live in a meta
- * entry (an index kept sorted by node id, so a reset drops the entries of
- * dropped nodes by truncation); groups nest and become DOT clusters. */
+ * entry (appended when the node first gets one, whatever its age, so
+ * naming is O(1); a reset drops the entries of dropped nodes from those
+ * made since its mark); groups nest and become DOT clusters. */
 #include "core/core.h"
 
 #include <stdio.h>
