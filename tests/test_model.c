@@ -526,8 +526,8 @@ static void tape_backward(prog *P, r2stats *st) {
 #if MG_FAST
     if (t->skip && finite) {
         st->skip_walks++;
-        for (size_t p = 0; p < t->n; p++)
-            if (t->skip[p] < p && t->order[p]->grad == 0.0 && t->order[p]->op != MG_OP_LEAF)
+        for (size_t p = 0; p < t->rec.n; p++)
+            if (t->skip[p] < p && t->rec.order[p]->grad == 0.0 && t->rec.order[p]->op != MG_OP_LEAF)
                 st->skip_jumps++;
     }
 #endif

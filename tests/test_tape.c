@@ -181,8 +181,8 @@ Test(tape, a_neuron_fed_from_inside_the_bundle_is_not_bundled) {
         cr_expect(mgt_same_bits(a2->data, s2 < 0 ? 0 : s2), "round %d: relu(n2) %a", round, a2->data);
     }
 #if MG_FAST
-    const size_t p1 = mg__topo_index(tape->order, tape->n, n1);
-    const size_t p2 = mg__topo_index(tape->order, tape->n, n2);
+    const size_t p1 = mg__topo_index(tape->rec.order, tape->rec.n, n1);
+    const size_t p2 = mg__topo_index(tape->rec.order, tape->rec.n, n2);
     const mg_bundle *b2 = NULL;
     for (size_t q = 0; q < tape->n_bundles; q++) {
         cr_expect(tape->bundles[q].pos > p1 || tape->bundles[q].last < p1, "n1 is in bundle %zu", q);

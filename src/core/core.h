@@ -269,6 +269,22 @@ void mg__drop_groups(mg_graph *g, unsigned n);
 void mg__watch_add(mg_graph *g, mg__watch *w, size_t needs);
 void mg__watch_remove(mg__watch *w);
 
+/* recording.c: what a tape records -- the order of root's graph (inputs
+ * first, the root last) and a watch over its nodes. */
+typedef struct mg__recording {
+    mg__watch watch;      /* tells when a reset drops the recorded nodes */
+    mg_value **order;
+    size_t n;
+} mg__recording;
+/* Record root's graph into r for `fn` (named in errors): 0, or -1 with the
+ * error in the graph (root NULL or dropped, out of memory); r is then
+ * empty and need not be freed. */
+int mg__record(mg__recording *r, mg_value *root, const char *fn);
+/* 1 when r's nodes are all still there; else 0, saying so in the graph's
+ * error on behalf of `fn`. */
+int mg__recording_usable(const mg__recording *r, const char *fn);
+void mg__recording_free(mg__recording *r);
+
 /* topo.c: the nodes reachable from root, inputs first, in g->topo (see
  * mg_topo); NULL with *n = 0 when root is NULL or out of memory. */
 mg_value **mg__topo(const mg_value *root, size_t *n);

@@ -82,7 +82,7 @@ static mg_value *pack_node(mg_value *const *topo, const mg_bundle *b, size_t k) 
  * during the walk) or when out of memory. */
 #define PACKS_LOOKED_AT 8
 static size_t find_pack(mg_tape *t, const mg_bundle *b) {
-    mg_value *const *topo = t->order;
+    mg_value *const *topo = t->rec.order;
     const size_t n_in = mg__bundle_inputs(topo, b), size = b->m * (1 + n_in);
     for (size_t k = 0; k < size; k++)
         if (pack_node(topo, b, k)->op != MG_OP_LEAF) return SIZE_MAX;
@@ -118,8 +118,8 @@ static int entry_by_address(const void *a, const void *b) {
  * it, and every use of them other than as a bias or weight of its own
  * bundles is above its last bundle.  -1 when out of memory. */
 static int check_pack_uses(mg_tape *t) {
-    mg_value *const *topo = t->order;
-    const size_t n = t->n;
+    mg_value *const *topo = t->rec.order;
+    const size_t n = t->rec.n;
     pack_entry *e = malloc((t->n_pack_src ? t->n_pack_src : 1) * sizeof *e);
     size_t *member_of = calloc(n, sizeof *member_of);   /* bundle + 1, or 0 */
     if (!e || !member_of) {
@@ -161,8 +161,8 @@ static int check_pack_uses(mg_tape *t) {
 
 /* 0, or -1 when out of memory (then the walks go node by node). */
 int mg__build_bundles(mg_tape *t) {
-    mg_value *const *topo = t->order;
-    const size_t n = t->n;
+    mg_value *const *topo = t->rec.order;
+    const size_t n = t->rec.n;
     t->n_bundles = t->n_packs = t->n_pack_src = 0;
     for (size_t p = 0; p < n;) {
         mg_bundle b = topo[p]->op == MG_OP_NEURON ? bundle_from(topo, n, p) : (mg_bundle){.m = 1};

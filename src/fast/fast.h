@@ -44,9 +44,7 @@ typedef struct mg_pack {
 } mg_pack;
 
 struct mg_tape {
-    mg__watch watch;      /* tells when a reset drops the recorded nodes */
-    mg_value **order;     /* inputs first, the root last */
-    size_t n;
+    mg__recording rec;    /* the order (inputs first, the root last) and its watch */
     /* skip[p]: where backward may jump when node p passes nothing back
      * (skip.c); NULL when out of memory for it */
     size_t *skip;

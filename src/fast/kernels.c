@@ -93,7 +93,7 @@ static void forward_four(mg_value *const *topo, size_t p, size_t stride, double 
 
 /* Bundle b; returns the nodes it set. */
 size_t mg__forward_bundle(const mg_tape *t, const mg_bundle *b, double *probe) {
-    mg_value *const *topo = t->order;
+    mg_value *const *topo = t->rec.order;
     const size_t m = b->m, stride = b->stride;
     size_t j = 0;
     if (b->pack != SIZE_MAX) {
@@ -135,7 +135,7 @@ static inline double member_grad(mg_value *const *topo, const mg_bundle *b, size
  * every grad gets its terms in the same order. */
 #define LIVE_AT_ONCE 8
 void mg__backward_bundle(mg_tape *t, const mg_bundle *b) {
-    mg_value *const *topo = t->order;
+    mg_value *const *topo = t->rec.order;
     const size_t m = b->m, n_in = mg__bundle_inputs(topo, b);
     mg_pack *pk = &t->packs[b->pack];
     const double *w = t->pack_vals + pk->at;

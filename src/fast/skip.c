@@ -44,8 +44,8 @@ static size_t *positions_by_id(mg_value *const *topo, size_t n, size_t *lo) {
 
 /* 0, or -1 when out of memory (then backward simply visits every node). */
 static int build_skips(mg_tape *t) {
-    mg_value **topo = t->order;
-    const size_t n = t->n;
+    mg_value **topo = t->rec.order;
+    const size_t n = t->rec.n;
     t->skip = malloc(n * sizeof *t->skip);
     if (!t->skip) return -1;
     size_t *last_use = malloc(n * sizeof *last_use), lo;
@@ -92,7 +92,7 @@ static const mg_bundle *bundle_holding(const mg_tape *t, size_t p) {
  * its last node.  A shorter jump is still exact, for whatever it no longer
  * jumps over is walked node by node. */
 static void fit_skips_to_bundles(mg_tape *t) {
-    for (size_t p = 0; p < t->n; p++) {
+    for (size_t p = 0; p < t->rec.n; p++) {
         const size_t s = t->skip[p];
         if (s == p || s == 0) continue;
         const mg_bundle *b = bundle_holding(t, s - 1);   /* the next node walked */

@@ -12,43 +12,41 @@
  * (forward has checked the rest).  0 when out of memory. */
 static int list_leaves(mg_tape *t) {
     size_t k = 0;
-    for (size_t i = 0; i < t->n; i++) k += t->order[i]->op == MG_OP_LEAF;
+    for (size_t i = 0; i < t->rec.n; i++) k += t->rec.order[i]->op == MG_OP_LEAF;
     t->leaves = malloc((k ? k : 1) * sizeof *t->leaves);
     if (!t->leaves) return 0;
-    for (size_t i = 0; i < t->n; i++)
-        if (t->order[i]->op == MG_OP_LEAF) t->leaves[t->n_leaves++] = t->order[i];
+    for (size_t i = 0; i < t->rec.n; i++)
+        if (t->rec.order[i]->op == MG_OP_LEAF) t->leaves[t->n_leaves++] = t->rec.order[i];
     return 1;
 }
 
 mg_tape *mg_tape_new(mg_value *root) {
-    size_t n;
-    if (mg__refuse_dropped("mg_tape_new", root, 0, 0)) return NULL;
-    mg_value **topo = mg__topo(root, &n);
-    if (!n) return NULL;   /* root NULL, or out of memory (recorded) */
-    mg_graph *g = mg__graph_of(root);
     mg_tape *t = calloc(1, sizeof *t);
-    if (t && (t->order = malloc(n * sizeof *t->order)) != NULL) {
-        memcpy(t->order, topo, n * sizeof *t->order);
-        t->n = n;
+    if (!t) {
+        if (root) mg__error(mg__graph_of(root), "mg_tape_new: out of memory",
+                            "mg_tape_new: sin memoria");
+        return NULL;
     }
-    /* the leaves are listed from the order, so after it is copied */
-    if (!t || !t->order || !list_leaves(t)) {
-        if (t) free(t->order);
+    if (mg__record(&t->rec, root, "mg_tape_new")) {
         free(t);
-        mg__error(g, "mg_tape_new: out of memory for %zu nodes", "mg_tape_new: sin memoria para %zu nodos", n);
+        return NULL;
+    }
+    /* the leaves are listed from the order, so after it is recorded */
+    if (!list_leaves(t)) {
+        mg__error(mg__graph_of(root), "mg_tape_new: out of memory for %zu nodes",
+                  "mg_tape_new: sin memoria para %zu nodos", t->rec.n);
+        mg_tape_free(t);
         return NULL;
     }
     /* without bundles or jumps the walks are still exact, only slower */
     if (mg__build_bundles(t) < 0) t->n_bundles = t->n_packs = t->n_pack_src = 0;
     mg__build_skips(t);
-    mg__watch_add(g, &t->watch, mg__id(root) + 1);
     return t;
 }
 
 void mg_tape_free(mg_tape *t) {
     if (!t) return;
-    mg__watch_remove(&t->watch);
-    free(t->order);
+    mg__recording_free(&t->rec);
     free(t->skip);
     free(t->bundles);
     free(t->packs);
@@ -60,14 +58,14 @@ void mg_tape_free(mg_tape *t) {
 }
 
 mg_value *mg_tape_root(const mg_tape *t) {
-    return t && !t->watch.dropped ? t->order[t->n - 1] : NULL;
+    return t && !t->rec.watch.dropped ? t->rec.order[t->rec.n - 1] : NULL;
 }
 
-size_t mg_tape_size(const mg_tape *t) { return t ? t->n : 0; }
+size_t mg_tape_size(const mg_tape *t) { return t ? t->rec.n : 0; }
 
 size_t mg_tape_bytes(const mg_tape *t) {
     if (!t) return 0;
-    return sizeof *t + t->n * (sizeof *t->order + (t->skip ? sizeof *t->skip : 0)) +
+    return sizeof *t + t->rec.n * (sizeof *t->rec.order + (t->skip ? sizeof *t->skip : 0)) +
            t->cap_bundles * sizeof *t->bundles + t->cap_packs * sizeof *t->packs +
            t->cap_pack_src * sizeof *t->pack_src +
            2 * t->n_pack_src * sizeof *t->pack_vals + t->n_leaves * sizeof *t->leaves;
@@ -75,15 +73,7 @@ size_t mg_tape_bytes(const mg_tape *t) {
 
 /* Whether t may be walked: its nodes are all still there. */
 static int usable(const mg_tape *t, const char *fn) {
-    if (!t) return 0;
-    if (!t->watch.dropped) return 1;
-    mg__error(t->watch.g,
-              "%s: a reset dropped nodes this tape recorded; make a new tape after rebuilding the "
-              "graph",
-              "%s: un reinicio borró nodos que esta cinta grabó; cree una cinta nueva después de "
-              "reconstruir el grafo",
-              fn);
-    return 0;
+    return t && mg__recording_usable(&t->rec, fn);
 }
 
 /* ------------------------------------------------------------- forward */
@@ -105,8 +95,8 @@ static inline size_t set_value_and_activation(mg_value *const *order, size_t i, 
  * saves the next backward a pass over the graph. */
 int mg_tape_forward(mg_tape *t) {
     if (!usable(t, "mg_tape_forward")) return -1;
-    mg_value *const *order = t->order;
-    const size_t n = t->n;
+    mg_value *const *order = t->rec.order;
+    const size_t n = t->rec.n;
     /* no arithmetic on the null array of a tape without bundles (UB) */
     const mg_bundle *next = t->bundles, *end = next ? next + t->n_bundles : next;
     if (t->n_pack_src) mg__fill_packs(t);
@@ -153,8 +143,8 @@ static int leaves_finite(const mg_tape *t) {
  * bundles go whole. */
 int mg_tape_backward(mg_tape *t) {
     if (!usable(t, "mg_tape_backward")) return -1;
-    mg_value *const *order = t->order;
-    const size_t n = t->n;
+    mg_value *const *order = t->rec.order;
+    const size_t n = t->rec.n;
     mg_value *root = order[n - 1];
     mg_graph *g = mg__graph_of(root);
     const int fresh = t->fresh && g->grad_writes == t->forward_writes;
