@@ -138,7 +138,7 @@ test: check-criterion $(TEST_BIN)
 	exit $$status
 
 # Speed and memory against hand-written C (prints a table; not a test).
-$(BUILD)/bench/bench: bench/bench.c bench/baseline.c bench/baseline.h $(STATIC) $(FLAGS_STAMP)
+$(BUILD)/bench/bench: bench/bench.c bench/baseline.c bench/baseline.h bench/timing.h $(STATIC) $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Ibench $(ALL_LDFLAGS) -o $@ bench/bench.c bench/baseline.c $(STATIC) $(LIBS)
 
@@ -469,7 +469,7 @@ check-torch-bridge: $(BUILD)/tools/mlp_bridge $(EXAMPLES)
 # that OpenBLAS, when numpy uses it, picks its own kernels)
 NUMPY_PYTHON ?= /usr/bin/python3
 bench: $(BUILD)/bench/mnist
-$(BUILD)/bench/mnist: bench/mnist.c $(STATIC) include/micrograd.h
+$(BUILD)/bench/mnist: bench/mnist.c bench/timing.h $(STATIC) include/micrograd.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(STATIC) $(LIBS)
 define BENCH_MNIST

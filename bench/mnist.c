@@ -16,6 +16,7 @@
  * .safetensors, and OUTDIR/mnist_figures.txt (ours_ms, our final loss). */
 #define _POSIX_C_SOURCE 200809L
 #include <micrograd.h>
+#include "timing.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,17 +25,6 @@
 
 #define REPS 5
 #define EPOCHS 30
-
-static double now(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 static void be32(unsigned char *p, uint32_t v) {
     for (int k = 0; k < 4; k++) p[k] = (unsigned char)(v >> (24 - 8 * k));
@@ -142,8 +132,7 @@ int main(int argc, char **argv) {
         }
         t[r] = (now() - t0) * 1e3;
     }
-    qsort(t + 1, REPS, sizeof *t, cmp_double);
-    double ms = t[1 + REPS / 2];
+    double ms = median(t + 1, REPS);   /* t[0]: the warm-up */
     printf("\nMNIST course notebook, whole training: 784-64-1 sigmoid, 30 epochs of the gradient\n"
            "summed over %zu images of 0 and 1 (from %s), median of %d\n",
            train->n_rows, from, REPS);
